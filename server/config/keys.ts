@@ -1,0 +1,118 @@
+import { z } from "zod";
+
+/**
+ * Every setting Caxton reads, in one table: where it comes from (a `caxton.toml` key and
+ * an environment variable, env wins), what it accepts and what it defaults to. The README's
+ * configuration table mirrors this list (a test keeps them in step).
+ */
+export interface ConfigKey<T> {
+  /** Dotted path in caxton.toml, e.g. `database.url`. */
+  toml: string;
+  env: string;
+  description: string;
+  /** Human words for what is accepted, used in error messages. */
+  allowed: string;
+  schema: z.ZodType<T>;
+  default?: NoInfer<T>;
+}
+
+const key = <T>(k: ConfigKey<T>) => k;
+
+const postgresUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), "not a postgres:// URL");
+const redisUrl = z.string().refine((v) => /^rediss?:\/\/.+/.test(v), "not a redis:// URL");
+
+export const configKeys = {
+  port: key({
+    toml: "port",
+    env: "PORT",
+    description: "HTTP port of the web app.",
+    allowed: "a whole number from 1 to 65535",
+    schema: z.coerce.number().int().min(1).max(65535),
+    default: 8080,
+  }),
+  host: key({
+    toml: "host",
+    env: "HOST",
+    description: "Interface to listen on; 0.0.0.0 exposes Caxton to the network.",
+    allowed: "an IP address or host name",
+    schema: z.string().min(1),
+    default: "127.0.0.1",
+  }),
+  dataDir: key({
+    toml: "data_dir",
+    env: "CAXTON_DATA_DIR",
+    description: "Where the embedded database and Redis keep their files.",
+    allowed: "a directory path",
+    schema: z.string().min(1),
+    default: ".caxton",
+  }),
+  databaseUrl: key({
+    toml: "database.url",
+    env: "DATABASE_URL",
+    description: "PostgreSQL (with pgvector). Unset: an embedded PGlite database in data_dir.",
+    allowed: "a postgres:// or postgresql:// URL",
+    schema: postgresUrl.optional(),
+  }),
+  redisUrl: key({
+    toml: "redis.url",
+    env: "REDIS_URL",
+    description: "Redis 7. Unset: redis-server from PATH, started with its data in data_dir.",
+    allowed: "a redis:// or rediss:// URL",
+    schema: redisUrl.optional(),
+  }),
+  redisPrefix: key({
+    toml: "redis.prefix",
+    env: "CAXTON_REDIS_PREFIX",
+    description: "Prefix of every Redis key, so several installs can share one Redis.",
+    allowed: "letters, digits, '-', '_' and ':'",
+    schema: z.string().regex(/^[A-Za-z0-9:_-]+$/),
+    default: "caxton",
+  }),
+  logLevel: key({
+    toml: "log.level",
+    env: "LOG_LEVEL",
+    description: "Least severe log level written.",
+    allowed: "one of trace, debug, info, warn, error, fatal, silent",
+    schema: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]),
+    default: "info",
+  }),
+  logFormat: key({
+    toml: "log.format",
+    env: "LOG_FORMAT",
+    description: "json (one object a line) or pretty (for people; the default of `npm run dev`).",
+    allowed: "json or pretty",
+    schema: z.enum(["json", "pretty"]),
+    default: "json",
+  }),
+  shutdownTimeoutMs: key({
+    toml: "shutdown.timeout_ms",
+    env: "CAXTON_SHUTDOWN_TIMEOUT_MS",
+    description: "How long in-flight requests and jobs may take to finish on shutdown.",
+    allowed: "a whole number of milliseconds from 0 to 600000",
+    schema: z.coerce.number().int().min(0).max(600_000),
+    default: 10_000,
+  }),
+  workerConcurrency: key({
+    toml: "worker.concurrency",
+    env: "CAXTON_WORKER_CONCURRENCY",
+    description: "Jobs one worker process runs at once.",
+    allowed: "a whole number from 1 to 1000",
+    schema: z.coerce.number().int().min(1).max(1000),
+    default: 8,
+  }),
+  heartbeatIntervalMs: key({
+    toml: "worker.heartbeat_ms",
+    env: "CAXTON_HEARTBEAT_MS",
+    description: "How often a worker reports it is alive; health fails after three missed beats.",
+    allowed: "a whole number of milliseconds from 100 to 60000",
+    schema: z.coerce.number().int().min(100).max(60_000),
+    default: 5_000,
+  }),
+} as const;
+
+type Keys = typeof configKeys;
+export type Config = {
+  [K in keyof Keys]: Keys[K] extends ConfigKey<infer T> ? T : never;
+};

@@ -1,0 +1,56 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { startChild, stopLeftover, writePid } from "./child";
+import type { EmbeddedService } from "./embedded-postgres";
+import { freePort, waitForPort } from "./ports";
+
+export class RedisMissingError extends Error {
+  constructor() {
+    super(
+      "Caxton needs Redis 7 and found no `redis-server` on PATH and no REDIS_URL.\n" +
+        "  Install it:  Debian/Ubuntu `sudo apt-get install redis-server`; macOS `brew install redis`\n" +
+        "  or point Caxton at a running one:  REDIS_URL=redis://127.0.0.1:6379 npm start",
+    );
+    this.name = "RedisMissingError";
+  }
+}
+
+export function findRedisServer(): string | null {
+  const found = spawnSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" });
+  return found.status === 0 ? found.stdout.trim() : null;
+}
+
+/**
+ * redis-server from PATH on loopback with its data (append-only file, so queued jobs
+ * survive a restart) in `<dataDir>/redis`.
+ */
+export async function startEmbeddedRedis(dataDir: string, binary = findRedisServer()): Promise<EmbeddedService> {
+  if (!binary) throw new RedisMissingError();
+  const dir = path.resolve(dataDir, "redis");
+  mkdirSync(dir, { recursive: true });
+  const pidFile = path.join(dir, "server.pid");
+  stopLeftover(pidFile);
+  const port = await freePort();
+  const child = startChild(
+    "redis",
+    binary,
+    ["--bind", "127.0.0.1", "--port", String(port), "--dir", dir, "--appendonly", "yes", "--save", "", "--protected-mode", "yes"],
+    { stdio: ["ignore", "ignore", "pipe"], detached: true },
+  );
+  writePid(pidFile, child.process.pid);
+  let stderr = "";
+  child.process.stderr?.on("data", (chunk) => (stderr = (stderr + chunk).slice(-4_000)));
+  try {
+    await Promise.race([
+      waitForPort(port, "127.0.0.1", 10_000),
+      child.exited.then((code) => {
+        throw new Error(`embedded Redis exited (code ${code}): ${stderr.trim() || "no output"}`);
+      }),
+    ]);
+  } catch (error) {
+    await child.stop(1_000);
+    throw error;
+  }
+  return { url: `redis://127.0.0.1:${port}`, child };
+}

@@ -1,0 +1,51 @@
+import type { JobsOptions } from "bullmq";
+import { z } from "zod";
+import { runProbe } from "../system/probe";
+
+/**
+ * Every job Caxton runs, in one place: its queue, the zod schema of its data, its default
+ * options and its handler. Producers enqueue through `enqueue` (server/queue/queues.ts),
+ * which validates against the schema; the worker looks handlers up here.
+ *
+ * Handlers must be idempotent (delivery is at least once): key every effect by the job id.
+ */
+export const queueNames = ["system"] as const;
+export type QueueName = (typeof queueNames)[number];
+
+export interface JobContext {
+  jobId: string;
+  workerId: string;
+}
+
+export interface JobDefinition<T> {
+  name: string;
+  queue: QueueName;
+  schema: z.ZodType<T>;
+  options: JobsOptions;
+  handle(data: T, context: JobContext): Promise<unknown>;
+}
+
+const define = <T>(definition: JobDefinition<T>) => definition;
+
+/** Bounded retention: keep recent jobs for inspection without growing Redis forever. */
+const retention = { removeOnComplete: { count: 1_000, age: 24 * 3600 }, removeOnFail: { count: 5_000 } };
+
+export const jobs = {
+  systemProbe: define({
+    name: "system.probe",
+    queue: "system",
+    schema: z.object({ probeId: z.string().min(1), durationMs: z.number().int().min(0).max(60_000) }),
+    options: { attempts: 3, backoff: { type: "exponential", delay: 500 }, ...retention },
+    handle: (data, context) => runProbe(data.probeId, data.durationMs, context.workerId),
+  }),
+} as const;
+
+export type JobName = (typeof jobs)[keyof typeof jobs]["name"];
+
+const byName = new Map<string, JobDefinition<unknown>>(
+  Object.values(jobs).map((definition) => [definition.name, definition as JobDefinition<unknown>]),
+);
+
+export function findJob(name: string): JobDefinition<unknown> | undefined {
+  return byName.get(name);
+}

@@ -1,0 +1,63 @@
+import { UnrecoverableError, Worker, type Job } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Logger } from "../observability/logger";
+import { findJob, queueNames } from "./jobs";
+
+export interface WorkerPoolOptions {
+  connection: Redis;
+  prefix: string;
+  concurrency: number;
+  workerId: string;
+  logger: Logger;
+}
+
+/** One BullMQ Worker per queue, all dispatching through the job definitions. */
+export function startWorkerPool(options: WorkerPoolOptions) {
+  const { logger, workerId } = options;
+
+  async function processJob(job: Job) {
+    const definition = findJob(job.name);
+    if (!definition) throw new UnrecoverableError(`Unknown job "${job.name}": no definition in server/queue/jobs.ts`);
+    const parsed = definition.schema.safeParse(job.data);
+    if (!parsed.success) {
+      // Retrying cannot fix malformed data: fail once, with the reason, and move on.
+      throw new UnrecoverableError(`Invalid data for ${job.name}: ${parsed.error.message}`);
+    }
+    const started = performance.now();
+    const result = await definition.handle(parsed.data, { jobId: job.id ?? "", workerId });
+    logger.debug({ job: job.name, jobId: job.id, durationMs: Math.round(performance.now() - started) }, "job done");
+    return result;
+  }
+
+  const workers = queueNames.map((queue) => {
+    const worker = new Worker(queue, processJob, {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency,
+    });
+    worker.on("error", (error) => logger.error({ queue, err: error }, "queue worker error"));
+    worker.on("failed", (job, error) =>
+      logger.warn({ queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, "job failed"),
+    );
+    return worker;
+  });
+
+  return {
+    workers,
+    async ready() {
+      await Promise.all(workers.map((w) => w.waitUntilReady()));
+    },
+    /**
+     * Stops taking jobs and waits for the running ones (Worker.close() waits for them).
+     * Past `timeoutMs` it gives up waiting; BullMQ re-delivers those jobs once their lock
+     * expires, so nothing is lost, only done later.
+     */
+    async close(timeoutMs: number): Promise<"drained" | "timed-out"> {
+      const closing = Promise.all(workers.map((w) => w.close())).then(() => "drained" as const);
+      const timeout = new Promise<"timed-out">((resolve) => setTimeout(() => resolve("timed-out"), timeoutMs).unref());
+      const outcome = await Promise.race([closing, timeout]);
+      if (outcome === "timed-out") await Promise.all(workers.map((w) => w.close(true).catch(() => {})));
+      return outcome;
+    },
+  };
+}

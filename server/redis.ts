@@ -1,0 +1,70 @@
+import { Redis, type RedisOptions } from "ioredis";
+import { getConfig } from "./config/load";
+
+/**
+ * producer: web requests and health checks; fails fast instead of queueing commands while
+ *   Redis is away, so a request answers with an error rather than hanging.
+ * worker: BullMQ workers; must retry forever (BullMQ requires maxRetriesPerRequest null).
+ */
+export type RedisRole = "producer" | "worker";
+
+const roleOptions: Record<RedisRole, RedisOptions> = {
+  producer: { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 },
+  worker: { maxRetriesPerRequest: null, connectTimeout: 5_000 },
+};
+
+export function createRedis(role: RedisRole, url = getConfig().redisUrl): Redis {
+  if (!url) throw new Error("REDIS_URL is not set: start Caxton with `npm start` (it provides one).");
+  const redis = new Redis(url, {
+    ...roleOptions[role],
+    connectionName: `caxton-${role}`,
+    // Reconnect with a capped backoff; ioredis keeps trying while the process lives.
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+  });
+  // Connection errors surface through the commands that fail; an unhandled 'error' event
+  // would otherwise crash the process while Redis restarts.
+  redis.on("error", () => {});
+  return redis;
+}
+
+const holder = globalThis as unknown as { __caxtonRedis?: Redis };
+
+/** The process's shared producer connection. */
+export function getRedis(): Redis {
+  holder.__caxtonRedis ??= createRedis("producer");
+  return holder.__caxtonRedis;
+}
+
+export async function closeRedis(): Promise<void> {
+  const redis = holder.__caxtonRedis;
+  holder.__caxtonRedis = undefined;
+  if (redis) await quietQuit(redis);
+}
+
+/**
+ * Resolves once the connection is ready. A fail-fast producer refuses commands while it is
+ * still connecting, so callers that may run first (health, heartbeat) wait here, bounded.
+ */
+export function connected(redis: Redis, timeoutMs = 1_500): Promise<Redis> {
+  if (redis.status === "ready") return Promise.resolve(redis);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      redis.off("ready", onReady);
+      reject(new Error(`Redis is not reachable (connection ${redis.status} after ${timeoutMs} ms)`));
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve(redis);
+    };
+    redis.once("ready", onReady);
+  });
+}
+
+/** QUIT when connected, else drop the socket: closing must not hang while Redis is down. */
+export async function quietQuit(redis: Redis): Promise<void> {
+  if (redis.status === "ready") await redis.quit().catch(() => redis.disconnect());
+  else redis.disconnect();
+}
+
+/** A Redis key in this install's namespace. */
+export const redisKey = (...parts: string[]) => [getConfig().redisPrefix, ...parts].join(":");

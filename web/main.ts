@@ -1,0 +1,70 @@
+import http from "node:http";
+import next from "next";
+import { getConfig } from "../server/config/load";
+import { closeDb } from "../server/db/client";
+import { createLogger, since } from "../server/observability/logger";
+import { fromRoot } from "../server/platform/paths";
+import { closeQueues } from "../server/queue/queues";
+import { closeRedis } from "../server/redis";
+
+/**
+ * The web process: Next.js behind our own HTTP server, so that shutdown is ours to
+ * order: stop accepting, let in-flight requests finish (bounded), then close the pools
+ * that route handlers opened (they live on globalThis, shared with this module).
+ */
+async function main() {
+  const started = performance.now();
+  const dev = process.argv.includes("--dev");
+  const config = getConfig();
+  const logger = createLogger("web", { level: config.logLevel, format: config.logFormat });
+  logger.info({ event: "starting", dev }, "web starting");
+
+  const app = next({ dev, dir: fromRoot(), hostname: config.host, port: config.port });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+
+  let shuttingDown = false;
+  const server = http.createServer((req, res) => {
+    // Keep-alive sockets would hold shutdown open; ask clients to reconnect elsewhere.
+    if (shuttingDown) res.setHeader("Connection", "close");
+    void handle(req, res);
+  });
+  server.on("error", (error) => {
+    logger.fatal({ err: error }, `cannot listen on ${config.host}:${config.port}: ${error.message}`);
+    process.exit(1);
+  });
+  server.listen(config.port, config.host, () => {
+    const shownHost = ["0.0.0.0", "127.0.0.1", "::"].includes(config.host) ? "localhost" : config.host;
+    const url = `http://${shownHost}:${config.port}`;
+    logger.info({ event: "listening", url, durationMs: since(started) }, `listening on ${url}`);
+    process.send?.({ event: "listening", url });
+  });
+
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    const t = performance.now();
+    logger.info({ event: "shutting down", signal }, "web shutting down");
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const timer = setTimeout(() => {
+      logger.warn({ timeoutMs: config.shutdownTimeoutMs }, "requests still running at the shutdown deadline; closing them");
+      server.closeAllConnections();
+    }, config.shutdownTimeoutMs);
+    await closed;
+    clearTimeout(timer);
+    await app.close?.();
+    await Promise.all([closeQueues(), closeRedis(), closeDb()]);
+    logger.info({ event: "stopped", durationMs: since(t) }, "web stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  // The supervisor went away without telling us: do not linger as an orphan.
+  process.on("disconnect", () => void shutdown("supervisor gone"));
+}
+
+main().catch((error) => {
+  process.stderr.write(`web failed to start: ${(error as Error).stack ?? error}\n`);
+  process.exit(1);
+});

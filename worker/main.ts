@@ -1,0 +1,60 @@
+import { randomUUID } from "node:crypto";
+import os from "node:os";
+import { getConfig } from "../server/config/load";
+import { closeDb } from "../server/db/client";
+import { createLogger, since } from "../server/observability/logger";
+import { startHeartbeat } from "../server/queue/heartbeat";
+import { closeQueues } from "../server/queue/queues";
+import { startWorkerPool } from "../server/queue/worker";
+import { closeRedis, createRedis, getRedis, quietQuit } from "../server/redis";
+
+/**
+ * The worker process: runs jobs from every queue and reports a heartbeat. Run more of
+ * them (same REDIS_URL and DATABASE_URL) to scale out.
+ */
+async function main() {
+  const started = performance.now();
+  const config = getConfig();
+  const workerId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const logger = createLogger("worker", { level: config.logLevel, format: config.logFormat });
+  logger.info({ event: "starting", workerId }, "worker starting");
+
+  const connection = createRedis("worker");
+  const pool = startWorkerPool({
+    connection,
+    prefix: config.redisPrefix,
+    concurrency: config.workerConcurrency,
+    workerId,
+    logger,
+  });
+  await pool.ready();
+  const heartbeat = startHeartbeat(getRedis(), workerId, config.heartbeatIntervalMs, (error) =>
+    logger.warn({ err: error.message }, "heartbeat failed"),
+  );
+  logger.info({ event: "worker ready", workerId, concurrency: config.workerConcurrency, durationMs: since(started) }, "worker ready");
+  process.send?.({ event: "ready" });
+
+  let shuttingDown = false;
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    const t = performance.now();
+    logger.info({ event: "shutting down", signal }, "worker shutting down: finishing running jobs");
+    const outcome = await pool.close(config.shutdownTimeoutMs);
+    if (outcome === "timed-out") {
+      logger.warn({ timeoutMs: config.shutdownTimeoutMs }, "jobs still running at the deadline; they will be retried");
+    }
+    await heartbeat.stop();
+    await Promise.all([closeQueues(), closeRedis(), quietQuit(connection), closeDb()]);
+    logger.info({ event: "stopped", outcome, durationMs: since(t) }, "worker stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("disconnect", () => void shutdown("supervisor gone"));
+}
+
+main().catch((error) => {
+  process.stderr.write(`worker failed to start: ${(error as Error).stack ?? error}\n`);
+  process.exit(1);
+});
