@@ -3,7 +3,7 @@
 // installs dependencies when missing or stale, generates the Prisma client, and with
 // --build builds whatever is older than its sources. Each step is skipped when done.
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -40,8 +40,11 @@ if (!existsSync(installed) || mtime(path.join(root, "package.json")) > mtime(ins
   run(npm, ["install", "--no-audit", "--no-fund"]);
 }
 
-const client = path.join(root, "node_modules/.prisma/client/index.js");
-if (mtime(path.join(root, "prisma/schema.prisma")) > mtime(client)) {
+// The client is current when it was generated from this very schema (Prisma copies the
+// schema next to it). npm install leaves an ungenerated stub, which has no copy.
+const schema = readFileSync(path.join(root, "prisma/schema.prisma"), "utf8");
+const generatedFrom = path.join(root, "node_modules/.prisma/client/schema.prisma");
+if (!existsSync(generatedFrom) || readFileSync(generatedFrom, "utf8") !== schema) {
   console.log("[prepare] generating the Prisma client...");
   // prisma generate reads the datasource URL; a placeholder is enough to generate.
   run(path.join(root, "node_modules/.bin/prisma"), ["generate"], {
