@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { describe, expect, it } from "vitest";
+import { migrate } from "../server/db/migrate";
+import { startEmbeddedPostgres } from "../server/platform/embedded-postgres";
+import { RedisMissingError, startEmbeddedRedis } from "../server/platform/embedded-redis";
+
+describe("embedded services", () => {
+  it("run PGlite with pgvector over the Postgres protocol, migrated, and keep data across restarts", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "caxton-pglite-"));
+    try {
+      const first = await startEmbeddedPostgres(dir);
+      try {
+        const result = await migrate(first.url);
+        expect(result.applied.length).toBeGreaterThan(0);
+        const client = new pg.Client({ connectionString: first.url });
+        await client.connect();
+        const { rows } = await client.query(`SELECT '[1,0,0]'::vector <=> '[0,1,0]'::vector AS distance`);
+        expect(Number(rows[0].distance)).toBeCloseTo(1);
+        await client.query(`INSERT INTO "ProbeRun" (id) VALUES ('kept')`);
+        await client.end();
+      } finally {
+        await first.child.stop(5_000);
+      }
+      const second = await startEmbeddedPostgres(dir);
+      try {
+        expect((await migrate(second.url)).applied).toEqual([]);
+        const client = new pg.Client({ connectionString: second.url });
+        await client.connect();
+        expect((await client.query(`SELECT id FROM "ProbeRun"`)).rows).toEqual([{ id: "kept" }]);
+        await client.end();
+      } finally {
+        await second.child.stop(5_000);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  it("explain how to get Redis when there is no redis-server", async () => {
+    const error = await startEmbeddedRedis(os.tmpdir(), null).catch((e) => e);
+    expect(error).toBeInstanceOf(RedisMissingError);
+    expect(error.message).toContain("apt-get install redis-server");
+    expect(error.message).toContain("REDIS_URL");
+  });
+});
