@@ -4,6 +4,7 @@ import { getConfig } from "../server/config/load";
 import { closeDb } from "../server/db/client";
 import { createLogger, since } from "../server/observability/logger";
 import { fromRoot } from "../server/platform/paths";
+import { onStopSignals } from "../server/platform/stop-signals";
 import { closeQueues } from "../server/queue/queues";
 import { closeRedis } from "../server/redis";
 
@@ -40,8 +41,7 @@ async function main() {
     process.send?.({ event: "listening", url });
   });
 
-  const shutdown = async (signal: string) => {
-    if (shuttingDown) return;
+  onStopSignals(async (signal) => {
     shuttingDown = true;
     const t = performance.now();
     logger.info({ event: "shutting down", signal }, "web shutting down");
@@ -56,12 +56,7 @@ async function main() {
     await app.close?.();
     await Promise.all([closeQueues(), closeRedis(), closeDb()]);
     logger.info({ event: "stopped", durationMs: since(t) }, "web stopped");
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  process.on("SIGINT", () => void shutdown("SIGINT"));
-  // The supervisor went away without telling us: do not linger as an orphan.
-  process.on("disconnect", () => void shutdown("supervisor gone"));
+  });
 }
 
 main().catch((error) => {

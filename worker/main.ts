@@ -3,6 +3,7 @@ import os from "node:os";
 import { getConfig } from "../server/config/load";
 import { closeDb } from "../server/db/client";
 import { createLogger, since } from "../server/observability/logger";
+import { onStopSignals } from "../server/platform/stop-signals";
 import { startHeartbeat } from "../server/queue/heartbeat";
 import { closeQueues } from "../server/queue/queues";
 import { startWorkerPool } from "../server/queue/worker";
@@ -34,10 +35,7 @@ async function main() {
   logger.info({ event: "worker ready", workerId, concurrency: config.workerConcurrency, durationMs: since(started) }, "worker ready");
   process.send?.({ event: "ready" });
 
-  let shuttingDown = false;
-  const shutdown = async (signal: string) => {
-    if (shuttingDown) return;
-    shuttingDown = true;
+  onStopSignals(async (signal) => {
     const t = performance.now();
     logger.info({ event: "shutting down", signal }, "worker shutting down: finishing running jobs");
     const outcome = await pool.close(config.shutdownTimeoutMs);
@@ -47,11 +45,7 @@ async function main() {
     await heartbeat.stop();
     await Promise.all([closeQueues(), closeRedis(), quietQuit(connection), closeDb()]);
     logger.info({ event: "stopped", outcome, durationMs: since(t) }, "worker stopped");
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  process.on("SIGINT", () => void shutdown("SIGINT"));
-  process.on("disconnect", () => void shutdown("supervisor gone"));
+  });
 }
 
 main().catch((error) => {

@@ -1,13 +1,7 @@
-import type { Metadata } from "next";
-import { EmptyState, PageHeader } from "../../_components/page-header";
+import { SectionPlaceholder, sectionMetadata } from "../../_components/section-placeholder";
 
-export const metadata: Metadata = { title: "Conversations" };
+export const metadata = sectionMetadata("conversations");
 
 export default function ConversationsPage() {
-  return (
-    <>
-      <PageHeader title="Conversations" description="Messages between agents, grouped by conversation, live." />
-      <EmptyState title="No conversations yet">Conversations appear here once agents exchange messages.</EmptyState>
-    </>
-  );
+  return <SectionPlaceholder id="conversations" />;
 }

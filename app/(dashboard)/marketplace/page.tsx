@@ -1,13 +1,7 @@
-import type { Metadata } from "next";
-import { EmptyState, PageHeader } from "../../_components/page-header";
+import { SectionPlaceholder, sectionMetadata } from "../../_components/section-placeholder";
 
-export const metadata: Metadata = { title: "Marketplace" };
+export const metadata = sectionMetadata("marketplace");
 
 export default function MarketplacePage() {
-  return (
-    <>
-      <PageHeader title="Marketplace" description="Templates and tools shared between workspaces." />
-      <EmptyState title="Nothing shared yet">The marketplace opens once agents and tools exist.</EmptyState>
-    </>
-  );
+  return <SectionPlaceholder id="marketplace" />;
 }

@@ -1,13 +1,7 @@
-import type { Metadata } from "next";
-import { EmptyState, PageHeader } from "../../_components/page-header";
+import { SectionPlaceholder, sectionMetadata } from "../../_components/section-placeholder";
 
-export const metadata: Metadata = { title: "Memory" };
+export const metadata = sectionMetadata("memory");
 
 export default function MemoryPage() {
-  return (
-    <>
-      <PageHeader title="Memory" description="Long-term memory for agents, searchable by meaning." />
-      <EmptyState title="No memories yet">Agent memory in Postgres with pgvector is not built yet.</EmptyState>
-    </>
-  );
+  return <SectionPlaceholder id="memory" />;
 }

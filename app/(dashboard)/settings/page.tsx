@@ -1,13 +1,7 @@
-import type { Metadata } from "next";
-import { EmptyState, PageHeader } from "../../_components/page-header";
+import { SectionPlaceholder, sectionMetadata } from "../../_components/section-placeholder";
 
-export const metadata: Metadata = { title: "Settings" };
+export const metadata = sectionMetadata("settings");
 
 export default function SettingsPage() {
-  return (
-    <>
-      <PageHeader title="Settings" description="Workspace, members, API tokens and quotas." />
-      <EmptyState title="Nothing to configure yet">Workspaces, members and API tokens arrive with sign-in.</EmptyState>
-    </>
-  );
+  return <SectionPlaceholder id="settings" />;
 }

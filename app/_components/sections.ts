@@ -1,0 +1,47 @@
+/** The dashboard's sections: navigation, titles, and what each shows while it is empty. */
+export const sections = {
+  agents: {
+    label: "Agents",
+    description: "Agents are TOML documents: a name, capabilities, and an LLM or a tool that does the work.",
+    emptyTitle: "No agents yet",
+    emptyBody: "Agent definitions, templates and the editor are not built yet. They come next on the roadmap.",
+  },
+  conversations: {
+    label: "Conversations",
+    description: "Messages between agents, grouped by conversation, live.",
+    emptyTitle: "No conversations yet",
+    emptyBody: "Conversations appear here once agents exchange messages.",
+  },
+  tools: {
+    label: "Tools",
+    description: "Sandboxed WebAssembly and JavaScript tools your agents can call.",
+    emptyTitle: "No tools yet",
+    emptyBody: "The tool registry and its sandboxes are not built yet.",
+  },
+  memory: {
+    label: "Memory",
+    description: "Long-term memory for agents, searchable by meaning.",
+    emptyTitle: "No memories yet",
+    emptyBody: "Agent memory in Postgres with pgvector is not built yet.",
+  },
+  marketplace: {
+    label: "Marketplace",
+    description: "Templates and tools shared between workspaces.",
+    emptyTitle: "Nothing shared yet",
+    emptyBody: "The marketplace opens once agents and tools exist.",
+  },
+  settings: {
+    label: "Settings",
+    description: "Workspace, members, API tokens and quotas.",
+    emptyTitle: "Nothing to configure yet",
+    emptyBody: "Workspaces, members and API tokens arrive with sign-in.",
+  },
+  system: {
+    label: "System",
+    description: "Live health of this Caxton install, refreshed every two seconds.",
+    emptyTitle: "",
+    emptyBody: "",
+  },
+} as const;
+
+export type SectionId = keyof typeof sections;

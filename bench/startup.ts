@@ -1,0 +1,126 @@
+// `npm run bench`: start-up and footprint of the platform, each next to its budget.
+//   1. `npm start` (already built, external PostgreSQL and Redis) until /api/health is 200
+//   2. the same with the embedded database (fresh data dir: includes creating it)
+//   3. idle RSS of the web and worker processes 60 s after start
+//   4. `caxton --help` wall time
+// Figures are medians of a few runs; only loopback is touched; everything stops itself.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fromRoot } from "../server/platform/paths";
+import { freePort } from "../server/platform/ports";
+import { startTestServices } from "../test/support/services";
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const rows: { name: string; value: string; budget: string; ok: boolean; note?: string }[] = [];
+const report = (name: string, value: string, budget: string, ok: boolean, note?: string) => {
+  rows.push({ name, value, budget, ok, note });
+  console.log(`${ok ? "ok  " : "OVER"}  ${name.padEnd(44)} ${value.padStart(10)}   budget ${budget}${note ? `   (${note})` : ""}`);
+};
+
+interface Started {
+  child: ChildProcess;
+  ms: number;
+  stop(): Promise<void>;
+}
+
+/** Runs `npm start` in its own process group and times it until /api/health answers 200. */
+async function startUntilHealthy(env: Record<string, string | undefined>, command = ["npm", "start", "--silent"]): Promise<Started> {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(command[0]!, command.slice(1), {
+    cwd: fromRoot(),
+    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: "warn", CAXTON_CONFIG: "", CAXTON_HEARTBEAT_MS: "200" },
+    stdio: "ignore",
+    detached: true,
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.status === 200, () => false);
+    if (ok) break;
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error("the platform did not become healthy within 60 s");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const ms = performance.now() - started;
+  return {
+    child,
+    ms,
+    async stop() {
+      process.kill(-child.pid!, "SIGTERM");
+      await exited;
+    },
+  };
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
+}
+
+function findProcess(pattern: string): number {
+  const found = spawnSync("pgrep", ["-n", "-f", pattern], { encoding: "utf8" });
+  return Number(found.stdout.trim());
+}
+
+async function main() {
+  const services = await startTestServices();
+  const url = new URL(services.databaseUrl);
+  url.searchParams.set("schema", `bench_${process.pid}`);
+  const external = { DATABASE_URL: url.toString(), REDIS_URL: services.redisUrl, CAXTON_REDIS_PREFIX: `bench:${process.pid}` };
+  console.log(`services: ${services.databaseMode}, ${services.redisMode}; ${os.cpus().length} cores\n`);
+  try {
+    // 1. external services (first run also migrates the bench schema; it is not counted)
+    const warmup = await startUntilHealthy(external);
+    await warmup.stop();
+    const externalTimes: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const run = await startUntilHealthy(external);
+      externalTimes.push(run.ms);
+      await run.stop();
+    }
+    const t1 = median(externalTimes) / 1000;
+    report("npm start -> healthy, external services", `${t1.toFixed(2)} s`, "3 s", t1 < 3, `median of 3: ${externalTimes.map((t) => (t / 1000).toFixed(2)).join(", ")}`);
+
+    // 2. embedded database, fresh data dir each time
+    const embeddedTimes: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      const dataDir = mkdtempSync(path.join(os.tmpdir(), "caxton-bench-"));
+      const run = await startUntilHealthy({ DATABASE_URL: "", REDIS_URL: services.redisUrl, CAXTON_DATA_DIR: dataDir, CAXTON_REDIS_PREFIX: `bench:e${i}:${process.pid}` });
+      embeddedTimes.push(run.ms);
+      await run.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    const t2 = median(embeddedTimes) / 1000;
+    report("npm start -> healthy, embedded database", `${t2.toFixed(2)} s`, "8 s", t2 < 8, "fresh data dir, includes creating the database");
+
+    // 3. idle RSS after 60 s
+    const idle = await startUntilHealthy(external, ["node", "dist/caxton.mjs", "serve"]);
+    await new Promise((r) => setTimeout(r, 60_000));
+    const web = rssMb(findProcess("dist/web.mjs"));
+    const worker = rssMb(findProcess("dist/worker.mjs"));
+    await idle.stop();
+    report("idle RSS of the web process after 60 s", `${web.toFixed(0)} MB`, "100 MB", web < 100, web < 100 ? undefined : "Next.js server runtime; see docs/benchmarks.md");
+    report("idle RSS of the worker process after 60 s", `${worker.toFixed(0)} MB`, "100 MB", worker < 100);
+
+    // 4. CLI start
+    const cliTimes: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      const t = performance.now();
+      spawnSync(process.execPath, [fromRoot("dist/caxton.mjs"), "--help"], { stdio: "ignore" });
+      cliTimes.push(performance.now() - t);
+    }
+    const t4 = median(cliTimes);
+    report("caxton --help wall time", `${t4.toFixed(0)} ms`, "100 ms", t4 < 100, "median of 15");
+  } finally {
+    await services.stop();
+  }
+  const over = rows.filter((r) => !r.ok).length;
+  console.log(`\n${rows.length - over} within budget, ${over} over budget`);
+}
+
+main().catch((error) => {
+  console.error(`bench failed: ${(error as Error).message}`);
+  process.exit(1);
+});
