@@ -1,6 +1,7 @@
 import http from "node:http";
 import next from "next";
 import { getConfig } from "../server/config/load";
+import { mintOperatorLink, operatorSignInEnabled } from "../server/auth/operator";
 import { closeDb } from "../server/db/client";
 import { createLogger, since } from "../server/observability/logger";
 import { fromRoot } from "../server/platform/paths";
@@ -36,9 +37,15 @@ async function main() {
   });
   server.listen(config.port, config.host, () => {
     const shownHost = ["0.0.0.0", "127.0.0.1", "::"].includes(config.host) ? "localhost" : config.host;
-    const url = `http://${shownHost}:${config.port}`;
+    const url = config.publicUrl ?? `http://${shownHost}:${config.port}`;
     logger.info({ event: "listening", url, durationMs: since(started) }, `listening on ${url}`);
-    process.send?.({ event: "listening", url });
+    void localSignInLink(url).then(
+      (signInLink) => process.send?.({ event: "listening", url, signInLink }),
+      (error) => {
+        logger.error({ err: error }, "could not create the local sign-in link");
+        process.send?.({ event: "listening", url });
+      },
+    );
   });
 
   onStopSignals(async (signal) => {
@@ -57,6 +64,18 @@ async function main() {
     await Promise.all([closeQueues(), closeRedis(), closeDb()]);
     logger.info({ event: "stopped", durationMs: since(t) }, "web stopped");
   });
+}
+
+/** The one-time local operator link, when that sign-in is enabled (see server/auth/operator.ts). */
+async function localSignInLink(url: string) {
+  if (!operatorSignInEnabled()) return undefined;
+  const link = await mintOperatorLink(undefined, url);
+  const config = getConfig();
+  const reason =
+    config.localOperator === "on"
+      ? "Enabled by CAXTON_LOCAL_OPERATOR=on."
+      : "Enabled because GitHub sign-in is not configured (set AUTH_GITHUB_ID and AUTH_GITHUB_SECRET, or CAXTON_LOCAL_OPERATOR=off). New link: `caxton admin login-link`.";
+  return { url: link.url, expiresAt: link.expiresAt.toISOString(), reason };
 }
 
 main().catch((error) => {

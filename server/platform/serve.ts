@@ -6,6 +6,7 @@ import { createLogger, redactUrl, since } from "../observability/logger";
 import { startChild, type Child } from "./child";
 import { startEmbeddedPostgres, type EmbeddedService } from "./embedded-postgres";
 import { RedisMissingError, startEmbeddedRedis } from "./embedded-redis";
+import { ensureAuthSecret } from "./auth-secret";
 import { fromRoot } from "./paths";
 
 export interface ServeOptions {
@@ -13,7 +14,12 @@ export interface ServeOptions {
   dev?: boolean;
 }
 
-type ChildMessage = { event: "listening"; url: string } | { event: "ready" };
+type ChildMessage = { event: "listening"; url: string; signInLink?: SignInLink } | { event: "ready" };
+export interface SignInLink {
+  url: string;
+  expiresAt: string;
+  reason: string;
+}
 
 /**
  * `npm start` / `caxton serve`: validates the configuration, brings up the embedded
@@ -79,6 +85,7 @@ export async function serve(options: ServeOptions = {}): Promise<number> {
       ...process.env,
       DATABASE_URL: databaseUrl,
       REDIS_URL: redisUrl,
+      AUTH_SECRET: ensureAuthSecret(config.dataDir, config.authSecret),
       PORT: String(config.port),
       HOST: config.host,
       LOG_LEVEL: config.logLevel,
@@ -104,10 +111,24 @@ export async function serve(options: ServeOptions = {}): Promise<number> {
 
     const web = run("web", "web/main", options.dev ? ["--dev"] : []);
     const worker = run("worker", "worker/main");
-    const [url] = await Promise.all([waitFor(web, "listening"), waitFor(worker, "ready")]);
+    const [listening] = await Promise.all([waitFor(web, "listening"), waitFor(worker, "ready")]);
     if (stopping) return await stopping;
+    const { url, signInLink } = listening as Extract<ChildMessage, { event: "listening" }>;
     logger.info({ event: "ready", url, durationMs: since(startedAt) }, `Caxton is ready: open ${url}`);
-    if (logger.level !== "silent") process.stdout.write(`\n  Caxton is running at ${url}\n  Press Ctrl-C to stop.\n\n`);
+    if (signInLink) logger.warn({ event: "local sign-in enabled", reason: signInLink.reason }, "local operator sign-in is enabled");
+    if (logger.level !== "silent") {
+      const lines = [`  Caxton is running at ${url}`];
+      if (signInLink) {
+        lines.push(
+          "",
+          `  Sign in as the local operator (single use, until ${new Date(signInLink.expiresAt).toLocaleTimeString()}):`,
+          `    ${signInLink.url}`,
+          `  ${signInLink.reason}`,
+        );
+      }
+      lines.push("  Press Ctrl-C to stop.");
+      process.stdout.write(`\n${lines.join("\n")}\n\n`);
+    }
   } catch (error) {
     if (!stopping) {
       const message = error instanceof RedisMissingError ? error.message : `start-up failed: ${(error as Error).message}`;
@@ -133,10 +154,10 @@ export async function serve(options: ServeOptions = {}): Promise<number> {
   }
 }
 
-function waitFor(child: Child, event: ChildMessage["event"]): Promise<string> {
+function waitFor(child: Child, event: ChildMessage["event"]): Promise<ChildMessage> {
   return new Promise((resolve, reject) => {
     child.process.on("message", (message: ChildMessage) => {
-      if (message.event === event) resolve("url" in message ? message.url : "");
+      if (message.event === event) resolve(message);
     });
     void child.exited.then((code) => reject(new Error(`${child.name} exited (code ${code}) before it was ${event}`)));
   });

@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import pg from "pg";
 import { inject } from "vitest";
 import { clearConfigCache } from "../../server/config/load";
@@ -72,7 +75,15 @@ export async function startCaxton(env: Record<string, string>, timeoutMs = 30_00
   const port = env.PORT ?? String(await freePort());
   const child = spawn(process.execPath, [fromRoot("dist/caxton.mjs"), "serve"], {
     cwd: fromRoot(),
-    env: { ...process.env, CAXTON_HEARTBEAT_MS: "500", ...env, PORT: port, CAXTON_CONFIG: env.CAXTON_CONFIG ?? "" },
+    env: {
+      ...process.env,
+      CAXTON_HEARTBEAT_MS: "500",
+      AUTH_SECRET: "test-secret-test-secret-test-secret-0123456789",
+      CAXTON_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "caxton-serve-")),
+      ...env,
+      PORT: port,
+      CAXTON_CONFIG: env.CAXTON_CONFIG ?? "",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -5,6 +5,6 @@ import { appRouter } from "@/server/trpc/root";
 export const dynamic = "force-dynamic";
 
 const handler = (req: Request) =>
-  fetchRequestHandler({ endpoint: "/api/trpc", req, router: appRouter, createContext: () => createContext({ req }) });
+  fetchRequestHandler({ endpoint: "/api/trpc", req, router: appRouter, createContext });
 
 export { handler as GET, handler as POST };

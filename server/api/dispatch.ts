@@ -1,0 +1,151 @@
+import { randomUUID } from "node:crypto";
+import { ZodError, type z } from "zod";
+import { actorForToken, type Actor } from "../auth/actor";
+import { AppError, type ErrorBody } from "../lib/errors";
+import { createLogger } from "../observability/logger";
+import { limitOf } from "../quotas/quotas";
+import { hit } from "../quotas/rate-limit";
+import type { Route } from "./route";
+
+/** Largest JSON body the API reads; anything bigger answers 413 before it is parsed. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+const logger = createLogger("api");
+
+interface CompiledRoute {
+  route: Route;
+  pattern: RegExp;
+  names: string[];
+}
+
+export function compile(routes: Route[]): CompiledRoute[] {
+  return routes.map((route) => {
+    const names: string[] = [];
+    const source = route.path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{(\w+)\}/g, (_m, name: string) => {
+      names.push(name);
+      return "([^/]+)";
+    });
+    return { route, pattern: new RegExp(`^${source}$`), names };
+  });
+}
+
+export function errorResponse(status: number, error: ErrorBody | { code: string; message: string; hint?: string }, headers: Record<string, string> = {}) {
+  return Response.json({ error }, { status, headers: { "cache-control": "no-store", ...headers } });
+}
+
+const issues = (error: ZodError) =>
+  error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message, code: issue.code }));
+
+async function readJsonBody(request: Request): Promise<unknown> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^application\/json\b/i.test(type)) {
+    throw new AppError("unsupported_media_type", `Expected a JSON body, got ${type ? `"${type}"` : "no Content-Type"}.`, {
+      hint: "Send `Content-Type: application/json` with a JSON body.",
+    });
+  }
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  const tooLarge = () =>
+    new AppError("payload_too_large", `The body is larger than ${MAX_BODY_BYTES} bytes.`, { hint: "Send a smaller request." });
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  // Read with a cap: Content-Length can be absent (chunked) or wrong.
+  const reader = request.body?.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (reader) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (!text.trim()) throw new AppError("bad_request", "The request body is empty.", { hint: "Send a JSON object." });
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new AppError("bad_request", `The body is not valid JSON: ${(error as Error).message}.`, { hint: "Check the JSON syntax." });
+  }
+}
+
+function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
+  if (!schema) return undefined as T;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new AppError("validation_failed", `The ${where} is not valid: ${result.error.issues.map((i) => `${i.path.join(".") || where}: ${i.message}`).join("; ")}.`, {
+    details: issues(result.error),
+    hint: "See the OpenAPI document at /api/v1/openapi.json for the expected shape.",
+  });
+}
+
+async function rateLimit(actor: Actor): Promise<Record<string, string>> {
+  const limit = await limitOf(actor.workspaceId, "api_requests_per_minute");
+  const [decision] = await Promise.all([hit(`token:${actor.tokenId}`, limit), hit(`ws:${actor.workspaceId}`, Number.MAX_SAFE_INTEGER)]);
+  const headers = { "x-ratelimit-limit": String(limit), "x-ratelimit-remaining": String(Math.max(0, limit - decision.count)) };
+  if (!decision.allowed) {
+    throw Object.assign(
+      new AppError("rate_limited", `This token made more than ${limit} requests this minute.`, {
+        hint: `Wait ${decision.retryAfterS} s (Retry-After), or ask the workspace owner to raise "api_requests_per_minute".`,
+        retryAfterS: decision.retryAfterS,
+      }),
+      { headers },
+    );
+  }
+  return headers;
+}
+
+/** Answers one /api/v1 request: route, authenticate, rate-limit, validate, call, shape. */
+export function createDispatcher(routes: Route[], basePath = "/api/v1") {
+  const compiled = compile(routes);
+  return async function dispatch(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const path = url.pathname.slice(basePath.length).replace(/\/+$/, "") || "/";
+    const matches = compiled
+      .map((c) => ({ ...c, match: c.pattern.exec(path) }))
+      .filter((c): c is CompiledRoute & { match: RegExpExecArray } => c.match !== null);
+    if (matches.length === 0) {
+      return errorResponse(404, { code: "not_found", message: `No API route ${request.method} ${url.pathname}.`, hint: "See /api/v1/openapi.json for every route." });
+    }
+    const found = matches.find((m) => m.route.method === request.method);
+    if (!found) {
+      const allow = [...new Set(matches.map((m) => m.route.method))].join(", ");
+      return errorResponse(405, { code: "method_not_allowed", message: `${request.method} is not allowed on ${url.pathname}.`, hint: `Allowed: ${allow}.` }, { allow });
+    }
+    const { route } = found;
+    let headers: Record<string, string> = {};
+    try {
+      const actor = route.auth === false ? (undefined as unknown as Actor) : await actorForToken(request.headers.get("authorization"));
+      if (actor) headers = await rateLimit(actor);
+      const rawParams = Object.fromEntries(found.names.map((name, i) => [name, decodeURIComponent(found.match[i + 1]!)]));
+      const params = parse(route.params, rawParams, "path");
+      const query = parse(route.query, Object.fromEntries(url.searchParams), "query string");
+      const body = route.body ? parse(route.body, await readJsonBody(request), "body") : undefined;
+      const result = await route.handler({ actor, params, query, body, request });
+      if (result instanceof Response) {
+        for (const [k, v] of Object.entries(headers)) result.headers.set(k, v);
+        return result;
+      }
+      if (route.status === 204) return new Response(null, { status: 204, headers });
+      // Declared output: whatever the service returned, only the schema's fields go out.
+      const output = route.response ? route.response.parse(result) : result;
+      return Response.json(output, { status: route.status ?? 200, headers: { "cache-control": "no-store", ...headers } });
+    } catch (error) {
+      if (error instanceof AppError) {
+        const extra = (error as AppError & { headers?: Record<string, string> }).headers ?? headers;
+        return errorResponse(error.status, error.toBody(), {
+          ...extra,
+          ...(error.extra.retryAfterS ? { "retry-after": String(error.extra.retryAfterS) } : {}),
+          ...(error.status === 401 ? { "www-authenticate": 'Bearer realm="caxton"' } : {}),
+        });
+      }
+      if (error instanceof ZodError) {
+        return errorResponse(400, { code: "validation_failed", message: "The request is not valid.", details: issues(error) } as ErrorBody, headers);
+      }
+      const requestId = randomUUID();
+      logger.error({ err: error, requestId, method: request.method, path: url.pathname }, "API request failed");
+      return errorResponse(500, { code: "internal", message: "Something went wrong on our side.", hint: `Try again; if it persists, report request ${requestId}.` });
+    }
+  };
+}

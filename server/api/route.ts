@@ -1,0 +1,37 @@
+import type { z } from "zod";
+import type { Actor } from "../auth/actor";
+
+/**
+ * A REST route: its schemas are the single source of both the request validation in
+ * dispatch.ts and the OpenAPI document in openapi.ts. Handlers stay thin: they call one
+ * service and return its result.
+ */
+export interface RouteContext<P, Q, B> {
+  actor: Actor;
+  params: P;
+  query: Q;
+  body: B;
+  request: Request;
+}
+
+export interface Route<P = unknown, Q = unknown, B = unknown, R = unknown> {
+  method: "GET" | "POST" | "PATCH" | "DELETE";
+  /** OpenAPI-style path under /api/v1, e.g. `/workspaces/{slug}/tokens/{id}`. */
+  path: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  /** false: no token needed (the OpenAPI document itself). */
+  auth?: boolean;
+  params?: z.ZodType<P>;
+  query?: z.ZodType<Q>;
+  body?: z.ZodType<B>;
+  /** The JSON answer's schema; omit for 204, or when `produces` names a streamed type. */
+  response?: z.ZodType<R>;
+  status?: 200 | 201 | 204;
+  produces?: "application/x-ndjson";
+  handler(context: RouteContext<P, Q, B>): Promise<R | Response | void>;
+}
+
+// Inference helper: keeps each route's handler typed by its own schemas.
+export const route = <P, Q, B, R>(definition: Route<P, Q, B, R>) => definition as unknown as Route;

@@ -1,0 +1,63 @@
+/**
+ * The one error every service throws for a user's mistake or a refusal. REST turns it into
+ * `{ error: { code, message, details?, hint? } }` with `status`; tRPC into its own error
+ * with the same code and message; the CLI prints message and hint.
+ */
+export type ErrorCode =
+  | "bad_request"
+  | "validation_failed"
+  | "unauthorized"
+  | "forbidden"
+  | "not_found"
+  | "conflict"
+  | "quota_exceeded"
+  | "rate_limited"
+  | "payload_too_large"
+  | "unsupported_media_type"
+  | "method_not_allowed";
+
+const statusOf: Record<ErrorCode, number> = {
+  bad_request: 400,
+  validation_failed: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  quota_exceeded: 409,
+  rate_limited: 429,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  method_not_allowed: 405,
+};
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  details?: unknown;
+  hint?: string;
+}
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly extra: { hint?: string; details?: unknown; retryAfterS?: number } = {},
+  ) {
+    super(message);
+    this.name = "AppError";
+    this.status = statusOf[code];
+  }
+
+  toBody(): ErrorBody {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.extra.details !== undefined ? { details: this.extra.details } : {}),
+      ...(this.extra.hint ? { hint: this.extra.hint } : {}),
+    };
+  }
+}
+
+/** A resource that does not exist *for this caller*: other workspaces' rows look the same. */
+export const notFound = (what: string) => new AppError("not_found", `${what} not found.`);
