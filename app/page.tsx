@@ -15,8 +15,8 @@ export default function LandingPage() {
         <div className="flex items-center gap-2 text-lg font-semibold">
           <Logo /> Caxton
         </div>
-        <Link href="/agents" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">
-          Open dashboard
+        <Link href="/start" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">
+          Sign in
         </Link>
       </header>
       <main className="mx-auto w-full max-w-6xl flex-1 px-6 pb-16">
@@ -29,12 +29,12 @@ export default function LandingPage() {
             capability, run their tools in sandboxes, and watch it all live.
           </p>
           <div className="mt-8 flex flex-wrap gap-3">
-            <Link href="/agents" className="rounded-md bg-brand-600 px-5 py-2.5 font-medium text-white hover:bg-brand-700">
+            <Link href="/start" className="rounded-md bg-brand-600 px-5 py-2.5 font-medium text-white hover:bg-brand-700">
               Go to the dashboard
             </Link>
-            <Link href="/system" className="rounded-md border border-slate-300 bg-white px-5 py-2.5 font-medium hover:bg-slate-100">
-              Check system health
-            </Link>
+            <a href="/api/v1/openapi.json" className="rounded-md border border-slate-300 bg-white px-5 py-2.5 font-medium hover:bg-slate-100">
+              API reference (OpenAPI)
+            </a>
           </div>
         </section>
         <section className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">

@@ -1,7 +1,9 @@
 import { expect, test } from "@playwright/test";
+import { signInToWorkspace } from "./support/sign-in";
 
 test("the shell works on a phone-sized screen", async ({ page }) => {
-  await page.goto("/system");
+  const slug = await signInToWorkspace(page, "mobile-mia");
+  await page.goto(`/w/${slug}/system`);
   const nav = page.getByRole("navigation", { name: "Main" });
   await expect(nav).toBeVisible();
   // No horizontal page overflow: the navigation scrolls inside itself instead.

@@ -1,8 +1,10 @@
 import { mkdirSync } from "node:fs";
 import { expect, test } from "@playwright/test";
+import { signInToWorkspace } from "./support/sign-in";
 
 test("the System page shows every check green, live", async ({ page }) => {
-  await page.goto("/system");
+  const slug = await signInToWorkspace(page, "operator-sam");
+  await page.goto(`/w/${slug}/system`);
   const overall = page.getByTestId("overall-status");
   await expect(overall).toHaveAttribute("data-status", "ok", { timeout: 15_000 });
   await expect(overall).toContainText("All systems operational");
@@ -20,7 +22,8 @@ test("the System page shows every check green, live", async ({ page }) => {
 });
 
 test("the queue round trip runs a job through a worker", async ({ page }) => {
-  await page.goto("/system");
+  const slug = await signInToWorkspace(page, "operator-sam");
+  await page.goto(`/w/${slug}/system`);
   await expect(page.getByTestId("probe-result")).toHaveText("Not run yet.");
   await page.getByRole("button", { name: "Run check" }).click();
   await expect(page.getByTestId("probe-result")).toContainText(/Completed by .+ in \d+ ms\./, { timeout: 10_000 });

@@ -92,6 +92,7 @@ async function main(): Promise<number> {
         ...env,
         CHROMIUM_PATH: chromium,
         E2E_PORT: String(await freePort()),
+        E2E_GITHUB_PORT: String(await freePort()),
         E2E_DATABASE_URL: schemaUrl.toString(),
         E2E_REDIS_URL: services.redisUrl,
         E2E_REDIS_PREFIX: `e2e:${randomBytes(4).toString("hex")}`,

@@ -5,12 +5,12 @@ import { usePathname } from "next/navigation";
 import { sections, type SectionId } from "./sections";
 
 
-export function AppNav() {
+export function AppNav({ slug }: { slug: string }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Main" className="flex gap-1 overflow-x-auto md:flex-col md:overflow-visible">
       {(Object.keys(sections) as SectionId[]).map((id) => {
-        const href = `/${id}`;
+        const href = `/w/${slug}/${id}`;
         const active = pathname === href || pathname.startsWith(`${href}/`);
         return (
           <Link

@@ -32,9 +32,9 @@ export const sections = {
   },
   settings: {
     label: "Settings",
-    description: "Workspace, members, API tokens and quotas.",
-    emptyTitle: "Nothing to configure yet",
-    emptyBody: "Workspaces, members and API tokens arrive with sign-in.",
+    description: "Workspace, members, API tokens, audit log and usage.",
+    emptyTitle: "",
+    emptyBody: "",
   },
   system: {
     label: "System",

@@ -5,22 +5,9 @@ import { getDb } from "../db/client";
 import type { Prisma } from "@prisma/client";
 import { pageArgs, toPage, type PageQuery } from "../lib/pagination";
 
-/** Every action the audit log records, named `<thing>.<verb>`. */
-export const auditActions = [
-  "user.signed_in",
-  "workspace.created",
-  "workspace.renamed",
-  "workspace.deleted",
-  "invitation.created",
-  "member.joined",
-  "member.role_changed",
-  "member.removed",
-  "token.created",
-  "token.revoked",
-  "quota.updated",
-  "admin.bootstrap",
-] as const;
-export type AuditAction = (typeof auditActions)[number];
+import { auditActions, type AuditAction } from "./actions";
+
+export { auditActions, type AuditAction };
 
 export interface AuditEntry {
   action: AuditAction;

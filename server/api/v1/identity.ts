@@ -4,6 +4,7 @@ import { requireWorkspace } from "../../auth/actor";
 import { permissionsOf, roles, scopes } from "../../auth/permissions";
 import { createdTokenSchema, createToken, listTokens, revokeToken, tokenInputSchema, tokenSchema } from "../../auth/tokens";
 import { getUser } from "../../auth/users";
+import { jsonLinesResponse } from "../../lib/json-lines";
 import { pageQuerySchema, pageSchema } from "../../lib/pagination";
 import { getUsage, setQuota, quotaNames, usageSchema } from "../../quotas/quotas";
 import { createdInvitationSchema, createInvitation, invitationInputSchema } from "../../workspaces/invitations";
@@ -210,23 +211,7 @@ export const identityRoutes = [
     produces: "application/x-ndjson",
     async handler({ actor, params, query }) {
       inWorkspace(actor, params);
-      const lines = exportAudit(actor, query);
-      // Pull the first batch now so a refusal (403) answers as JSON, not a broken stream.
-      const first = await lines.next();
-      const encoder = new TextEncoder();
-      const stream = new ReadableStream<Uint8Array>({
-        start(controller) {
-          if (!first.done) controller.enqueue(encoder.encode(first.value));
-        },
-        async pull(controller) {
-          const next = await lines.next();
-          if (next.done) controller.close();
-          else controller.enqueue(encoder.encode(next.value));
-        },
-      });
-      return new Response(first.done ? "" : stream, {
-        headers: { "content-type": "application/x-ndjson", "content-disposition": `attachment; filename="${actor.workspaceSlug}-audit.jsonl"` },
-      });
+      return jsonLinesResponse(exportAudit(actor, query), `${actor.workspaceSlug}-audit.jsonl`);
     },
   }),
   route({

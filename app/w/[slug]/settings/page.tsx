@@ -1,0 +1,5 @@
+import { GeneralSettings } from "./general-settings";
+
+export default function SettingsPage() {
+  return <GeneralSettings />;
+}

@@ -1,0 +1,74 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useTRPC } from "../../../_components/trpc";
+
+type CheckView = { status: "ok" | "fail"; latencyMs: number; message?: string };
+
+const labels = { database: "Database", redis: "Redis", worker: "Worker" } as const;
+
+function StatusDot({ ok }: { ok: boolean }) {
+  return <span className={`inline-block h-2.5 w-2.5 rounded-full ${ok ? "bg-emerald-500" : "bg-red-500"}`} aria-hidden="true" />;
+}
+
+function formatAge(ms: number | null) {
+  if (ms === null) return "never";
+  return ms < 1_000 ? "just now" : `${Math.round(ms / 1_000)} s ago`;
+}
+
+export function SystemHealth() {
+  const trpc = useTRPC();
+  const health = useQuery(trpc.system.health.queryOptions(undefined, { refetchInterval: 2_000, staleTime: 0 }));
+
+  if (health.isPending) {
+    return <p className="text-sm text-slate-500" role="status">Checking health…</p>;
+  }
+  if (health.isError) {
+    return (
+      <div role="alert" className="rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-800">
+        The web server did not answer the health check: {health.error.message}. It may be restarting; this page retries
+        on its own.
+      </div>
+    );
+  }
+  const h = health.data;
+  const ok = h.status === "ok";
+  return (
+    <section aria-label="Health" className="space-y-4">
+      <div
+        data-testid="overall-status"
+        data-status={h.status}
+        className={`flex items-center gap-3 rounded-lg border p-4 ${ok ? "border-emerald-200 bg-emerald-50" : "border-red-200 bg-red-50"}`}
+      >
+        <StatusDot ok={ok} />
+        <div>
+          <p className="font-semibold">{ok ? "All systems operational" : "Something needs attention"}</p>
+          <p className="text-sm text-slate-600">
+            Version {h.version} · up {h.uptimeS} s
+          </p>
+        </div>
+      </div>
+      <div className="grid gap-4 sm:grid-cols-3">
+        {(Object.keys(labels) as (keyof typeof labels)[]).map((name) => {
+          const check: CheckView = h.checks[name];
+          return (
+            <div key={name} data-testid={`check-${name}`} data-status={check.status} className="rounded-lg border border-slate-200 bg-white p-4">
+              <div className="flex items-center justify-between">
+                <h2 className="font-medium">{labels[name]}</h2>
+                <span className={`flex items-center gap-2 text-sm ${check.status === "ok" ? "text-emerald-700" : "text-red-700"}`}>
+                  <StatusDot ok={check.status === "ok"} /> {check.status === "ok" ? "Healthy" : "Failing"}
+                </span>
+              </div>
+              <p className="mt-2 text-sm text-slate-600">
+                {name === "worker"
+                  ? `${h.checks.worker.workers} worker(s) · last heartbeat ${formatAge(h.checks.worker.lastBeatAgeMs)}`
+                  : `Answered in ${check.latencyMs} ms`}
+              </p>
+              {check.message ? <p className="mt-2 text-sm text-red-700">{check.message}</p> : null}
+            </div>
+          );
+        })}
+      </div>
+    </section>
+  );
+}
