@@ -1,7 +1,11 @@
 import { router } from "./init";
 import { meRouter } from "./routers/me";
 import { systemRouter } from "./routers/system";
-import { auditRouter, invitationsRouter, membersRouter, tokensRouter, usageRouter, workspacesRouter } from "./routers/workspaces";
+import { auditRouter } from "./routers/audit";
+import { invitationsRouter, membersRouter } from "./routers/members";
+import { tokensRouter } from "./routers/tokens";
+import { usageRouter } from "./routers/usage";
+import { workspacesRouter } from "./routers/workspaces";
 
 /** Every domain router, wired in one place. */
 export const appRouter = router({

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inject } from "vitest";
+import { startCaxton, testDatabase, uniqueName, type RunningCaxton } from "./support/env";
+
+/** The local operator's one-time link, as printed by `caxton serve` with no GitHub app. */
+let database: Awaited<ReturnType<typeof testDatabase>>;
+let caxton: RunningCaxton;
+const env = () => ({ DATABASE_URL: database.url, REDIS_URL: inject("redisUrl"), CAXTON_REDIS_PREFIX: `test:${uniqueName("operator")}` });
+
+beforeAll(async () => {
+  database = await testDatabase("operator");
+  caxton = await startCaxton({ ...env(), AUTH_GITHUB_ID: "", AUTH_GITHUB_SECRET: "" });
+});
+afterAll(async () => {
+  await caxton?.stop();
+  await database.drop();
+});
+
+const printedLink = (output: string) => /(http:\/\/\S+\/signin\/local\?token=cxo_\S+)/.exec(output)?.[1];
+
+describe("local operator sign-in", () => {
+  it("prints a link with its expiry and why it is enabled", () => {
+    const output = caxton.output();
+    expect(printedLink(output)).toBeTruthy();
+    expect(output).toContain("Sign in as the local operator (single use");
+    expect(output).toContain("Enabled because GitHub sign-in is not configured");
+  });
+
+  it("signs in once, then the same link is refused", async () => {
+    const link = new URL(printedLink(caxton.output())!);
+    const url = `${caxton.url}${link.pathname}${link.search}`;
+    const first = await fetch(url, { redirect: "manual" });
+    expect(first.status).toBe(303);
+    expect(first.headers.get("location")).toBe("/start");
+    const cookie = first.headers.get("set-cookie")!.split(";")[0]!;
+    expect(cookie).toMatch(/^authjs\.session-token=\w{64}$/);
+
+    const me = await fetch(`${caxton.url}/api/trpc/me.get`, { headers: { cookie } });
+    expect(me.status).toBe(200);
+    const body = await me.json();
+    expect(body.result.data.user).toMatchObject({ email: "operator@localhost", isOperator: true, onboarded: false });
+    expect(body.result.data.workspaces).toHaveLength(1);
+    expect(body.result.data.workspaces[0]).toMatchObject({ personal: true, role: "owner" });
+
+    const again = await fetch(url, { redirect: "manual" });
+    expect(again.status).toBe(303);
+    expect(again.headers.get("location")).toBe("/signin?error=link-invalid");
+    expect(again.headers.get("set-cookie")).toBeNull();
+  });
+
+  it("refuses a made-up token without a session", async () => {
+    const response = await fetch(`${caxton.url}/signin/local?token=cxo_${"a".repeat(32)}`, { redirect: "manual" });
+    expect(response.headers.get("location")).toBe("/signin?error=link-invalid");
+    const me = await fetch(`${caxton.url}/api/trpc/me.get`);
+    expect(me.status).toBe(401);
+  });
+
+  it("is off, and prints nothing, once GitHub is configured", async () => {
+    const withGitHub = await startCaxton({ ...env(), AUTH_GITHUB_ID: "id", AUTH_GITHUB_SECRET: "secret" });
+    try {
+      expect(printedLink(withGitHub.output())).toBeUndefined();
+      const page = await fetch(`${withGitHub.url}/signin`);
+      const html = await page.text();
+      expect(html).toContain("Sign in with GitHub");
+      expect(html).not.toContain("Local operator");
+    } finally {
+      await withGitHub.stop();
+    }
+  });
+});
