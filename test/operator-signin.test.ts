@@ -68,3 +68,24 @@ describe("local operator sign-in", () => {
     }
   });
 });
+
+describe("tRPC endpoint bad input", () => {
+  const post = (path: string, body: BodyInit, headers: Record<string, string> = { "content-type": "application/json" }) =>
+    fetch(`${caxton.url}/api/trpc/${path}`, { method: "POST", body, headers });
+
+  it("refuses a body over 1 MiB with 413 before parsing it", async () => {
+    const response = await post("workspaces.create", JSON.stringify({ name: "x".repeat(1_100_000) }));
+    expect(response.status).toBe(413);
+    expect((await response.json()).error.message).toContain("larger than");
+  });
+
+  it("answers malformed JSON, unknown procedures and missing sessions with a 4xx, never a 500", async () => {
+    const malformed = (await post("workspaces.create", "{not json")).status;
+    expect(malformed).toBeGreaterThanOrEqual(400);
+    expect(malformed).toBeLessThan(500);
+    expect((await post("no.such.procedure", "{}")).status).toBe(404);
+    const anonymous = await post("workspaces.create", JSON.stringify({ name: "x" }));
+    expect(anonymous.status).toBe(401);
+    expect((await anonymous.json()).error.message).toBe("Sign in first.");
+  });
+});
