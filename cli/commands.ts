@@ -1,7 +1,10 @@
 import type { Command } from "./command";
 import { platformCommands } from "./commands/platform";
+import { sessionCommands } from "./commands/session";
+import { tokenCommands } from "./commands/tokens";
+import { workspaceCommands } from "./commands/workspaces";
 
 export type { Command } from "./command";
 
 /** Every `caxton` command, in the order --help lists them. Each area lives in cli/commands/. */
-export const commands: Command[] = [...platformCommands];
+export const commands: Command[] = [...platformCommands, ...sessionCommands, ...workspaceCommands, ...tokenCommands];
