@@ -1,4 +1,5 @@
 import type { Command } from "./command";
+import { adminCommands } from "./commands/admin";
 import { platformCommands } from "./commands/platform";
 import { sessionCommands } from "./commands/session";
 import { tokenCommands } from "./commands/tokens";
@@ -7,4 +8,4 @@ import { workspaceCommands } from "./commands/workspaces";
 export type { Command } from "./command";
 
 /** Every `caxton` command, in the order --help lists them. Each area lives in cli/commands/. */
-export const commands: Command[] = [...platformCommands, ...sessionCommands, ...workspaceCommands, ...tokenCommands];
+export const commands: Command[] = [...platformCommands, ...sessionCommands, ...workspaceCommands, ...tokenCommands, ...adminCommands];
