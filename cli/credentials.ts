@@ -78,7 +78,8 @@ export function removeCredentials(env: Env = process.env): { file: string; remov
 /** The server and token every API command uses: environment first, then the config file. */
 export function resolveCredentials(env: Env = process.env): ResolvedCredentials {
   const file = configFile(env);
-  const stored = readStoredCredentials(env);
+  // With both overrides set the file is not read at all, so a broken one cannot get in the way.
+  const stored = env.CAXTON_URL && env.CAXTON_TOKEN ? undefined : readStoredCredentials(env);
   const rawUrl = env.CAXTON_URL || stored?.url;
   const rawToken = env.CAXTON_TOKEN || stored?.token;
   if (!rawUrl || !rawToken) {

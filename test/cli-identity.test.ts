@@ -365,5 +365,9 @@ describe("caxton CLI input checks", () => {
     const run = cli(where, ["whoami", "--json"]);
     expect(run.status).toBe(1);
     expect(run.json().error).toMatchObject({ code: "config", hint: expect.stringContaining("caxton login") });
+    // Both overrides set: the broken file is not even read.
+    const overridden = cli(where, ["whoami", "--json"], { CAXTON_URL: caxton.url, CAXTON_TOKEN: `cx_${"b".repeat(32)}` });
+    expect(overridden.status).toBe(3);
+    expect(overridden.json().error).toMatchObject({ code: "unauthorized", message: "The API token is not valid." });
   });
 });
