@@ -1,12 +1,27 @@
+import { usageError } from "./errors";
+
 export interface ParsedArgs {
   positionals: string[];
   flags: Record<string, string | boolean>;
 }
 
-/** `--flag`, `--key=value`, `--key value` (when the next word is not a flag), `-h`. */
-export function parseArgs(argv: string[], booleanFlags = ["json", "help", "version", "dev"]): ParsedArgs {
+/**
+ * `--flag`, `--key=value`, `--key value` (when the next word is not a flag), `-h`.
+ * A flag named in `listFlags` may be repeated (`--scopes a --scopes b` is `a,b`); any other
+ * value flag given twice is refused rather than silently keeping one of the two.
+ */
+export function parseArgs(argv: string[], booleanFlags = ["json", "help", "version", "dev"], listFlags = ["scopes"]): ParsedArgs {
   const positionals: string[] = [];
   const flags: Record<string, string | boolean> = {};
+  const set = (name: string, value: string | boolean) => {
+    const previous = flags[name];
+    if (typeof previous === "string" && typeof value === "string") {
+      if (!listFlags.includes(name)) throw new Error(`Option --${name} was given twice.`);
+      flags[name] = `${previous},${value}`;
+    } else {
+      flags[name] = value;
+    }
+  };
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i]!;
     if (word === "--") {
@@ -18,9 +33,9 @@ export function parseArgs(argv: string[], booleanFlags = ["json", "help", "versi
     } else if (word.startsWith("--")) {
       const [name, inline] = word.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
       if (!name) throw new Error(`Malformed option "${word}".`);
-      if (inline !== undefined) flags[name] = inline;
-      else if (!booleanFlags.includes(name) && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith("-")) flags[name] = argv[++i]!;
-      else flags[name] = true;
+      if (inline !== undefined) set(name, inline);
+      else if (!booleanFlags.includes(name) && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith("-")) set(name, argv[++i]!);
+      else set(name, true);
     } else if (word.startsWith("-") && word.length > 1) {
       throw new Error(`Unknown option "${word}".`);
     } else {
@@ -28,4 +43,23 @@ export function parseArgs(argv: string[], booleanFlags = ["json", "help", "versi
     }
   }
   return { positionals, flags };
+}
+
+/** A comma-separated list (`a,b, c`), without empty items or repeats. */
+export function splitList(value: string): string[] {
+  return [...new Set(value.split(",").map((item) => item.trim()).filter(Boolean))];
+}
+
+/** The value of `--name`, or undefined; `--name` written without a value is a usage error. */
+export function stringFlag(args: ParsedArgs, name: string, placeholder = "value"): string | undefined {
+  const value = args.flags[name];
+  if (value === undefined) return undefined;
+  if (value === true) throw usageError(`--${name} needs a value.`, `Write --${name} <${placeholder}>.`);
+  return String(value);
+}
+
+export function requiredFlag(args: ParsedArgs, name: string, placeholder: string, hint: string): string {
+  const value = stringFlag(args, name, placeholder)?.trim();
+  if (!value) throw usageError(`--${name} <${placeholder}> is required.`, hint);
+  return value;
 }

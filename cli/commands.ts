@@ -1,66 +1,11 @@
-import type { ParsedArgs } from "./args";
-import { printError, printResult, type Output } from "./output";
+import type { Command } from "./command";
+import { adminCommands } from "./commands/admin";
+import { platformCommands } from "./commands/platform";
+import { sessionCommands } from "./commands/session";
+import { tokenCommands } from "./commands/tokens";
+import { workspaceCommands } from "./commands/workspaces";
 
-export interface Command {
-  name: string;
-  usage: string;
-  summary: string;
-  details?: string;
-  run(args: ParsedArgs, out: Output): Promise<number>;
-}
+export type { Command } from "./command";
 
-export const commands: Command[] = [
-  {
-    name: "serve",
-    usage: "serve [--dev]",
-    summary: "Run the platform (web + worker), as `npm start` does.",
-    details:
-      "Uses DATABASE_URL and REDIS_URL when set; otherwise starts an embedded PostgreSQL and\n" +
-      "redis-server with their data in .caxton/. Configuration: caxton.toml and environment.",
-    async run(args) {
-      const { serve } = await import("../server/platform/serve");
-      return serve({ dev: args.flags.dev === true });
-    },
-  },
-  {
-    name: "db migrate",
-    usage: "db migrate",
-    summary: "Apply pending database migrations to DATABASE_URL.",
-    async run(_args, out) {
-      const url = process.env.DATABASE_URL;
-      if (!url) {
-        printError(out, {
-          code: "config",
-          message: "DATABASE_URL is not set.",
-          hint: "Set it, e.g. DATABASE_URL=postgresql://user@127.0.0.1:5432/caxton caxton db migrate (`caxton serve` migrates by itself).",
-        });
-        return 1;
-      }
-      const { migrate } = await import("../server/db/migrate");
-      try {
-        const result = await migrate(url);
-        printResult(
-          out,
-          result,
-          result.applied.length
-            ? `Applied ${result.applied.length} migration(s):\n${result.applied.map((m) => `  ${m}`).join("\n")}`
-            : `Database is up to date (${result.alreadyApplied} migration(s) applied before).`,
-        );
-        return 0;
-      } catch (error) {
-        printError(out, { code: "migration_failed", message: (error as Error).message });
-        return 1;
-      }
-    },
-  },
-  {
-    name: "version",
-    usage: "version",
-    summary: "Print the version.",
-    async run(_args, out) {
-      const { version } = await import("../server/version");
-      printResult(out, { version }, version);
-      return 0;
-    },
-  },
-];
+/** Every `caxton` command, in the order --help lists them. Each area lives in cli/commands/. */
+export const commands: Command[] = [...platformCommands, ...sessionCommands, ...workspaceCommands, ...tokenCommands, ...adminCommands];

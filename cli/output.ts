@@ -6,6 +6,7 @@ export interface Output {
 export interface CliError {
   code: string;
   message: string;
+  details?: unknown;
   hint?: string;
 }
 
@@ -16,4 +17,9 @@ export function printError(out: Output, error: CliError): void {
 
 export function printResult(out: Output, value: unknown, text: string): void {
   process.stdout.write(out.json ? `${JSON.stringify(value)}\n` : `${text}\n`);
+}
+
+/** Explanations around a secret go to stderr, so `TOKEN=$(caxton ...)` captures only the secret. */
+export function printNote(text: string): void {
+  process.stderr.write(`${text}\n`);
 }
