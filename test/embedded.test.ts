@@ -46,3 +46,32 @@ describe("embedded services", () => {
     expect(error.message).toContain("REDIS_URL");
   });
 });
+
+describe("a platform on the embedded database", () => {
+  it("lets local admin commands find its database while it runs, and only then", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const { fromRoot } = await import("../server/platform/paths");
+    const { startCaxton } = await import("./support/env");
+    const { inject } = await import("vitest");
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "caxton-embedded-serve-"));
+    const env = { DATABASE_URL: "", REDIS_URL: inject("redisUrl"), CAXTON_DATA_DIR: dataDir, CAXTON_REDIS_PREFIX: `test:embedded:${process.pid}` };
+    const loginLink = () =>
+      spawnSync(process.execPath, [fromRoot("dist/caxton.mjs"), "admin", "login-link", "--json"], {
+        encoding: "utf8",
+        env: { ...process.env, ...env, CAXTON_CONFIG: "" },
+      });
+    const caxton = await startCaxton(env, 60_000);
+    try {
+      const result = loginLink();
+      expect(result.status).toBe(0);
+      expect(JSON.parse(result.stdout).url).toMatch(/\/signin\/local\?token=cxo_/);
+      expect(result.stderr).toContain("Using the database of the Caxton running at");
+    } finally {
+      expect(await caxton.stop()).toBe(0);
+    }
+    const stopped = loginLink();
+    expect(stopped.status).toBe(1);
+    expect(JSON.parse(stopped.stdout).error.message).toContain("no Caxton is running from this folder");
+    rmSync(dataDir, { recursive: true, force: true });
+  }, 90_000);
+});

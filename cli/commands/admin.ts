@@ -10,10 +10,20 @@ import { SHOWN_ONCE } from "./tokens";
  * token exists yet. The server modules (Prisma, config) are imported only here, lazily.
  */
 async function withDatabase<T>(command: string, work: () => Promise<T>): Promise<T> {
-  const { ConfigError, getConfig } = await import("../../server/config/load");
+  const { ConfigError, getConfig, clearConfigCache } = await import("../../server/config/load");
   let url: string | undefined;
   try {
     url = getConfig().databaseUrl;
+    if (!url) {
+      // No DATABASE_URL: the embedded database of a Caxton running from this folder, if any.
+      const { readRunningState } = await import("../../server/platform/running-state");
+      const running = readRunningState(getConfig().dataDir);
+      if (running) {
+        url = process.env.DATABASE_URL = running.databaseUrl;
+        clearConfigCache();
+        printNote(`Using the database of the Caxton running at ${running.url} (pid ${running.pid}).`);
+      }
+    }
   } catch (error) {
     if (error instanceof ConfigError) throw new CliFailure(exitCodes.error, { code: "config", message: error.message, hint: "Fix the settings named above (environment or caxton.toml)." });
     throw error;
@@ -21,7 +31,7 @@ async function withDatabase<T>(command: string, work: () => Promise<T>): Promise
   if (!url) {
     throw new CliFailure(exitCodes.error, {
       code: "config",
-      message: `DATABASE_URL is not set: \`caxton ${command}\` works on the database directly.`,
+      message: `DATABASE_URL is not set and no Caxton is running from this folder: \`caxton ${command}\` works on the database directly.`,
       hint: `Set it to the database your Caxton server uses, e.g. DATABASE_URL=postgresql://user@127.0.0.1:5432/caxton caxton ${command} ...`,
     });
   }

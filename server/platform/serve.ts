@@ -8,6 +8,7 @@ import { startEmbeddedPostgres, type EmbeddedService } from "./embedded-postgres
 import { RedisMissingError, startEmbeddedRedis } from "./embedded-redis";
 import { ensureAuthSecret } from "./auth-secret";
 import { fromRoot } from "./paths";
+import { clearRunningState, writeRunningState } from "./running-state";
 
 export interface ServeOptions {
   /** Next.js dev server and TypeScript sources instead of the production build. */
@@ -61,6 +62,7 @@ export async function serve(options: ServeOptions = {}): Promise<number> {
       // Web and worker drain within shutdown.timeout_ms; past that (plus a margin) they are killed.
       await Promise.all(children.map((c) => c.stop(config.shutdownTimeoutMs + 5_000)));
       await Promise.all(services.map((s) => s.child.stop(5_000)));
+      clearRunningState(config.dataDir);
       logger.info({ event: "stopped", durationMs: since(t) }, "stopped");
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
@@ -114,6 +116,7 @@ export async function serve(options: ServeOptions = {}): Promise<number> {
     const [listening] = await Promise.all([waitFor(web, "listening"), waitFor(worker, "ready")]);
     if (stopping) return await stopping;
     const { url, signInLink } = listening as Extract<ChildMessage, { event: "listening" }>;
+    writeRunningState(config.dataDir, { pid: process.pid, url, databaseUrl, redisUrl });
     logger.info({ event: "ready", url, durationMs: since(startedAt) }, `Caxton is ready: open ${url}`);
     if (signInLink) logger.warn({ event: "local sign-in enabled", reason: signInLink.reason }, "local operator sign-in is enabled");
     if (logger.level !== "silent") {
