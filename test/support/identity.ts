@@ -3,6 +3,7 @@ import { createSession, sessionCookieName } from "../../server/auth/operator";
 import { roles, scopes, type Role, type Scope } from "../../server/auth/permissions";
 import { createTokenFor } from "../../server/auth/tokens";
 import { getDb } from "../../server/db/client";
+import { AppError } from "../../server/lib/errors";
 import { createWorkspace } from "../../server/workspaces/workspaces";
 import { uniqueName } from "./env";
 
@@ -101,14 +102,16 @@ export async function createWorkspaceWithRoles(label = "ws"): Promise<WorkspaceF
   };
 }
 
-/** Runs `fn` and returns the AppError code it threw, or "ok" when it did not throw. */
-export async function outcome(fn: () => Promise<unknown>): Promise<string> {
+/** The AppError `fn` threw, or null when it succeeded; anything else is rethrown. */
+export async function refusal(fn: () => Promise<unknown>): Promise<AppError | null> {
   try {
     await fn();
-    return "ok";
+    return null;
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (error instanceof Error && error.name === "AppError" && typeof code === "string") return code;
+    if (error instanceof AppError) return error;
     throw error;
   }
 }
+
+/** "ok", or the code of the AppError `fn` threw. */
+export const outcome = async (fn: () => Promise<unknown>): Promise<string> => (await refusal(fn))?.code ?? "ok";
