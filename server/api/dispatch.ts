@@ -70,6 +70,14 @@ async function readJsonBody(request: Request): Promise<unknown> {
   }
 }
 
+function decodeParam(name: string, value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new AppError("bad_request", `The path parameter "${name}" is not valid percent-encoding.`, { hint: "Encode path segments with encodeURIComponent." });
+  }
+}
+
 function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
   if (!schema) return undefined as T;
   const result = schema.safeParse(value);
@@ -118,7 +126,7 @@ export function createDispatcher(routes: Route[], basePath = "/api/v1") {
     try {
       const actor = route.auth === false ? (undefined as unknown as Actor) : await actorForToken(request.headers.get("authorization"));
       if (actor) headers = await rateLimit(actor);
-      const rawParams = Object.fromEntries(found.names.map((name, i) => [name, decodeURIComponent(found.match[i + 1]!)]));
+      const rawParams = Object.fromEntries(found.names.map((name, i) => [name, decodeParam(name, found.match[i + 1]!)]));
       const params = parse(route.params, rawParams, "path");
       const query = parse(route.query, Object.fromEntries(url.searchParams), "query string");
       const body = route.body ? parse(route.body, await readJsonBody(request), "body") : undefined;

@@ -91,8 +91,10 @@ export async function listTokens(actor: Actor, page: PageQuery) {
 export async function revokeToken(actor: Actor, tokenId: string): Promise<TokenView> {
   authorize(actor, "tokens.revoke");
   return getDb().$transaction(async (tx) => {
-    const token = await tx.apiToken.findFirst({ where: { ...visibleTo(actor), id: tokenId } });
+    const token = await tx.apiToken.findFirst({ where: { workspaceId: actor.workspaceId, id: tokenId } });
     if (!token) throw notFound("API token");
+    // Someone else's token in the same workspace: refuse as the table says (403 is no leak to a member).
+    if (token.userId !== actor.userId) authorize(actor, "tokens.manageAll");
     if (token.revokedAt) return view(token);
     const revoked = await tx.apiToken.update({ where: { id: token.id }, data: { revokedAt: new Date() } });
     await audit(actor, { action: "token.revoked", workspaceId: actor.workspaceId, targetType: "token", targetId: token.id, data: { name: token.name } }, tx);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { audit } from "../audit/audit";
 import { authorize, type Actor } from "../auth/actor";
-import { roleRank, roles, type Role } from "../auth/permissions";
+import { permissionTable, roleRank, roles, type Role } from "../auth/permissions";
 import { getDb } from "../db/client";
 import { AppError, notFound } from "../lib/errors";
 import { pageArgs, toPage, type PageQuery } from "../lib/pagination";
@@ -76,6 +76,14 @@ export async function changeRole(actor: Actor, userId: string, role: Role): Prom
 export async function removeMember(actor: Actor, userId: string): Promise<void> {
   const leaving = userId === actor.userId;
   if (!leaving) authorize(actor, "members.remove");
+  // Any role may leave, but a token still needs the scope of member management: a read-only
+  // token must not be able to take its user out of the workspace (and revoke their tokens).
+  const scope = permissionTable["members.remove"].scope;
+  if (leaving && actor.scopes && !actor.scopes.includes(scope)) {
+    throw new AppError("forbidden", `This API token may not remove its user from the workspace: it lacks the "${scope}" scope.`, {
+      hint: `Leave from the dashboard, or use a token with the "${scope}" scope.`,
+    });
+  }
   await getDb().$transaction(async (tx) => {
     const member = await findMember(tx, actor, userId);
     if (!leaving) assertOutranks(actor, member.role);
