@@ -29,6 +29,12 @@ async function main() {
   const server = http.createServer((req, res) => {
     // Keep-alive sockets would hold shutdown open; ask clients to reconnect elsewhere.
     if (shuttingDown) res.setHeader("Connection", "close");
+    if (!hasValidPath(req.url)) {
+      // Next answers a malformed %-escape with a bare 500; it is the client's mistake.
+      res.writeHead(400, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { code: "bad_request", message: "The URL has a malformed %-escape.", hint: "Percent-encode the path correctly." } }));
+      return;
+    }
     void handle(req, res);
   });
   server.on("error", (error) => {
@@ -64,6 +70,15 @@ async function main() {
     await Promise.all([closeQueues(), closeRedis(), closeDb()]);
     logger.info({ event: "stopped", durationMs: since(t) }, "web stopped");
   });
+}
+
+function hasValidPath(url = "/"): boolean {
+  try {
+    decodeURIComponent(url.split("?")[0]!);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The one-time local operator link, when that sign-in is enabled (see server/auth/operator.ts). */

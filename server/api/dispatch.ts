@@ -2,13 +2,12 @@ import { randomUUID } from "node:crypto";
 import { ZodError, type z } from "zod";
 import { actorForToken, type Actor } from "../auth/actor";
 import { AppError, type ErrorBody } from "../lib/errors";
+import { readCappedText } from "../lib/request-body";
 import { createLogger } from "../observability/logger";
 import { limitOf } from "../quotas/quotas";
 import { hit } from "../quotas/rate-limit";
 import type { Route } from "./route";
 
-/** Largest JSON body the API reads; anything bigger answers 413 before it is parsed. */
-export const MAX_BODY_BYTES = 1024 * 1024;
 
 const logger = createLogger("api");
 
@@ -34,7 +33,13 @@ export function errorResponse(status: number, error: ErrorBody | { code: string;
 }
 
 const issues = (error: ZodError) =>
-  error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message, code: issue.code }));
+  error.issues.map((issue) => ({
+    path: issue.path.join("."),
+    message: issue.message,
+    code: issue.code,
+    // Unknown fields: name them, so a client can fix its request without parsing messages.
+    ...(issue.code === "unrecognized_keys" ? { keys: issue.keys } : {}),
+  }));
 
 async function readJsonBody(request: Request): Promise<unknown> {
   const type = request.headers.get("content-type") ?? "";
@@ -43,25 +48,7 @@ async function readJsonBody(request: Request): Promise<unknown> {
       hint: "Send `Content-Type: application/json` with a JSON body.",
     });
   }
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  const tooLarge = () =>
-    new AppError("payload_too_large", `The body is larger than ${MAX_BODY_BYTES} bytes.`, { hint: "Send a smaller request." });
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
-  // Read with a cap: Content-Length can be absent (chunked) or wrong.
-  const reader = request.body?.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  while (reader) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const text = Buffer.concat(chunks).toString("utf8");
+  const text = await readCappedText(request);
   if (!text.trim()) throw new AppError("bad_request", "The request body is empty.", { hint: "Send a JSON object." });
   try {
     return JSON.parse(text);
