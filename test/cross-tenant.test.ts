@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { v1Routes } from "../server/api/v1";
 import { route } from "../server/api/route";
+import { pushAgent } from "../server/agents/agents";
 import { createInvitation } from "../server/workspaces/invitations";
 import { setQuota } from "../server/quotas/quotas";
 import { appRouter } from "../server/trpc/root";
+import { sampleAgent } from "./support/agents";
 import { startCaxton, useTestEnvironment, type RunningCaxton } from "./support/env";
 import {
   callRest,
@@ -15,6 +17,7 @@ import {
   probeRestAsOutsider,
   probeTrpcAsOutsider,
   restOutsideTenancy,
+  snapshotWorkspace,
   tenantTarget,
   trpcOutsideTenancy,
 } from "./support/cross-tenant";
@@ -36,7 +39,10 @@ async function populatedWorkspace(label: string) {
   const ownerToken = await fixture.token("owner");
   const spareToken = await fixture.token("owner", { name: "spare" });
   const ownerSession = await createSessionFor(fixture.users.owner.id);
-  return { fixture, ownerToken, spareToken, ownerSession, target: tenantTarget(fixture, spareToken.id) };
+  const agentName = `${label.replace(/_/g, "-")}-agent`;
+  await pushAgent(owner, sampleAgent(agentName));
+  await pushAgent(owner, sampleAgent(agentName, { version: "1.1.0" }));
+  return { fixture, ownerToken, spareToken, ownerSession, target: tenantTarget(fixture, spareToken.id, agentName) };
 }
 
 let victim: Awaited<ReturnType<typeof populatedWorkspace>>;
@@ -61,7 +67,7 @@ afterAll(async () => {
 
 describe("the probe's plan", () => {
   it("covers every route with {slug} and every procedure taking { workspace }, and classifies the rest", () => {
-    const scopedRoutes = v1Routes.filter((r) => r.path.includes("{slug}"));
+    const scopedRoutes = v1Routes.filter((r) => r.path.includes("{slug}") || r.path.startsWith("/agents/{name}"));
     expect(planRest(v1Routes).map((p) => p.key)).toEqual(scopedRoutes.map((r) => `${r.method} ${r.path}`));
     expect(scopedRoutes.length + Object.keys(restOutsideTenancy).length).toBe(v1Routes.length);
     const procedures = Object.keys(appRouter._def.procedures);
@@ -71,15 +77,15 @@ describe("the probe's plan", () => {
   it("fails loudly on a route or procedure it does not know how to fill", () => {
     const unknownScoped = route({ method: "GET", path: "/workspaces/{slug}/agents", tag: "x", summary: "x", async handler() {} });
     expect(() => planRest([...v1Routes, unknownScoped])).toThrow(/GET \/workspaces\/\{slug\}\/agents: tenant-scoped route without a fill/);
-    const unknownUnscoped = route({ method: "GET", path: "/agents/{id}", tag: "x", summary: "x", async handler() {} });
-    expect(() => planRest([...v1Routes, unknownUnscoped])).toThrow(/GET \/agents\/\{id\}: route without \{slug\} that is not listed/);
+    const unknownUnscoped = route({ method: "GET", path: "/agents/{id}/x", tag: "x", summary: "x", async handler() {} });
+    expect(() => planRest([...v1Routes, unknownUnscoped])).toThrow(/GET \/agents\/\{id\}\/x: route without \{slug\} that is neither/);
     expect(() => planRest(v1Routes.filter((r) => r.path !== "/workspaces/{slug}/usage"))).toThrow(/GET \/workspaces\/\{slug\}\/usage: .*stale entry/);
 
     const procedures = appRouter._def.procedures as Record<string, unknown>;
-    const withNewScoped = { _def: { procedures: { ...procedures, "agents.get": procedures["workspaces.get"] } } };
-    expect(() => planTrpc(withNewScoped)).toThrow(/agents\.get: takes \{ workspace \} but has no fill/);
-    const withNewUnscoped = { _def: { procedures: { ...procedures, "agents.byId": procedures["system.probe"] } } };
-    expect(() => planTrpc(withNewUnscoped)).toThrow(/agents\.byId: takes no \{ workspace \} and is not listed/);
+    const withNewScoped = { _def: { procedures: { ...procedures, "things.get": procedures["workspaces.get"] } } };
+    expect(() => planTrpc(withNewScoped)).toThrow(/things\.get: takes \{ workspace \} but has no fill/);
+    const withNewUnscoped = { _def: { procedures: { ...procedures, "things.byId": procedures["system.probe"] } } };
+    expect(() => planTrpc(withNewUnscoped)).toThrow(/things\.byId: takes no \{ workspace \} and is not listed/);
   });
 });
 
@@ -104,7 +110,22 @@ describe("REST /api/v1 with another workspace's token", () => {
       authorization: outsiderToken.authorization,
     });
     // Each scoped route once, plus once more under the outsider's slug for each row id.
-    expect(report.calls.length).toBe(planRest(v1Routes).length + 3);
+    const plan = planRest(v1Routes);
+    expect(report.calls.length).toBe(plan.length + plan.filter((p) => p.fill.rowParams?.length && !p.fill.byToken).length);
+  });
+
+  it("GET /agents lists only the token's own agents; POST /agents under a victim's name lands in the token's workspace", async () => {
+    const headers = { authorization: outsiderToken.authorization };
+    const before = await snapshotWorkspace(victim.fixture.workspace.id);
+    const pushed = await fetch(`${caxton.url}/api/v1/agents`, { method: "POST", headers: { ...headers, "content-type": "application/toml" }, body: sampleAgent(victim.target.agentName, { description: "Mine now" }) });
+    expect(pushed.status).toBe(200);
+    expect(((await pushed.json()) as { outcome: string }).outcome).toBe("created");
+    const list = (await (await fetch(`${caxton.url}/api/v1/agents`, { headers })).json()) as { items: { name: string; description: string }[] };
+    expect(list.items).toEqual([expect.objectContaining({ name: victim.target.agentName, description: "Mine now" })]);
+    expect(await snapshotWorkspace(victim.fixture.workspace.id)).toEqual(before);
+    // Leave the outsider without that name again, so the probe's byToken calls keep missing.
+    const deleted = await fetch(`${caxton.url}/api/v1/agents/${victim.target.agentName}`, { method: "DELETE", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify({ confirm: victim.target.agentName }) });
+    expect(deleted.status).toBe(204);
   });
 
   it("GET /workspaces lists only the token's own workspace", async () => {
@@ -134,7 +155,8 @@ describe("tRPC /api/trpc with another workspace's session", () => {
       outsiderSlug: outsider.workspace.slug,
       cookie: outsiderSession.cookie,
     });
-    expect(report.calls.length).toBe(planTrpc(appRouter).length + 3);
+    const plan = planTrpc(appRouter);
+    expect(report.calls.length).toBe(plan.length + plan.filter((p) => p.fill.rowParams?.length).length);
   });
 
   it("workspaces.list and me.get show the outsider only their own workspace", async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listAgents, pushAgent } from "../server/agents/agents";
 import { exportAudit, listAudit } from "../server/audit/audit";
 import { actorForSession, actorForToken, type Actor } from "../server/auth/actor";
 import { permissionTable, roles, scopes, type Permission, type Role, type Scope } from "../server/auth/permissions";
@@ -8,6 +9,7 @@ import { getUsage, setQuota } from "../server/quotas/quotas";
 import { createInvitation } from "../server/workspaces/invitations";
 import { changeRole, listMembers, removeMember } from "../server/workspaces/members";
 import { deleteWorkspace, getWorkspace, renameWorkspace } from "../server/workspaces/workspaces";
+import { sampleAgent } from "./support/agents";
 import { useTestEnvironment } from "./support/env";
 import { createToken as mintToken, createWorkspaceWithRoles, outcome, refusal, type TestToken, type TestUser, type WorkspaceFixture } from "./support/identity";
 
@@ -57,6 +59,8 @@ const guardedCall = {
     await listAudit(actor, {}, { limit: 50 });
     await exportAudit(actor, {}).next();
   },
+  "agents.view": ({ actor }) => listAgents(actor, { limit: 50 }),
+  "agents.write": ({ actor }) => pushAgent(actor, sampleAgent(`perm-${actor.role}`)),
   "quotas.view": ({ actor }) => getUsage(actor),
   "quotas.update": ({ actor }) => setQuota(actor, "members", 100),
 } satisfies Record<Permission, (scene: Scene) => Promise<unknown>>;

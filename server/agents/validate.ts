@@ -1,5 +1,5 @@
 import { parse as parseToml, TomlError } from "smol-toml";
-import type { z } from "zod";
+import { z } from "zod";
 import { suggest } from "../lib/suggest";
 import { agentConfigSchema, agentTables, knownKeys, PROMPT_PLACEHOLDERS, topLevelValueKeys, type AgentConfig, type AgentTable } from "./schema";
 import { formatPath, mapSource, positionOf, type PathSegment, type Position, type SourceMap } from "./source-map";
@@ -393,3 +393,14 @@ function offsetOf(text: string, position: Position): number {
   }
   return offset + position.column - 1;
 }
+
+/** A problem as the API declares it (REST 422 details, tRPC outputs). */
+export const problemSchema = z.object({
+  severity: z.enum(["error", "warning"]),
+  code: z.enum(Object.keys(problemCodes) as [ProblemCode, ...ProblemCode[]]),
+  field: z.string(),
+  message: z.string(),
+  line: z.int(),
+  column: z.int(),
+  suggestions: z.array(z.string()),
+});

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { ZodError, type z } from "zod";
 import { actorForToken, type Actor } from "../auth/actor";
 import { AppError, type ErrorBody } from "../lib/errors";
-import { readCappedText } from "../lib/request-body";
+import { readCappedBytes, readCappedText } from "../lib/request-body";
 import { createLogger } from "../observability/logger";
 import { limitOf } from "../quotas/quotas";
 import { hit } from "../quotas/rate-limit";
@@ -41,11 +41,14 @@ const issues = (error: ZodError) =>
     ...(issue.code === "unrecognized_keys" ? { keys: issue.keys } : {}),
   }));
 
-async function readJsonBody(request: Request): Promise<unknown> {
+const mediaType = (request: Request) => (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+
+async function readJsonBody(request: Request, alternatives: string[] = []): Promise<unknown> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^application\/json\b/i.test(type)) {
+    const accepted = ["application/json", ...alternatives].map((t) => `\`${t}\``).join(" or ");
     throw new AppError("unsupported_media_type", `Expected a JSON body, got ${type ? `"${type}"` : "no Content-Type"}.`, {
-      hint: "Send `Content-Type: application/json` with a JSON body.",
+      hint: `Send \`Content-Type:\` ${accepted} with a matching body.`,
     });
   }
   const text = await readCappedText(request);
@@ -116,7 +119,13 @@ export function createDispatcher(routes: Route[], basePath = "/api/v1") {
       const rawParams = Object.fromEntries(found.names.map((name, i) => [name, decodeParam(name, found.match[i + 1]!)]));
       const params = parse(route.params, rawParams, "path");
       const query = parse(route.query, Object.fromEntries(url.searchParams), "query string");
-      const body = route.body ? parse(route.body, await readJsonBody(request), "body") : undefined;
+      const document = route.documentBody;
+      const body =
+        document && document.types.includes(mediaType(request))
+          ? document.toBody(await readCappedBytes(request))
+          : route.body
+            ? parse(route.body, await readJsonBody(request, document?.types), "body")
+            : undefined;
       const result = await route.handler({ actor, params, query, body, request });
       if (result instanceof Response) {
         for (const [k, v] of Object.entries(headers)) result.headers.set(k, v);

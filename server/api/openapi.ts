@@ -63,7 +63,17 @@ export function openApiDocument(routes: Route[], basePath = "/api/v1") {
       tags: [route.tag],
       ...(route.auth === false ? { security: [] } : {}),
       ...(parameters.length ? { parameters } : {}),
-      ...(route.body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(route.body, "input") } } } } : {}),
+      ...(route.body
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                "application/json": { schema: jsonSchema(route.body, "input") },
+                ...Object.fromEntries((route.documentBody?.types ?? []).map((type) => [type, { schema: { type: "string" } }])),
+              },
+            },
+          }
+        : {}),
       responses: {
         [success]: route.produces
           ? { description: "OK", content: { [route.produces]: { schema: { type: "string" } } } }

@@ -26,6 +26,12 @@ export interface Route<P = unknown, Q = unknown, B = unknown, R = unknown> {
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
+  /**
+   * A second way to send the body: a document of these media types (e.g. an agent's TOML),
+   * turned into the body by `toBody` from its raw bytes (left undecoded so the service can
+   * refuse text that is not UTF-8).
+   */
+  documentBody?: { types: string[]; toBody(bytes: Uint8Array): B };
   /** The JSON answer's schema; omit for 204, or when `produces` names a streamed type. */
   response?: z.ZodType<R>;
   status?: 200 | 201 | 204;

@@ -11,6 +11,10 @@ export const auditActions = [
   "token.created",
   "token.revoked",
   "quota.updated",
+  "agent.created",
+  "agent.updated",
+  "agent.activated",
+  "agent.deleted",
   "admin.bootstrap",
 ] as const;
 export type AuditAction = (typeof auditActions)[number];

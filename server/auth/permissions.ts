@@ -51,6 +51,8 @@ export const permissionTable = {
   "tokens.revoke": { roles: contributors, scope: "admin", description: "Revoke API tokens (members: their own)" },
   "tokens.manageAll": { roles: managers, scope: "admin", description: "See and revoke every member's tokens" },
   "audit.view": { roles: managers, scope: "admin", description: "Read and export the audit log" },
+  "agents.view": { roles: everyone, scope: "agents:read", description: "See agents, their versions and diffs" },
+  "agents.write": { roles: contributors, scope: "agents:write", description: "Create, change, activate and delete agents" },
   "quotas.view": { roles: everyone, scope: null, description: "See limits and usage" },
   "quotas.update": { roles: ["owner"], scope: "admin", description: "Change the workspace's limits" },
 } as const satisfies Record<string, Rule>;

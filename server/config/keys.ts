@@ -169,6 +169,14 @@ export const configKeys = {
     schema: z.coerce.number().int().min(1).max(100_000),
     default: 100,
   }),
+  quotaAgents: key({
+    toml: "quotas.agents",
+    env: "CAXTON_QUOTA_AGENTS",
+    description: "Default limit of agents per workspace.",
+    allowed: "a whole number from 1 to 100000",
+    schema: z.coerce.number().int().min(1).max(100_000),
+    default: 100,
+  }),
   quotaApiRequestsPerMinute: key({
     toml: "quotas.api_requests_per_minute",
     env: "CAXTON_QUOTA_API_RPM",

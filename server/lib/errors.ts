@@ -6,6 +6,7 @@
 export type ErrorCode =
   | "bad_request"
   | "validation_failed"
+  | "invalid_agent"
   | "unauthorized"
   | "forbidden"
   | "not_found"
@@ -19,6 +20,7 @@ export type ErrorCode =
 const statusOf: Record<ErrorCode, number> = {
   bad_request: 400,
   validation_failed: 400,
+  invalid_agent: 422,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,

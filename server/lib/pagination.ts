@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** Cursor pagination for every list: newest first, `cursor` is the last id of the previous page. */
+/** Cursor pagination for every list: newest first unless a list names its order, `cursor` is the last id of the previous page. */
 export const pageQuerySchema = z.object({
   cursor: z.string().min(1).max(100).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -16,11 +16,11 @@ export const pageSchema = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 /** Prisma arguments for one page: one extra row tells whether another page follows. */
-export function pageArgs(query: PageQuery) {
+export function pageArgs<O extends object = { createdAt: "desc" }>(query: PageQuery, order?: O) {
   return {
     take: query.limit + 1,
     ...(query.cursor ? { cursor: { id: query.cursor }, skip: 1 } : {}),
-    orderBy: [{ createdAt: "desc" as const }, { id: "desc" as const }],
+    orderBy: [order ?? { createdAt: "desc" as const }, { id: "desc" as const }],
   };
 }
 

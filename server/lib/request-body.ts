@@ -10,6 +10,11 @@ const tooLarge = () => new AppError("payload_too_large", `The body is larger tha
  * the count is kept while reading and the stream is cancelled once past the limit.
  */
 export async function readCappedText(request: Request, limit = MAX_BODY_BYTES): Promise<string> {
+  return Buffer.from(await readCappedBytes(request, limit)).toString("utf8");
+}
+
+/** The body's bytes, undecoded, with the same cap: for bodies whose encoding is checked later. */
+export async function readCappedBytes(request: Request, limit = MAX_BODY_BYTES): Promise<Uint8Array> {
   if (Number(request.headers.get("content-length") ?? 0) > limit) throw tooLarge();
   const reader = request.body?.getReader();
   const chunks: Uint8Array[] = [];
@@ -24,5 +29,5 @@ export async function readCappedText(request: Request, limit = MAX_BODY_BYTES): 
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }

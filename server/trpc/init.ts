@@ -18,6 +18,7 @@ const trpcCode: Record<ErrorCode, TRPCError["code"]> = {
   validation_failed: "BAD_REQUEST",
   unauthorized: "UNAUTHORIZED",
   forbidden: "FORBIDDEN",
+  invalid_agent: "UNPROCESSABLE_CONTENT",
   not_found: "NOT_FOUND",
   conflict: "CONFLICT",
   quota_exceeded: "CONFLICT",
@@ -37,6 +38,8 @@ const t = initTRPC.context<Context>().create({
         // The same code and hint the REST API and the CLI show.
         appCode: cause instanceof AppError ? cause.code : cause instanceof ZodError ? "validation_failed" : undefined,
         hint: cause instanceof AppError ? cause.extra.hint : undefined,
+        // An invalid agent document's problems, for the editor's markers.
+        problems: cause instanceof AppError && cause.code === "invalid_agent" ? (cause.extra.details as { problems?: unknown })?.problems : undefined,
         issues: cause instanceof ZodError ? cause.issues.map((i) => ({ path: i.path.join("."), message: i.message })) : undefined,
       },
     };

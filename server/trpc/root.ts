@@ -1,4 +1,5 @@
 import { router } from "./init";
+import { agentsRouter } from "./routers/agents";
 import { meRouter } from "./routers/me";
 import { systemRouter } from "./routers/system";
 import { auditRouter } from "./routers/audit";
@@ -17,6 +18,7 @@ export const appRouter = router({
   tokens: tokensRouter,
   audit: auditRouter,
   usage: usageRouter,
+  agents: agentsRouter,
 });
 
 export type AppRouter = typeof appRouter;

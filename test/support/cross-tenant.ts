@@ -2,13 +2,21 @@ import { expect } from "vitest";
 import { z } from "zod";
 import type { Route } from "../../server/api/route";
 import { getDb } from "../../server/db/client";
+import { sampleAgent } from "./agents";
 import type { WorkspaceFixture } from "./identity";
+
+/** A changed document for the victim's agent: pushed by an outsider, it must land nowhere near the victim. */
+const probeAgentSource = (name: string) => sampleAgent(name, { description: "Taken over by the cross-tenant probe." });
 
 /**
  * The cross-tenant probe (CONVENTIONS.md §10): every tenant-scoped REST route and tRPC
  * procedure, called by an outsider (a valid token or session of *another* workspace) with
  * the victim's real slug and ids and otherwise valid input, answers 404, and the victim's
  * rows are unchanged afterwards.
+ *
+ * Domain resources (agents, later tools and messages) live at the top of /api/v1 and are
+ * addressed by the token's own workspace: the outsider names the victim's rows there
+ * (`byToken` fills), which must not resolve either.
  *
  * The fill tables below say how to call each route and procedure. Every route and
  * procedure must appear either there or in an "outside tenancy" list with its reason;
@@ -25,16 +33,19 @@ export interface TenantTarget {
   memberToRemove: string;
   /** A token a call may revoke (not the one a control run authenticates with). */
   tokenToRevoke: string;
+  /** An agent with at least two versions. */
+  agentName: string;
 }
 
 /** A fixture's workspace as a target: its viewer's role changes, its member is removed. */
-export const tenantTarget = (fixture: WorkspaceFixture, tokenToRevoke: string): TenantTarget & { name: string } => ({
+export const tenantTarget = (fixture: WorkspaceFixture, tokenToRevoke: string, agentName: string): TenantTarget & { name: string } => ({
   slug: fixture.workspace.slug,
   workspaceId: fixture.workspace.id,
   name: fixture.workspace.name,
   memberToChange: fixture.users.viewer.id,
   memberToRemove: fixture.users.member.id,
   tokenToRevoke,
+  agentName,
 });
 
 interface Fill<T> {
@@ -47,6 +58,10 @@ interface Fill<T> {
   rowParams?: string[];
   /** Ends the workspace it succeeds on: a control run makes this call last. */
   endsWorkspace?: true;
+  /** Ends the row it names: a control run makes this call after the others on that row. */
+  endsRow?: true;
+  /** A top-level route: the workspace is the token's own, the victim is named by rowParams. */
+  byToken?: true;
 }
 
 export interface RestCall {
@@ -79,6 +94,12 @@ export const restFills: Record<string, Fill<RestCall>> = {
   "GET /workspaces/{slug}/audit/export": { fill: slugOnly },
   "GET /workspaces/{slug}/usage": { fill: slugOnly },
   "PATCH /workspaces/{slug}/quotas/{name}": { fill: (t) => ({ params: { slug: t.slug, name: "members" }, body: { limit: 1 } }) },
+  "GET /agents/{name}": { fill: (t) => ({ params: { name: t.agentName } }), rowParams: ["name"], byToken: true },
+  "DELETE /agents/{name}": { fill: (t) => ({ params: { name: t.agentName }, body: { confirm: t.agentName } }), rowParams: ["name"], byToken: true, endsRow: true },
+  "GET /agents/{name}/versions": { fill: (t) => ({ params: { name: t.agentName } }), rowParams: ["name"], byToken: true },
+  "GET /agents/{name}/versions/{number}": { fill: (t) => ({ params: { name: t.agentName, number: "1" } }), rowParams: ["name"], byToken: true },
+  "GET /agents/{name}/diff": { fill: (t) => ({ params: { name: t.agentName }, query: { from: "1", to: "2" } }), rowParams: ["name"], byToken: true },
+  "POST /agents/{name}/activate": { fill: (t) => ({ params: { name: t.agentName }, body: { version: 1 } }), rowParams: ["name"], byToken: true },
 };
 
 /** REST routes that touch no workspace's data by path, and why that is safe. */
@@ -86,6 +107,9 @@ export const restOutsideTenancy: Record<string, string> = {
   "GET /openapi.json": "the public API description; no tenant data",
   "GET /me": "answers only about the calling token itself",
   "GET /workspaces": "lists only the calling token's own workspace (asserted in cross-tenant.test.ts)",
+  "GET /agents": "lists only the token's own workspace's agents (asserted in cross-tenant.test.ts)",
+  "POST /agents": "writes only into the token's own workspace, even under a victim's agent name (asserted in cross-tenant.test.ts)",
+  "POST /agents/validate": "validates the sent text; reads no stored data",
 };
 
 export type TrpcInput = Record<string, unknown>;
@@ -105,6 +129,15 @@ export const trpcFills: Record<string, Fill<TrpcInput>> = {
   "audit.list": { fill: (t) => ({ workspace: t.slug, action: "workspace.created" }) },
   "usage.get": { fill: (t) => ({ workspace: t.slug }) },
   "usage.setQuota": { fill: (t) => ({ workspace: t.slug, name: "members", limit: 1 }) },
+  "agents.list": { fill: (t) => ({ workspace: t.slug }) },
+  "agents.get": { fill: (t) => ({ workspace: t.slug, name: t.agentName }), rowParams: ["name"] },
+  "agents.validate": { fill: (t) => ({ workspace: t.slug, source: 'name = "probe"' }) },
+  "agents.push": { fill: (t) => ({ workspace: t.slug, source: probeAgentSource(t.agentName) }) },
+  "agents.versions": { fill: (t) => ({ workspace: t.slug, name: t.agentName }), rowParams: ["name"] },
+  "agents.version": { fill: (t) => ({ workspace: t.slug, name: t.agentName, number: 1 }), rowParams: ["name"] },
+  "agents.diff": { fill: (t) => ({ workspace: t.slug, name: t.agentName, from: 1, to: 2 }), rowParams: ["name"] },
+  "agents.activate": { fill: (t) => ({ workspace: t.slug, name: t.agentName, version: 1 }), rowParams: ["name"] },
+  "agents.delete": { fill: (t) => ({ workspace: t.slug, name: t.agentName, confirm: t.agentName }), rowParams: ["name"], endsRow: true },
 };
 
 /** tRPC procedures that take no workspace, and why that is safe. */
@@ -147,11 +180,12 @@ export function planRest(routes: Route[]): RestPlanItem[] {
   const keys = new Set(routes.map(routeKey));
   for (const route of routes) {
     const key = routeKey(route);
-    const scoped = route.path.includes("{slug}");
     const fill = restFills[key];
+    const scoped = route.path.includes("{slug}") || Boolean(fill?.byToken);
+    if (fill?.byToken && !fill.rowParams?.length) problems.push(`${key}: a byToken fill must name the victim's rows in rowParams`);
     if (scoped && !fill) problems.push(`${key}: tenant-scoped route without a fill`);
     if (scoped && key in restOutsideTenancy) problems.push(`${key}: has {slug} but is listed as outside tenancy`);
-    if (!scoped && !(key in restOutsideTenancy)) problems.push(`${key}: route without {slug} that is not listed as outside tenancy (how is it scoped?)`);
+    if (!scoped && !(key in restOutsideTenancy)) problems.push(`${key}: route without {slug} that is neither a byToken fill nor listed as outside tenancy (how is it scoped?)`);
     if (!scoped && fill) problems.push(`${key}: has a fill but no {slug} in its path`);
     if (scoped && fill) plan.push({ key, route, fill });
   }
@@ -278,15 +312,17 @@ export async function callTrpc(baseUrl: string, path: string, type: "query" | "m
 /** The victim's rows the probe must leave untouched. */
 export async function snapshotWorkspace(workspaceId: string) {
   const db = getDb();
-  const [workspace, memberships, tokens, invitations, quotas, auditEvents] = await Promise.all([
+  const [workspace, memberships, tokens, invitations, quotas, auditEvents, agents, agentVersions] = await Promise.all([
     db.workspace.findUnique({ where: { id: workspaceId } }),
     db.membership.findMany({ where: { workspaceId }, orderBy: { id: "asc" } }),
     db.apiToken.findMany({ where: { workspaceId }, orderBy: { id: "asc" } }),
     db.invitation.findMany({ where: { workspaceId }, orderBy: { id: "asc" } }),
     db.quota.findMany({ where: { workspaceId }, orderBy: { name: "asc" } }),
     db.auditEvent.count({ where: { workspaceId } }),
+    db.agent.findMany({ where: { workspaceId }, orderBy: { id: "asc" } }),
+    db.agentVersion.findMany({ where: { workspaceId }, orderBy: { id: "asc" } }),
   ]);
-  return { workspace, memberships, tokens, invitations, quotas, auditEvents };
+  return { workspace, memberships, tokens, invitations, quotas, auditEvents, agents, agentVersions };
 }
 
 /** Words of the victim that must not appear in an answer to an outsider. */
@@ -359,8 +395,8 @@ export async function probeRestAsOutsider(routes: Route[], options: ProbeOptions
   for (const item of planRest(routes)) {
     const call = item.fill.fill(victim);
     checkRestFill(item, call);
-    const variants: [string, RestCall][] = [[`${item.key} (victim's workspace)`, call]];
-    if (item.fill.rowParams?.length) variants.push([`${item.key} (own workspace, victim's ${item.fill.rowParams.join(", ")})`, { ...call, params: { ...call.params, slug: outsiderSlug } }]);
+    const variants: [string, RestCall][] = [[item.fill.byToken ? `${item.key} (own token, victim's ${item.fill.rowParams!.join(", ")})` : `${item.key} (victim's workspace)`, call]];
+    if (item.fill.rowParams?.length && !item.fill.byToken) variants.push([`${item.key} (own workspace, victim's ${item.fill.rowParams.join(", ")})`, { ...call, params: { ...call.params, slug: outsiderSlug } }]);
     for (const [what, variant] of variants) {
       const got = await callRest(baseUrl, item.route, variant, authorization);
       calls.push(`${what} -> ${got.status}`);
@@ -405,8 +441,10 @@ export async function probeTrpcAsOutsider(
  * proves the fills address real rows with valid input, so the outsider's 404s come from
  * tenancy and nothing else. Changes the target; the call that ends it goes last.
  */
+const lastness = (fill: Fill<unknown>) => (fill.endsWorkspace ? 2 : fill.endsRow ? 1 : 0);
+
 export async function controlRest(routes: Route[], options: { baseUrl: string; target: TenantTarget; authorization: string }): Promise<ProbeReport> {
-  const plan = planRest(routes).sort((a, b) => Number(Boolean(a.fill.endsWorkspace)) - Number(Boolean(b.fill.endsWorkspace)));
+  const plan = planRest(routes).sort((a, b) => lastness(a.fill) - lastness(b.fill));
   const failures: string[] = [];
   const calls: string[] = [];
   for (const item of plan) {
@@ -424,7 +462,7 @@ export async function controlTrpc(
   router: { _def: { procedures: object } },
   options: { baseUrl: string; target: TenantTarget; cookie: string },
 ): Promise<ProbeReport> {
-  const plan = planTrpc(router).sort((a, b) => Number(Boolean(a.fill.endsWorkspace)) - Number(Boolean(b.fill.endsWorkspace)));
+  const plan = planTrpc(router).sort((a, b) => lastness(a.fill) - lastness(b.fill));
   const failures: string[] = [];
   const calls: string[] = [];
   for (const item of plan) {

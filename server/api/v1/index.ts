@@ -2,10 +2,11 @@ import { z } from "zod";
 import { createDispatcher } from "../dispatch";
 import { openApiDocument } from "../openapi";
 import { route, type Route } from "../route";
+import { agentRoutes } from "./agents";
 import { identityRoutes } from "./identity";
 
 /** Every /api/v1 route. Later domains (agents, tools, messages) add their lists here. */
-const domainRoutes: Route[] = [...identityRoutes];
+const domainRoutes: Route[] = [...identityRoutes, ...agentRoutes];
 
 const openApiRoute = route({
   method: "GET",

@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import type { QuotaName } from "@/server/quotas/quotas";
 import { ErrorNote } from "../../../../_components/error-note";
 import { useTRPC } from "../../../../_components/trpc";
 import { useWorkspace } from "../../../../_components/workspace-context";
@@ -21,7 +22,7 @@ export function UsageSettings() {
   );
 }
 
-function QuotaRow({ quota, editable }: { quota: { name: "members" | "tokens" | "api_requests_per_minute"; description: string; limit: number; used: number; isDefault: boolean }; editable: boolean }) {
+function QuotaRow({ quota, editable }: { quota: { name: QuotaName; description: string; limit: number; used: number; isDefault: boolean }; editable: boolean }) {
   const workspace = useWorkspace();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
