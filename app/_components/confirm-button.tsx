@@ -13,6 +13,7 @@ export function ConfirmButton({
   pending,
   typeToConfirm,
   description,
+  tone = "danger",
 }: {
   label: string;
   confirmLabel: string;
@@ -20,20 +21,23 @@ export function ConfirmButton({
   pending?: boolean;
   typeToConfirm?: string;
   description?: string;
+  /** "neutral" for actions that can be undone (activating another version). */
+  tone?: "danger" | "neutral";
 }) {
+  const look = tones[tone];
   const [open, setOpen] = useState(false);
   const [typed, setTyped] = useState("");
   if (!open) {
     return (
-      <button type="button" onClick={() => setOpen(true)} className="rounded-md border border-red-300 px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50">
+      <button type="button" onClick={() => setOpen(true)} className={look.open}>
         {label}
       </button>
     );
   }
   const armed = !typeToConfirm || typed === typeToConfirm;
   return (
-    <div role="group" aria-label={label} className="flex flex-wrap items-center gap-2 rounded-md border border-red-200 bg-red-50 p-2 text-sm">
-      {description ? <span className="text-red-800">{description}</span> : null}
+    <div role="group" aria-label={label} className={`flex flex-wrap items-center gap-2 rounded-md border p-2 text-sm ${look.group}`}>
+      {description ? <span className={look.text}>{description}</span> : null}
       {typeToConfirm ? (
         <label className="flex items-center gap-2">
           <span className="text-red-800">
@@ -42,7 +46,7 @@ export function ConfirmButton({
           <input value={typed} onChange={(e) => setTyped(e.target.value)} aria-label="Confirmation" className="rounded border border-red-300 px-2 py-1 font-mono" />
         </label>
       ) : null}
-      <button type="button" disabled={!armed || pending} onClick={onConfirm} className="rounded-md bg-red-600 px-3 py-1.5 font-medium text-white hover:bg-red-700 disabled:opacity-50">
+      <button type="button" disabled={!armed || pending} onClick={onConfirm} className={`rounded-md px-3 py-1.5 font-medium text-white disabled:opacity-50 ${look.confirm}`}>
         {confirmLabel}
       </button>
       <button type="button" onClick={() => { setOpen(false); setTyped(""); }} className="rounded-md px-3 py-1.5 text-slate-700 hover:bg-white">
@@ -51,3 +55,18 @@ export function ConfirmButton({
     </div>
   );
 }
+
+const tones = {
+  danger: {
+    open: "rounded-md border border-red-300 px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50",
+    group: "border-red-200 bg-red-50",
+    text: "text-red-800",
+    confirm: "bg-red-600 hover:bg-red-700",
+  },
+  neutral: {
+    open: "rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50",
+    group: "border-slate-200 bg-slate-50",
+    text: "text-slate-700",
+    confirm: "bg-brand-600 hover:bg-brand-700",
+  },
+} as const;
