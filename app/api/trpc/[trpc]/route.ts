@@ -17,7 +17,8 @@ async function handler(req: Request) {
       throw error;
     }
   }
-  return fetchRequestHandler({ endpoint: "/api/trpc", req: request, router: appRouter, createContext });
+  // Queries may come as POST when their input is too long for a URL (providers.tsx).
+  return fetchRequestHandler({ endpoint: "/api/trpc", req: request, router: appRouter, createContext, allowMethodOverride: true });
 }
 
 export { handler as GET, handler as POST };
