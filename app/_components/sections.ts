@@ -4,7 +4,7 @@ export const sections = {
     label: "Agents",
     description: "Agents are TOML documents: a name, capabilities, and an LLM or a tool that does the work.",
     emptyTitle: "No agents yet",
-    emptyBody: "Agent definitions, templates and the editor are not built yet. They come next on the roadmap.",
+    emptyBody: "An agent is one TOML document. Start from a template and fill in a few blanks, or write one from scratch in the editor, which checks it as you type.",
   },
   conversations: {
     label: "Conversations",

@@ -1,7 +1,8 @@
-import { SectionPlaceholder, sectionMetadata } from "../../../_components/section-placeholder";
+import { sectionMetadata } from "../../../_components/section-placeholder";
+import { AgentList } from "./agent-list";
 
 export const metadata = sectionMetadata("agents");
 
 export default function AgentsPage() {
-  return <SectionPlaceholder id="agents" />;
+  return <AgentList />;
 }
