@@ -81,7 +81,7 @@ export function TomlEditor({ value, label, onChange, readOnly = false, problems,
         extensions: [
           lineNumbers(),
           history(),
-          highlightActiveLine(),
+          readOnly ? [] : highlightActiveLine(),
           StreamLanguage.define(toml),
           syntaxHighlighting(defaultHighlightStyle),
           lintGutter(),
