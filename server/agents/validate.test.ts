@@ -64,6 +64,14 @@ describe("the header trap", () => {
     const problems = where(doc(head.slice(0, 3), prompt, llm, "", "[limits]", 'capabilities = ["summarize"]'));
     expect(problems).toEqual(one("misplaced_key", "limits.capabilities", 11, 1));
   });
+
+  // Tests usually come last, so a prompt appended at the end of the file lands in [[tests]].
+  it("catches system_prompt swallowed by the last [[tests]] entry", () => {
+    const result = validateAgentSource(doc(head, llm, "", "[[tests]]", 'name = "t"', 'input = "x"', prompt));
+    expect(result.problems.map(({ code, field, line, column }) => ({ code, field, line, column }))).toEqual(one("misplaced_key", "tests[0].system_prompt", 13, 1));
+    expect(result.problems[0]!.message).toContain("inside [[tests]] #1");
+    expect(result.problems[0]!.suggestions).toEqual(["Move `system_prompt` above the first table header ([llm] on line 6)."]);
+  });
 });
 
 describe("unknown keys", () => {

@@ -246,7 +246,7 @@ function keyProblems(data: Record<string, unknown>, map: () => SourceMap, proble
       const keyPath = [...path, key];
       const field = formatPath(keyPath);
       const at = locate(map(), keyPath, "key");
-      const misplaced = table !== "" && table !== "tests" && topLevelValueKeys.includes(key) && !(key in data);
+      const misplaced = table !== "" && topLevelValueKeys.includes(key) && !(key in data);
       if (misplaced) {
         trapped.add(field).add(key);
         const header = firstHeader();
