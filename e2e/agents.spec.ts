@@ -33,6 +33,7 @@ test("creating from a template lands on the agent page at v1", async ({ page }) 
   await name.fill("Brief Notes");
   await expect(card.getByText("Must match")).toBeVisible();
   await expect(card.getByRole("button", { name: "Create agent" })).toBeDisabled();
+  await page.screenshot({ path: "test-results/artifacts/agent-templates.png", fullPage: true });
   await name.fill(agent);
   await card.getByLabel("BULLETS", { exact: true }).fill("5");
   await expect(card.getByLabel("PROVIDER", { exact: true })).toHaveValue("mock");

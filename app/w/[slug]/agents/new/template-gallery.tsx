@@ -38,7 +38,7 @@ export function TemplateGallery() {
       {!canCreate ? <p className="mb-4 rounded-md bg-slate-50 p-3 text-sm text-slate-600">Your role ({workspace.role}) cannot create agents; you can still read the templates.</p> : null}
       {templates.isPending ? <p role="status" className="text-sm text-slate-500">Loading templates…</p> : null}
       <ErrorNote error={templates.error} />
-      <div className="grid gap-4 md:grid-cols-2 2xl:grid-cols-3">
+      <div className="grid items-start gap-4 md:grid-cols-2 2xl:grid-cols-3">
         {canCreate ? (
           <article aria-labelledby="template-blank" className="flex flex-col rounded-lg border border-dashed border-slate-300 bg-white p-5">
             <h2 id="template-blank" className="font-semibold">Blank agent</h2>

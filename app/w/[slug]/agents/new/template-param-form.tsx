@@ -16,7 +16,7 @@ export function paramProblem(param: TemplateParamView, value: string): string | 
   if (value === "" && param.default === null) return "Required.";
   if (param.pattern) {
     try {
-      if (!new RegExp(param.pattern, "u").test(value)) return `Must match ${param.pattern}.`;
+      if (!new RegExp(param.pattern, "u").test(value)) return `Must match ${param.pattern}`;
     } catch {
       return null; // the server is the judge of a pattern the browser cannot compile
     }
