@@ -86,7 +86,7 @@ export function validateAgentSource(input: string | Uint8Array): ValidationResul
   const deepest = deepestPath(data);
   if (deepest.length > MAX_NESTING) {
     const field = formatPath(deepest.slice(0, MAX_NESTING + 1));
-    problems.push(problem("nesting_too_deep", field, `\`${field}\` is nested ${deepest.length} levels deep; agent documents allow at most ${MAX_NESTING}.`, locate(map(), deepest.slice(0, MAX_NESTING + 1))));
+    problems.push(problem("nesting_too_deep", field, `\`${field}\` is nested more than ${MAX_NESTING} levels deep; agent documents allow at most ${MAX_NESTING}.`, locate(map(), deepest.slice(0, MAX_NESTING + 1))));
     return failed(...problems);
   }
 
@@ -178,20 +178,25 @@ function decodeUtf8(bytes: Uint8Array): string | Problem {
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    // Find the first byte that cannot start or continue a character, to point at it.
-    let offset = 0;
-    for (let cut = bytes.length; cut > 0; cut = Math.floor(cut / 2)) {
+    // Find the longest prefix with no invalid sequence, to point at the byte after it. In
+    // streaming mode an unfinished character at the end of a prefix is not an error, which
+    // makes "this prefix is fine" monotone, so a binary search finds the first bad byte.
+    const decodePrefix = (length: number) => new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, length), { stream: true });
+    let good = 0;
+    let bad = bytes.length;
+    while (good < bad) {
+      const mid = (good + bad + 1) >> 1;
       try {
-        new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, offset + cut));
-        offset += cut;
+        decodePrefix(mid);
+        good = mid;
       } catch {
-        // keep halving
+        bad = mid - 1;
       }
     }
-    const before = new TextDecoder("utf-8").decode(bytes.subarray(0, offset));
-    return problem("invalid_encoding", "", `The document is not valid UTF-8 (byte ${offset + 1} cannot start or continue a character).`, positionOf(before, before.length), [
-      "Save the file as UTF-8.",
-    ]);
+    // The complete characters before the bad byte; an unfinished one is held back.
+    const before = decodePrefix(good);
+    const reason = good === bytes.length ? "it ends in the middle of a character" : `byte ${good + 1} cannot start or continue a character`;
+    return problem("invalid_encoding", "", `The document is not valid UTF-8 (${reason}).`, positionOf(before, before.length), ["Save the file as UTF-8."]);
   }
 }
 
@@ -241,7 +246,7 @@ function keyProblems(data: Record<string, unknown>, map: () => SourceMap, proble
       const keyPath = [...path, key];
       const field = formatPath(keyPath);
       const at = locate(map(), keyPath, "key");
-      const misplaced = table !== "" && table !== "tests" && topLevelValueKeys.includes(key) && !(key in data);
+      const misplaced = table !== "" && topLevelValueKeys.includes(key) && !(key in data);
       if (misplaced) {
         trapped.add(field).add(key);
         const header = firstHeader();
