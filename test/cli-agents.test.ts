@@ -241,19 +241,18 @@ describe("caxton dev", () => {
 });
 
 describe("caxton agent templates and create", () => {
-  it("lists the templates and creates an agent from one", () => {
+  it("lists the templates and creates an agent from one", async () => {
     const dir = tempDir();
     const list = cli(dir, ["agent", "templates", "--json"]);
     expect(list.status, list.stdout + list.stderr).toBe(0);
-    const [template] = list.json().items as { id: string; params: { name: string; default: string | null; options: string[] | null }[] }[];
-    expect(template).toBeDefined();
-    expect(cli(dir, ["agent", "templates"]).stdout).toContain(template!.id);
+    const ids = (list.json().items as { id: string }[]).map((t) => t.id);
+    expect(ids).toContain("summarizer");
+    expect(cli(dir, ["agent", "templates"]).stdout).toMatch(/^summarizer\s+Summarizer\s+NAME=summarizer/m);
 
-    const name = uniqueName("tpl").replace(/_/g, "-");
-    const params = template!.params.flatMap((p) => (p.name === "name" ? ["--param", `name=${name}`] : p.default === null ? ["--param", `${p.name}=${p.options?.[0] ?? "value"}`] : []));
-    const created = cli(dir, ["agent", "create", "--template", template!.id, ...params]);
+    const created = cli(dir, ["agent", "create", "--template", "summarizer", "--param", "NAME=from-template", "--param", "BULLETS=5"]);
     expect(created.status, created.stdout + created.stderr).toBe(0);
-    expect(created.stdout).toMatch(/: created \S+ v1/);
+    expect(created.stdout).toContain("template summarizer: created from-template v1");
+    expect((await api("GET", "/agents/from-template")).body.source).toContain("in 5 bullet points");
   });
 
   it("checks --param KEY=VALUE before sending anything", () => {
@@ -268,9 +267,12 @@ describe("caxton agent templates and create", () => {
 
   it("names a bad parameter the server refuses", () => {
     const dir = tempDir();
-    const [template] = cli(dir, ["agent", "templates", "--json"]).json().items as { id: string }[];
-    const bad = cli(dir, ["agent", "create", "--template", template!.id, "--param", "no_such_param_xyz=1"]);
+    const bad = cli(dir, ["agent", "create", "--template", "summarizer", "--param", "BULLETS=twelve", "--param", "NAEM=x"]);
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toContain("--param no_such_param_xyz");
+    expect(bad.stderr).toContain("--param NAEM: Unknown parameter `NAEM` for template `summarizer`. Did you mean `NAME`?");
+    expect(bad.stderr).toMatch(/--param BULLETS: /);
+    const unknown = cli(dir, ["agent", "create", "--template", "sumarizer"]);
+    expect(unknown.status).toBe(4);
+    expect(unknown.stderr).toContain("Did you mean `summarizer`?");
   });
 });
