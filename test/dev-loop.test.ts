@@ -16,6 +16,7 @@ function harness() {
     debounceMs: 5,
     read: async (file) => {
       const text = files.get(file);
+      if (text === "<locked>") throw Object.assign(new Error("EACCES: permission denied"), { code: "EACCES" });
       if (text === undefined) throw Object.assign(new Error("gone"), { code: "ENOENT" });
       return new TextEncoder().encode(text);
     },
@@ -66,11 +67,15 @@ describe("caxton dev loop", () => {
     loop.close();
   });
 
-  it("reports deleted files and server refusals without stopping", async () => {
+  it("reports deleted and unreadable files and server refusals without stopping", async () => {
     const { loop, files, pushed, lines, refuseWith } = harness();
     loop.changed("gone.toml");
     await loop.idle();
     expect(lines.at(-1)).toContain("agents/gone.toml: removed; the agent stays on the server");
+    files.set("agents/locked.toml", "<locked>");
+    loop.changed("locked.toml");
+    await loop.idle();
+    expect(lines.at(-1)).toBe("agents/locked.toml: error: cannot read: permission denied");
 
     files.set("agents/b.toml", sampleAgent("beta"));
     refuseWith(new CliFailure(exitCodes.unreachable, { code: "unreachable", message: "Cannot reach Caxton.", hint: "Start it." }));
