@@ -176,3 +176,45 @@ describe("REST bodies", () => {
     expect(((await yaml.json()) as { error: { hint: string } }).error.hint).toContain("application/toml");
   });
 });
+
+describe("templates and the published schema over REST", () => {
+  const call = (path: string, init: RequestInit = {}) =>
+    dispatchV1(new Request(`http://127.0.0.1/api/v1${path}`, { ...init, headers: { authorization: token.authorization, "content-type": "application/json", ...(init.headers as Record<string, string>) } }));
+
+  it("lists at least five templates, each with parameters and a preview that validates", async () => {
+    const response = await call("/templates");
+    const { items } = (await response.json()) as { items: { id: string; params: { name: string }[]; preview: string }[] };
+    expect(items.length).toBeGreaterThanOrEqual(5);
+    expect(items.map((t) => t.id)).toEqual(expect.arrayContaining(["summarizer", "classifier", "researcher", "word-counter", "support-triage"]));
+    for (const template of items) {
+      const checked = await call("/agents/validate", { method: "POST", body: JSON.stringify({ source: template.preview }) });
+      expect(checked.status, template.id).toBe(200);
+    }
+  });
+
+  it("creates an agent from a template, and names each bad parameter", async () => {
+    const created = await call("/agents/from-template", { method: "POST", body: JSON.stringify({ template: "summarizer", params: { NAME: "from-template" } }) });
+    expect(created.status).toBe(200);
+    expect(await created.json()).toMatchObject({ outcome: "created", agent: { name: "from-template" } });
+
+    const bad = await call("/agents/from-template", { method: "POST", body: JSON.stringify({ template: "summarizer", params: { NAME: "Bad Name", NAEM: "x" } }) });
+    expect(bad.status).toBe(400);
+    const body = (await bad.json()) as { error: { code: string; details: { param: string; message: string }[] } };
+    expect(body.error.code).toBe("validation_failed");
+    expect(body.error.details.map((d) => d.param).sort()).toEqual(["NAEM", "NAME"]);
+    expect(body.error.details.find((d) => d.param === "NAEM")?.message).toContain("Did you mean `NAME`?");
+
+    const unknown = await call("/agents/from-template", { method: "POST", body: JSON.stringify({ template: "sumarizer" }) });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toContain("summarizer");
+  });
+
+  it("publishes the agent JSON Schema without a token", async () => {
+    const response = await dispatchV1(new Request("http://127.0.0.1/api/v1/schemas/agent.json"));
+    expect(response.status).toBe(200);
+    const schema = (await response.json()) as { $id: string; required: string[]; properties: Record<string, { pattern?: string }> };
+    expect(schema.$id).toBe("/api/v1/schemas/agent.json");
+    expect(schema.required).toEqual(expect.arrayContaining(["name", "version", "description", "capabilities"]));
+    expect(schema.properties.name?.pattern).toBe("^[a-z][a-z0-9-]*[a-z0-9]$");
+  });
+});

@@ -9,6 +9,7 @@ import { pageArgs, toPage, type PageQuery } from "../lib/pagination";
 import { enforceQuota } from "../quotas/quotas";
 import { unifiedDiff } from "./diff";
 import type { AgentConfig } from "./schema";
+import { fillTemplate, listTemplates, templatePreview } from "./templates";
 import { problemSchema, validateAgentSource, type Problem } from "./validate";
 
 /**
@@ -237,4 +238,29 @@ export async function deleteAgent(actor: Actor, name: string, confirm: string): 
     await tx.agent.update({ where: { id: agent.id }, data: { deletedAt: new Date(), liveName: null } });
     await audit(actor, { action: "agent.deleted", workspaceId: actor.workspaceId, targetType: "agent", targetId: name, data: { versions: agent._count.versions } }, tx);
   });
+}
+
+export const templateViewSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.string(),
+  params: z.array(z.object({ name: z.string(), description: z.string(), default: z.string().nullable(), pattern: z.string().nullable(), options: z.array(z.string()).nullable() })),
+  preview: z.string().describe("The document filled with the defaults"),
+});
+
+export async function listAgentTemplates(actor: Actor): Promise<z.infer<typeof templateViewSchema>[]> {
+  authorize(actor, "agents.view");
+  return listTemplates().map((template) => ({
+    id: template.id,
+    title: template.title,
+    description: template.description,
+    params: template.params.map((p) => ({ name: p.name, description: p.description, default: p.default ?? null, pattern: p.pattern ?? null, options: p.options ?? null })),
+    preview: templatePreview(template),
+  }));
+}
+
+/** A template filled with the given parameters, pushed like any other document. */
+export async function createFromTemplate(actor: Actor, templateId: string, params: Record<string, string>): Promise<PushResult> {
+  authorize(actor, "agents.write");
+  return pushAgent(actor, fillTemplate(templateId, params).source);
 }

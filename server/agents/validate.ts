@@ -1,8 +1,12 @@
 import { parse as parseToml, TomlError } from "smol-toml";
-import { z } from "zod";
+import type { z } from "zod";
 import { suggest } from "../lib/suggest";
 import { agentConfigSchema, agentTables, knownKeys, PROMPT_PLACEHOLDERS, topLevelValueKeys, type AgentConfig, type AgentTable } from "./schema";
+import { decodeUtf8, firstLoneSurrogate, utf8Length } from "./encoding";
+import { MAX_AGENT_BYTES, MAX_NESTING, problem, START, type Problem } from "./problems";
 import { formatPath, mapSource, positionOf, type PathSegment, type Position, type SourceMap } from "./source-map";
+
+export { MAX_AGENT_BYTES, MAX_NESTING, problemCodes, problemSchema, type Problem, type ProblemCode } from "./problems";
 
 /**
  * Validation that teaches: every problem of an agent document, each with a code, the field,
@@ -10,51 +14,8 @@ import { formatPath, mapSource, positionOf, type PathSegment, type Position, typ
  * the CLI (offline) and the editor's live markers share it. Never throws.
  */
 
-export const MAX_AGENT_BYTES = 256 * 1024;
-export const MAX_NESTING = 10;
-
-export const problemCodes = {
-  syntax_error: "The document is not valid TOML.",
-  document_too_large: `The document is larger than ${MAX_AGENT_BYTES / 1024} KiB.`,
-  nesting_too_deep: `Tables and arrays are nested more than ${MAX_NESTING} levels deep.`,
-  invalid_encoding: "The document is not valid UTF-8 text.",
-  unknown_key: "A key the schema does not know (often a typo; suggestions name the closest known keys).",
-  misplaced_key: "A top-level key written after a table header, so TOML put it inside that table.",
-  missing_field: "A required field is absent.",
-  invalid_type: "A value of the wrong type (a string where a number belongs, for example).",
-  invalid_value: "A value of the right type that breaks a rule: a pattern, a range or a list of allowed values.",
-  duplicate_value: "The same entry appears twice in a list that must not repeat.",
-  agent_kind: "An agent needs exactly one of `[llm]` (an LLM agent) and `[handler]` (a tool agent).",
-  unknown_placeholder: "A `{{placeholder}}` in `user_prompt_template` that the runtime does not fill.",
-  unused_field: "A field that has no effect for this kind of agent (warning).",
-} as const;
-
-export type ProblemCode = keyof typeof problemCodes;
-
-export interface Problem {
-  severity: "error" | "warning";
-  code: ProblemCode;
-  /** Dotted path of the field (`llm.temperature`, `capabilities[1]`); "" for the whole document. */
-  field: string;
-  message: string;
-  line: number;
-  column: number;
-  suggestions: string[];
-}
 
 export type ValidationResult = { ok: true; config: AgentConfig; problems: Problem[] } | { ok: false; config?: undefined; problems: Problem[] };
-
-const START: Position = { line: 1, column: 1 };
-
-const problem = (code: ProblemCode, field: string, message: string, at: Position, suggestions: string[] = [], severity: Problem["severity"] = "error"): Problem => ({
-  severity,
-  code,
-  field,
-  message,
-  line: at.line,
-  column: at.column,
-  suggestions,
-});
 
 const failed = (...problems: Problem[]): ValidationResult => ({ ok: false, problems });
 
@@ -144,60 +105,6 @@ function syntaxHints(reason: string): string[] {
   if (/control characters|string/.test(reason)) return ['Close the string with its quote; for text over several lines use """triple quotes""".'];
   if (/invalid value/.test(reason)) return ['Strings need quotes: key = "value".'];
   return [];
-}
-
-/** Length of a string in UTF-8 bytes, without encoding it. */
-function utf8Length(text: string): number {
-  if (text.length * 3 <= MAX_AGENT_BYTES) return text.length; // cannot be too large: skip counting
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) bytes += 1;
-    else if (code < 0x800) bytes += 2;
-    else if (code >= 0xd800 && code <= 0xdbff) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
-}
-
-function firstLoneSurrogate(text: string): number {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code >= 0xd800 && code <= 0xdbff) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) i++;
-      else return i;
-    } else if (code >= 0xdc00 && code <= 0xdfff) return i;
-  }
-  return -1;
-}
-
-function decodeUtf8(bytes: Uint8Array): string | Problem {
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    // Find the longest prefix with no invalid sequence, to point at the byte after it. In
-    // streaming mode an unfinished character at the end of a prefix is not an error, which
-    // makes "this prefix is fine" monotone, so a binary search finds the first bad byte.
-    const decodePrefix = (length: number) => new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, length), { stream: true });
-    let good = 0;
-    let bad = bytes.length;
-    while (good < bad) {
-      const mid = (good + bad + 1) >> 1;
-      try {
-        decodePrefix(mid);
-        good = mid;
-      } catch {
-        bad = mid - 1;
-      }
-    }
-    // The complete characters before the bad byte; an unfinished one is held back.
-    const before = decodePrefix(good);
-    const reason = good === bytes.length ? "it ends in the middle of a character" : `byte ${good + 1} cannot start or continue a character`;
-    return problem("invalid_encoding", "", `The document is not valid UTF-8 (${reason}).`, positionOf(before, before.length), ["Save the file as UTF-8."]);
-  }
 }
 
 /** The longest path of nested tables and arrays. */
@@ -399,13 +306,3 @@ function offsetOf(text: string, position: Position): number {
   return offset + position.column - 1;
 }
 
-/** A problem as the API declares it (REST 422 details, tRPC outputs). */
-export const problemSchema = z.object({
-  severity: z.enum(["error", "warning"]),
-  code: z.enum(Object.keys(problemCodes) as [ProblemCode, ...ProblemCode[]]),
-  field: z.string(),
-  message: z.string(),
-  line: z.int(),
-  column: z.int(),
-  suggestions: z.array(z.string()),
-});

@@ -110,6 +110,9 @@ export const restOutsideTenancy: Record<string, string> = {
   "GET /agents": "lists only the token's own workspace's agents (asserted in cross-tenant.test.ts)",
   "POST /agents": "writes only into the token's own workspace, even under a victim's agent name (asserted in cross-tenant.test.ts)",
   "POST /agents/validate": "validates the sent text; reads no stored data",
+  "POST /agents/from-template": "writes only into the token's own workspace, like POST /agents",
+  "GET /templates": "the install's templates; no tenant data",
+  "GET /schemas/agent.json": "the public agent schema; no tenant data",
 };
 
 export type TrpcInput = Record<string, unknown>;
@@ -137,6 +140,8 @@ export const trpcFills: Record<string, Fill<TrpcInput>> = {
   "agents.version": { fill: (t) => ({ workspace: t.slug, name: t.agentName, number: 1 }), rowParams: ["name"] },
   "agents.diff": { fill: (t) => ({ workspace: t.slug, name: t.agentName, from: 1, to: 2 }), rowParams: ["name"] },
   "agents.activate": { fill: (t) => ({ workspace: t.slug, name: t.agentName, version: 1 }), rowParams: ["name"] },
+  "agents.templates": { fill: (t) => ({ workspace: t.slug }) },
+  "agents.createFromTemplate": { fill: (t) => ({ workspace: t.slug, template: "summarizer", params: { NAME: "probe-from-template" } }) },
   "agents.delete": { fill: (t) => ({ workspace: t.slug, name: t.agentName, confirm: t.agentName }), rowParams: ["name"], endsRow: true },
 };
 

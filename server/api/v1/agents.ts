@@ -7,6 +7,9 @@ import {
   agentVersionSchema,
   checkAgent,
   checkResultSchema,
+  createFromTemplate,
+  listAgentTemplates,
+  templateViewSchema,
   deleteAgent,
   diffSchema,
   diffVersions,
@@ -18,6 +21,7 @@ import {
   pushAgent,
   pushResultSchema,
 } from "../../agents/agents";
+import { agentJsonSchema } from "../../agents/json-schema";
 import { pageQuerySchema, pageSchema } from "../../lib/pagination";
 import { route } from "../route";
 
@@ -32,9 +36,44 @@ const sourceBody = z.object({ source: z.string().describe("The agent document (T
 const documentBody = { types: TOML_TYPES, toBody: (bytes: Uint8Array) => ({ source: bytes }) };
 
 const nameParams = z.object({ name: z.string() });
+export const templateParamsSchema = z.record(z.string(), z.string()).default({}).describe("Values for the template's {{PARAM}}s, by name");
 const versionParams = nameParams.extend({ number: z.coerce.number().int().min(1) });
 
 export const agentRoutes = [
+  route({
+    method: "GET",
+    path: "/schemas/agent.json",
+    tag: "Agents",
+    summary: "JSON Schema of an agent document",
+    description: "For editors and other tools; the same schema the server validates with.",
+    auth: false,
+    response: z.record(z.string(), z.unknown()),
+    async handler() {
+      return agentJsonSchema() as Record<string, unknown>;
+    },
+  }),
+  route({
+    method: "GET",
+    path: "/templates",
+    tag: "Agents",
+    summary: "Agent templates with their parameters and a preview",
+    response: z.object({ items: z.array(templateViewSchema) }),
+    async handler({ actor }) {
+      return { items: await listAgentTemplates(actor) };
+    },
+  }),
+  route({
+    method: "POST",
+    path: "/agents/from-template",
+    tag: "Agents",
+    summary: "Create an agent from a template",
+    description: "400 `validation_failed` with `details: [{ param, message }]` for unknown, missing or invalid parameters.",
+    body: z.object({ template: z.string(), params: templateParamsSchema }).strict(),
+    response: pushResultSchema,
+    async handler({ actor, body }) {
+      return createFromTemplate(actor, body.template, body.params);
+    },
+  }),
   route({
     method: "POST",
     path: "/agents/validate",

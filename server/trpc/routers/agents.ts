@@ -7,6 +7,9 @@ import {
   agentVersionSchema,
   checkAgent,
   checkResultSchema,
+  createFromTemplate,
+  listAgentTemplates,
+  templateViewSchema,
   deleteAgent,
   diffSchema,
   diffVersions,
@@ -56,6 +59,11 @@ export const agentsRouter = router({
     .input(named.extend({ version: z.int().min(1) }))
     .output(agentDetailSchema)
     .mutation(({ ctx, input }) => activateVersion(ctx.actor, input.name, input.version)),
+  templates: workspaceProcedure.input(ws).output(z.array(templateViewSchema)).query(({ ctx }) => listAgentTemplates(ctx.actor)),
+  createFromTemplate: workspaceProcedure
+    .input(ws.extend({ template: z.string(), params: z.record(z.string(), z.string()).default({}) }))
+    .output(pushResultSchema)
+    .mutation(({ ctx, input }) => createFromTemplate(ctx.actor, input.template, input.params)),
   delete: workspaceProcedure
     .input(named.extend({ confirm: z.string() }))
     .output(z.object({ deleted: z.literal(true) }))
