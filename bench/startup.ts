@@ -4,55 +4,15 @@
 //   3. idle RSS of the web and worker processes 60 s after start
 //   4. `caxton --help` wall time
 // Figures are medians of a few runs; only loopback is touched; everything stops itself.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fromRoot } from "../server/platform/paths";
-import { freePort } from "../server/platform/ports";
 import { startTestServices } from "../test/support/services";
+import { createReport, median, startUntilHealthy } from "./support";
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const rows: { name: string; value: string; budget: string; ok: boolean; note?: string }[] = [];
-const report = (name: string, value: string, budget: string, ok: boolean, note?: string) => {
-  rows.push({ name, value, budget, ok, note });
-  console.log(`${ok ? "ok  " : "OVER"}  ${name.padEnd(44)} ${value.padStart(10)}   budget ${budget}${note ? `   (${note})` : ""}`);
-};
-
-interface Started {
-  child: ChildProcess;
-  ms: number;
-  stop(): Promise<void>;
-}
-
-/** Runs `npm start` in its own process group and times it until /api/health answers 200. */
-async function startUntilHealthy(env: Record<string, string | undefined>, command = ["npm", "start", "--silent"]): Promise<Started> {
-  const port = await freePort();
-  const started = performance.now();
-  const child = spawn(command[0]!, command.slice(1), {
-    cwd: fromRoot(),
-    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: "warn", CAXTON_CONFIG: "", CAXTON_HEARTBEAT_MS: "200" },
-    stdio: "ignore",
-    detached: true,
-  });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.status === 200, () => false);
-    if (ok) break;
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error("the platform did not become healthy within 60 s");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  const ms = performance.now() - started;
-  return {
-    child,
-    ms,
-    async stop() {
-      process.kill(-child.pid!, "SIGTERM");
-      await exited;
-    },
-  };
-}
+const { report, summary } = createReport();
 
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
@@ -116,8 +76,7 @@ async function main() {
   } finally {
     await services.stop();
   }
-  const over = rows.filter((r) => !r.ok).length;
-  console.log(`\n${rows.length - over} within budget, ${over} over budget`);
+  summary();
 }
 
 main().catch((error) => {

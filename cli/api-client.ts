@@ -32,6 +32,8 @@ function networkReason(error: unknown): string {
   return cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message ?? (error as Error).message;
 }
 
+type Method = "GET" | "POST" | "PATCH" | "DELETE";
+
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
@@ -43,7 +45,16 @@ export class ApiClient {
     private readonly timeoutMs = 15_000,
   ) {}
 
-  async request<T>(method: "GET" | "POST" | "PATCH" | "DELETE", path: string, body?: unknown): Promise<T> {
+  request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+    return this.send<T>(method, path, body === undefined ? undefined : { data: JSON.stringify(body), contentType: "application/json" });
+  }
+
+  /** POSTs a document as it is (an agent's TOML bytes), so the server sees exactly the file. */
+  postDocument<T>(path: string, bytes: Uint8Array, contentType = "application/toml"): Promise<T> {
+    return this.send<T>("POST", path, { data: bytes, contentType });
+  }
+
+  private async send<T>(method: Method, path: string, body?: { data: string | Uint8Array; contentType: string }): Promise<T> {
     const url = `${this.credentials.url}/api/v1${path}`;
     let response: Response;
     try {
@@ -53,9 +64,10 @@ export class ApiClient {
           authorization: `Bearer ${this.credentials.token}`,
           accept: "application/json",
           "user-agent": `caxton-cli/${version}`,
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
+          ...(body === undefined ? {} : { "content-type": body.contentType }),
         },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        // A Buffer's type allows a SharedArrayBuffer behind it, which BodyInit's does not; ours never is.
+        body: body?.data as string | Uint8Array<ArrayBuffer> | undefined,
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {

@@ -3,6 +3,8 @@ import { usageError } from "./errors";
 export interface ParsedArgs {
   positionals: string[];
   flags: Record<string, string | boolean>;
+  /** Every value of each repeatable flag, in order (flags joins them with commas, which a value may contain). */
+  lists?: Record<string, string[]>;
 }
 
 /**
@@ -10,10 +12,12 @@ export interface ParsedArgs {
  * A flag named in `listFlags` may be repeated (`--scopes a --scopes b` is `a,b`); any other
  * value flag given twice is refused rather than silently keeping one of the two.
  */
-export function parseArgs(argv: string[], booleanFlags = ["json", "help", "version", "dev"], listFlags = ["scopes"]): ParsedArgs {
+export function parseArgs(argv: string[], booleanFlags = ["json", "help", "version", "dev"], listFlags = ["scopes", "param"]): ParsedArgs {
   const positionals: string[] = [];
   const flags: Record<string, string | boolean> = {};
+  const lists: Record<string, string[]> = {};
   const set = (name: string, value: string | boolean) => {
+    if (typeof value === "string" && listFlags.includes(name)) (lists[name] ??= []).push(value);
     const previous = flags[name];
     if (typeof previous === "string" && typeof value === "string") {
       if (!listFlags.includes(name)) throw new Error(`Option --${name} was given twice.`);
@@ -42,7 +46,7 @@ export function parseArgs(argv: string[], booleanFlags = ["json", "help", "versi
       positionals.push(word);
     }
   }
-  return { positionals, flags };
+  return { positionals, flags, lists };
 }
 
 /** A comma-separated list (`a,b, c`), without empty items or repeats. */

@@ -18,6 +18,10 @@ export interface Command {
   options?: CommandOption[];
   /** Names of its positional arguments, all required (`tokens revoke <id>`). */
   arguments?: string[];
+  /** The last of `arguments` may be given more than once (`agent validate <file|dir>...`). */
+  variadic?: boolean;
+  /** Names of optional arguments after the required ones (`dev [dir]`). */
+  optionalArguments?: string[];
   /** Returns the exit code; may also throw a CliFailure, which main prints. */
   run(args: ParsedArgs, out: Output): Promise<number>;
 }

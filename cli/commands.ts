@@ -1,5 +1,7 @@
 import type { Command } from "./command";
 import { adminCommands } from "./commands/admin";
+import { agentCommands } from "./commands/agents";
+import { devCommands } from "./commands/dev";
 import { platformCommands } from "./commands/platform";
 import { sessionCommands } from "./commands/session";
 import { tokenCommands } from "./commands/tokens";
@@ -8,4 +10,4 @@ import { workspaceCommands } from "./commands/workspaces";
 export type { Command } from "./command";
 
 /** Every `caxton` command, in the order --help lists them. Each area lives in cli/commands/. */
-export const commands: Command[] = [...platformCommands, ...sessionCommands, ...workspaceCommands, ...tokenCommands, ...adminCommands];
+export const commands: Command[] = [...platformCommands, ...sessionCommands, ...workspaceCommands, ...tokenCommands, ...agentCommands, ...devCommands, ...adminCommands];

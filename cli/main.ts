@@ -85,8 +85,9 @@ function checkUsage(command: Command, args: ParsedArgs): void {
   if (args.positionals.length < expected.length) {
     throw usageError(`Missing <${expected[args.positionals.length]}>.`, `Usage: caxton ${command.usage}`);
   }
-  if (args.positionals.length > expected.length) {
-    throw usageError(`Unexpected argument "${args.positionals[expected.length]}".`, `Usage: caxton ${command.usage}`);
+  const most = expected.length + (command.optionalArguments?.length ?? 0);
+  if (!command.variadic && args.positionals.length > most) {
+    throw usageError(`Unexpected argument "${args.positionals[most]}".`, `Usage: caxton ${command.usage}`);
   }
 }
 
