@@ -31,7 +31,13 @@ const name = (what: string) =>
     .max(63)
     .regex(AGENT_NAME_PATTERN, `${what} names use lowercase letters, digits and dashes, start with a letter and do not end with a dash`);
 
-export const agentNameSchema = name("Agent");
+/** Names the dashboard's paths use (`/agents/new` is the template gallery). */
+export const RESERVED_AGENT_NAMES = ["new"] as const;
+
+export const agentNameSchema = name("Agent").refine(
+  (value) => !(RESERVED_AGENT_NAMES as readonly string[]).includes(value),
+  { message: "this name is reserved (the dashboard's /agents/new creates agents); pick another name" },
+);
 export const toolNameSchema = name("Tool");
 
 const llmSchema = z

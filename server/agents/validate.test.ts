@@ -154,6 +154,11 @@ describe("valid agents", () => {
     expect(result.problems).toEqual([]);
   });
 
+  it("refuses the names the dashboard's paths use", () => {
+    const result = validateAgentSource(doc(['name = "new"', ...head.slice(1)], prompt, llm));
+    expect(result.problems).toEqual([expect.objectContaining({ code: "invalid_value", field: "name", line: 1, column: 8, message: expect.stringContaining("reserved") })]);
+  });
+
   it("needs a system_prompt for an LLM agent", () => {
     expect(where(doc(head, llm))).toEqual(one("missing_field", "system_prompt", 1, 1));
   });
