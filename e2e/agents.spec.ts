@@ -66,7 +66,7 @@ test("the editor marks a typo live, then saves a real change as v2 with its diff
   await expect(page.locator(".cm-lintRange-error").first()).toBeVisible();
   await expect(page.locator(".cm-lintRange-error", { hasText: "capabilitees" })).toHaveCount(1);
   await expect(page.getByRole("button", { name: "Save" })).toBeDisabled();
-  await expect(page.getByTestId("save-state")).toContainText("Fix 2 errors to save.");
+  await expect(page.getByTestId("save-state")).toContainText("Fix 1 error to save.");
   await page.screenshot({ path: "test-results/artifacts/agent-editor-live-error.png", fullPage: true });
 
   // The panel entry puts the cursor at 4:1; fix the typo from there.

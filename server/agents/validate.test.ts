@@ -90,6 +90,12 @@ describe("unknown keys", () => {
     expect(problem!.suggestions[0]).toBe("Put `model` under the [llm] table.");
   });
 
+  it("does not also call a misspelled field missing", () => {
+    const misspelled = doc(head.map((l) => l.replace("capabilities", "capabilitees")), prompt, llm);
+    expect(where(misspelled)).toEqual(one("unknown_key", "capabilitees", 4, 1));
+    expect(validateAgentSource(misspelled).ok).toBe(false);
+  });
+
   it("checks keys inside [[tests]] too", () => {
     expect(where(doc(head, prompt, llm, "", "[[tests]]", 'name = "t"', 'input = "x"', 'expect_contain = ["y"]'))).toEqual(one("unknown_key", "tests[0].expect_contain", 14, 1));
   });

@@ -51,17 +51,17 @@ export function validateAgentSource(input: string | Uint8Array): ValidationResul
     return failed(...problems);
   }
 
-  const trapped = keyProblems(data, map, problems);
+  const explained = keyProblems(data, map, problems);
   const result = agentConfigSchema.safeParse(data, { reportInput: true });
   if (!result.success) {
     for (const issue of result.error.issues) {
       if (issue.code === "unrecognized_keys") continue; // reported by keyProblems with suggestions
       const field = formatPath(issue.path as PathSegment[]);
-      if (trapped.has(field)) continue; // the header trap already explains it
+      if (explained.has(field)) continue; // a misplaced or misspelled key already explains it
       problems.push(issueProblem(issue, map()));
     }
   }
-  ruleProblems(data, text, map, trapped, problems);
+  ruleProblems(data, text, map, explained, problems);
 
   problems.sort((a, b) => a.line - b.line || a.column - b.column);
   const ok = result.success && !problems.some((p) => p.severity === "error");
@@ -138,12 +138,13 @@ const tableLabel = (path: readonly PathSegment[]): string => {
 const tableOfKey = (key: string): AgentTable | undefined => agentTables.find((table) => (knownKeys[table] as readonly string[]).includes(key));
 
 /**
- * Unknown keys, with "did you mean", and the header trap. Returns the paths the trap moved
- * (`llm.system_prompt`) and the top-level fields it emptied (`system_prompt`), so the
- * schema's own complaints about them are not repeated.
+ * Unknown keys, with "did you mean", and the header trap. Returns the fields these problems
+ * already explain: the paths the trap moved (`llm.system_prompt`), the top-level fields it
+ * emptied (`system_prompt`), and absent fields a misspelling was surely meant to be
+ * (`capabilities` for `capabilitees`), so the schema's "is required" is not said as well.
  */
 function keyProblems(data: Record<string, unknown>, map: () => SourceMap, problems: Problem[]): Set<string> {
-  const trapped = new Set<string>();
+  const explained = new Set<string>();
   const firstHeader = () => map().headers[0];
 
   const check = (table: AgentTable | "", value: Record<string, unknown>, path: PathSegment[]) => {
@@ -155,7 +156,7 @@ function keyProblems(data: Record<string, unknown>, map: () => SourceMap, proble
       const at = locate(map(), keyPath, "key");
       const misplaced = table !== "" && topLevelValueKeys.includes(key) && !(key in data);
       if (misplaced) {
-        trapped.add(field).add(key);
+        explained.add(field).add(key);
         const header = firstHeader();
         problems.push(
           problem(
@@ -169,6 +170,8 @@ function keyProblems(data: Record<string, unknown>, map: () => SourceMap, proble
         continue;
       }
       const suggestions = suggest(key, known);
+      const meant = suggestions[0];
+      if (meant && !(meant in value)) explained.add(formatPath([...path, meant]));
       const home = table === "" ? tableOfKey(key) : undefined;
       if (home) suggestions.unshift(`Put \`${key}\` under the [${home}] table.`);
       const where = table === "" ? "at the top level" : `in ${tableLabel(path)}`;
@@ -183,7 +186,7 @@ function keyProblems(data: Record<string, unknown>, map: () => SourceMap, proble
       if (Array.isArray(value)) value.forEach((item, index) => isTable(item) && check("tests", item, ["tests", index]));
     } else if (isTable(value)) check(table, value, [table]);
   }
-  return trapped;
+  return explained;
 }
 
 const describeType = (value: unknown): string => {
@@ -244,7 +247,7 @@ function issueProblem(issue: z.core.$ZodIssue, map: SourceMap): Problem {
 }
 
 /** Rules across fields: the kind of agent, its prompt, repeated capabilities. */
-function ruleProblems(data: Record<string, unknown>, text: string, map: () => SourceMap, trapped: Set<string>, problems: Problem[]) {
+function ruleProblems(data: Record<string, unknown>, text: string, map: () => SourceMap, explained: Set<string>, problems: Problem[]) {
   const hasLlm = "llm" in data;
   const hasHandler = "handler" in data;
   if (hasLlm && hasHandler) {
@@ -252,7 +255,7 @@ function ruleProblems(data: Record<string, unknown>, text: string, map: () => So
   } else if (!hasLlm && !hasHandler) {
     problems.push(problem("agent_kind", "", "This agent has neither [llm] nor [handler], so it cannot answer anything.", START, ['Add [llm] with provider and model (and a system_prompt), or [handler] with tool = "..." for a tool agent.']));
   }
-  if (hasLlm && data.system_prompt === undefined && !trapped.has("system_prompt")) {
+  if (hasLlm && data.system_prompt === undefined && !explained.has("system_prompt")) {
     problems.push(problem("missing_field", "system_prompt", "LLM agents need a `system_prompt`.", START, ['Add system_prompt = """...""" before the first table header.']));
   }
   if (hasHandler && !hasLlm) {
