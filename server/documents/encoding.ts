@@ -1,11 +1,11 @@
-import { MAX_AGENT_BYTES, problem, type Problem } from "./problems";
+import { problem, type Problem } from "./problems";
 import { positionOf } from "./source-map";
 
 /** Size and encoding checks that run before a document is parsed. */
 
-/** Length of a string in UTF-8 bytes, without encoding it. */
-export function utf8Length(text: string): number {
-  if (text.length * 3 <= MAX_AGENT_BYTES) return text.length; // cannot be too large: skip counting
+/** Length of a string in UTF-8 bytes, without encoding it; exact only above `limit`. */
+export function utf8Length(text: string, limit: number): number {
+  if (text.length * 3 <= limit) return text.length; // cannot be too large: skip counting
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);

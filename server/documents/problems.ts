@@ -1,14 +1,16 @@
 import { z } from "zod";
 import type { Position } from "./source-map";
 
-/** What validation can say about an agent document: the codes, one problem's shape, its schema. */
+/**
+ * What validation can say about a document (an agent, a tool manifest): the codes, one
+ * problem's shape, its schema. One list, so every document speaks the same language.
+ */
 
-export const MAX_AGENT_BYTES = 256 * 1024;
 export const MAX_NESTING = 10;
 
 export const problemCodes = {
   syntax_error: "The document is not valid TOML.",
-  document_too_large: `The document is larger than ${MAX_AGENT_BYTES / 1024} KiB.`,
+  document_too_large: "The document is larger than its limit (256 KiB for agents).",
   nesting_too_deep: `Tables and arrays are nested more than ${MAX_NESTING} levels deep.`,
   invalid_encoding: "The document is not valid UTF-8 text.",
   unknown_key: "A key the schema does not know (often a typo; suggestions name the closest known keys).",
@@ -17,6 +19,7 @@ export const problemCodes = {
   invalid_type: "A value of the wrong type (a string where a number belongs, for example).",
   invalid_value: "A value of the right type that breaks a rule: a pattern, a range or a list of allowed values.",
   duplicate_value: "The same entry appears twice in a list that must not repeat.",
+  // Agent documents only:
   agent_kind: "An agent needs exactly one of `[llm]` (an LLM agent) and `[handler]` (a tool agent).",
   unknown_placeholder: "A `{{placeholder}}` in `user_prompt_template` that the runtime does not fill.",
   unused_field: "A field that has no effect for this kind of agent (warning).",
