@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import type { RunnableTool } from "./types";
 
 const fixturesDir = path.join(import.meta.dirname, "fixtures");
 const cacheDir = path.join(os.tmpdir(), "caxton-asc-fixtures");
@@ -51,4 +52,19 @@ export async function compileFixture(name: "tools" | "starttrap", options: Fixtu
   writeFileSync(temporary, wasm);
   renameSync(temporary, cached);
   return wasm;
+}
+
+/** A RunnableTool for tests and benches; limits default to 1 s, 64 pages, no hosts. */
+export function testTool(kind: "wasm" | "js", code: Uint8Array | string, entry: string, overrides: Partial<RunnableTool> & { limits?: Partial<RunnableTool["limits"]> } = {}): RunnableTool {
+  const { limits, ...rest } = overrides;
+  return {
+    key: `${kind}:${entry}:${Math.random().toString(36).slice(2)}`,
+    name: entry,
+    kind,
+    entry,
+    code: typeof code === "string" ? new TextEncoder().encode(code) : code,
+    limits: { timeoutMs: 1_000, maxMemoryPages: 64, allowedHosts: [], ...limits },
+    inputSchema: { type: "object" },
+    ...rest,
+  };
 }

@@ -5,12 +5,15 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import type { Logger } from "../../observability/logger";
 import { createJsHost, nonJsonPath } from "./js-host";
-import type { Diagnostic, RunnableTool, RunOutcome } from "./types";
+import type { Diagnostic, ModuleProblem, RunnableTool, RunOutcome } from "./types";
+import { inspectWasm } from "./wasm-inspect";
 import { createWasmHost, type WasmHostOptions } from "./wasm-host";
 
 export interface SandboxOptions extends WasmHostOptions {
   /** Tool keys whose compiled schemas and JS isolates stay cached. */
   maxJsKeys?: number;
+  /** Largest wasm module run (the registry should have refused bigger ones at upload). */
+  maxModuleBytes?: number;
   logger?: Logger;
 }
 
@@ -41,7 +44,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   // strict: false because tool schemas come from MCP tool definitions, which carry keywords
   // (titles, examples, vendor fields) that strict mode rejects.
   const ajv = new Ajv({ strict: false, allErrors: true });
-  const validators = new Map<string, { input: ValidateFunction; output: ValidateFunction | null }>();
+  const validators = new Map<string, { input: ValidateFunction; output: ValidateFunction | null; problems: ModuleProblem[] }>();
   const failures: Record<string, number> = {};
   let calls = 0;
   let closed = false;
@@ -49,7 +52,10 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   function validatorsFor(tool: RunnableTool) {
     let found = validators.get(tool.key);
     if (!found) {
-      found = { input: ajv.compile(tool.inputSchema), output: tool.outputSchema ? ajv.compile(tool.outputSchema) : null };
+      // Inspected again here, once per key, although the registry inspects at upload: a module
+      // Extism cannot instantiate costs a 2 s instantiation timeout at best (see extism-guard.ts).
+      const problems = tool.kind === "wasm" ? inspectWasm(tool.code, { entry: tool.entry, maxMemoryPages: tool.limits.maxMemoryPages, maxBytes: options.maxModuleBytes ?? 16 << 20 }) : [];
+      found = { input: ajv.compile(tool.inputSchema), output: tool.outputSchema ? ajv.compile(tool.outputSchema) : null, problems };
       validators.set(tool.key, found);
       // Bounded like the hosts' pools; ajv keeps compiled schemas too, so drop them with the key.
       for (const [key, old] of validators) {
@@ -69,6 +75,10 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     } catch (error) {
       // A schema ajv cannot compile is the registry's bug, not the tool's: surface it loudly.
       throw new Error(`tool ${tool.name} (${tool.key}) has an invalid JSON Schema: ${(error as Error).message}`);
+    }
+    if (schemas.problems.length > 0) {
+      const codes = schemas.problems.map((p) => p.code).join(", ");
+      return { ok: false, diagnostic: { kind: "trap", limit: null, observed: codes, message: `the module was refused before running: ${schemas.problems.map((p) => p.message).join("; ")}` } };
     }
     if (!schemas.input(input)) {
       const errors = describeErrors(schemas.input.errors);
