@@ -55,7 +55,7 @@ export async function compileFixture(name: "tools" | "starttrap", options: Fixtu
 }
 
 /** A RunnableTool for tests and benches; limits default to 1 s, 64 pages, no hosts. */
-export function testTool(kind: "wasm" | "js", code: Uint8Array | string, entry: string, overrides: Partial<RunnableTool> & { limits?: Partial<RunnableTool["limits"]> } = {}): RunnableTool {
+export function testTool(kind: "wasm" | "js", code: Uint8Array | string, entry: string, overrides: Partial<Omit<RunnableTool, "limits">> & { limits?: Partial<RunnableTool["limits"]> } = {}): RunnableTool {
   const { limits, ...rest } = overrides;
   return {
     key: `${kind}:${entry}:${Math.random().toString(36).slice(2)}`,
