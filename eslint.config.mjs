@@ -3,7 +3,7 @@ import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".next/", "dist/", ".caxton/", "test-results/", "playwright-report/", "next-env.d.ts"] },
+  { ignores: ["node_modules/", ".next/", "dist/", ".caxton/", "test-results/", "playwright-report/", "next-env.d.ts", "server/tools/sandbox/fixtures/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
