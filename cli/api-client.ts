@@ -54,7 +54,12 @@ export class ApiClient {
     return this.send<T>("POST", path, { data: bytes, contentType });
   }
 
-  private async send<T>(method: Method, path: string, body?: { data: string | Uint8Array; contentType: string }): Promise<T> {
+  /** POSTs files as multipart/form-data (fetch writes the boundary into the Content-Type). */
+  postForm<T>(path: string, form: FormData): Promise<T> {
+    return this.send<T>("POST", path, { data: form });
+  }
+
+  private async send<T>(method: Method, path: string, body?: { data: string | Uint8Array | FormData; contentType?: string }): Promise<T> {
     const url = `${this.credentials.url}/api/v1${path}`;
     let response: Response;
     try {
@@ -64,10 +69,10 @@ export class ApiClient {
           authorization: `Bearer ${this.credentials.token}`,
           accept: "application/json",
           "user-agent": `caxton-cli/${version}`,
-          ...(body === undefined ? {} : { "content-type": body.contentType }),
+          ...(body?.contentType === undefined ? {} : { "content-type": body.contentType }),
         },
         // A Buffer's type allows a SharedArrayBuffer behind it, which BodyInit's does not; ours never is.
-        body: body?.data as string | Uint8Array<ArrayBuffer> | undefined,
+        body: body?.data as string | Uint8Array<ArrayBuffer> | FormData | undefined,
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {

@@ -2,10 +2,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { v1Routes } from "../server/api/v1";
 import { route } from "../server/api/route";
 import { pushAgent } from "../server/agents/agents";
+import { uploadTool } from "../server/tools/tools";
 import { createInvitation } from "../server/workspaces/invitations";
 import { setQuota } from "../server/quotas/quotas";
 import { appRouter } from "../server/trpc/root";
 import { sampleAgent } from "./support/agents";
+import { sampleJsTool } from "./support/tools";
 import { startCaxton, useTestEnvironment, type RunningCaxton } from "./support/env";
 import {
   callRest,
@@ -42,7 +44,9 @@ async function populatedWorkspace(label: string) {
   const agentName = `${label.replace(/_/g, "-")}-agent`;
   await pushAgent(owner, sampleAgent(agentName));
   await pushAgent(owner, sampleAgent(agentName, { version: "1.1.0" }));
-  return { fixture, ownerToken, spareToken, ownerSession, target: tenantTarget(fixture, spareToken.id, agentName) };
+  const toolName = `${label.replace(/_/g, "-")}-tool`;
+  await uploadTool(owner, sampleJsTool(toolName));
+  return { fixture, ownerToken, spareToken, ownerSession, target: tenantTarget(fixture, spareToken.id, agentName, toolName) };
 }
 
 let victim: Awaited<ReturnType<typeof populatedWorkspace>>;
@@ -67,7 +71,7 @@ afterAll(async () => {
 
 describe("the probe's plan", () => {
   it("covers every route with {slug} and every procedure taking { workspace }, and classifies the rest", () => {
-    const scopedRoutes = v1Routes.filter((r) => r.path.includes("{slug}") || r.path.startsWith("/agents/{name}"));
+    const scopedRoutes = v1Routes.filter((r) => r.path.includes("{slug}") || /^\/(agents|tools)\/\{name\}/.test(r.path));
     expect(planRest(v1Routes).map((p) => p.key)).toEqual(scopedRoutes.map((r) => `${r.method} ${r.path}`));
     expect(scopedRoutes.length + Object.keys(restOutsideTenancy).length).toBe(v1Routes.length);
     const procedures = Object.keys(appRouter._def.procedures);

@@ -10,6 +10,9 @@ import { createInvitation } from "../server/workspaces/invitations";
 import { changeRole, listMembers, removeMember } from "../server/workspaces/members";
 import { deleteWorkspace, getWorkspace, renameWorkspace } from "../server/workspaces/workspaces";
 import { sampleAgent } from "./support/agents";
+import { sampleJsTool } from "./support/tools";
+import { runTool } from "../server/tools/runs";
+import { listTools, uploadTool } from "../server/tools/tools";
 import { useTestEnvironment } from "./support/env";
 import { createToken as mintToken, createWorkspaceWithRoles, outcome, refusal, type TestToken, type TestUser, type WorkspaceFixture } from "./support/identity";
 
@@ -61,6 +64,11 @@ const guardedCall = {
   },
   "agents.view": ({ actor }) => listAgents(actor, { limit: 50 }),
   "agents.write": ({ actor }) => pushAgent(actor, sampleAgent(`perm-${actor.role}`)),
+  "tools.view": ({ actor }) => listTools(actor, { limit: 50 }),
+  "tools.write": ({ actor }) => uploadTool(actor, sampleJsTool(`perm-${actor.role}`)),
+  // Authorization comes before the lookup: not_found means the permission let it through
+  // (running needs a worker, which this suite does not start).
+  "tools.run": ({ actor }) => runTool(actor, "no-such-tool", {}).catch((error: { code?: string }) => (error.code === "not_found" ? undefined : Promise.reject(error))),
   "quotas.view": ({ actor }) => getUsage(actor),
   "quotas.update": ({ actor }) => setQuota(actor, "members", 100),
 } satisfies Record<Permission, (scene: Scene) => Promise<unknown>>;

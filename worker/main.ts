@@ -8,6 +8,7 @@ import { startHeartbeat } from "../server/queue/heartbeat";
 import { closeQueues } from "../server/queue/queues";
 import { startWorkerPool } from "../server/queue/worker";
 import { closeRedis, createRedis, getRedis, quietQuit } from "../server/redis";
+import { closeSandbox } from "../server/tools/sandbox-instance";
 
 /**
  * The worker process: runs jobs from every queue and reports a heartbeat. Run more of
@@ -43,6 +44,7 @@ async function main() {
       logger.warn({ timeoutMs: config.shutdownTimeoutMs }, "jobs still running at the deadline; they will be retried");
     }
     await heartbeat.stop();
+    await closeSandbox();
     await Promise.all([closeQueues(), closeRedis(), quietQuit(connection), closeDb()]);
     logger.info({ event: "stopped", outcome, durationMs: since(t) }, "worker stopped");
   });

@@ -5,6 +5,7 @@ import { collectAgentFiles, countErrors, formatProblem, formatPushResult, plural
 import { stringFlag } from "../args";
 import { connect, type ApiClient } from "../api-client";
 import type { Command } from "../command";
+import { confirmName } from "../confirm";
 import { CliFailure, exitCodes, usageError } from "../errors";
 import { printResult } from "../output";
 import { shortDate, table } from "../table";
@@ -193,9 +194,7 @@ export const agentCommands: Command[] = [
     options: [{ name: "confirm", value: "name", description: "the agent's name again, to show you mean it" }],
     async run(args, out) {
       const name = args.positionals[0]!;
-      const confirm = stringFlag(args, "confirm", "name") ?? (process.stdin.isTTY && !out.json ? await ask(`Type "${name}" to delete it: `) : undefined);
-      if (confirm === undefined) throw usageError(`Deleting agent "${name}" needs --confirm ${name}.`, `Run \`caxton agent delete ${name} --confirm ${name}\`.`);
-      if (confirm !== name) throw usageError(`--confirm "${confirm}" does not match the agent's name "${name}"; nothing was deleted.`, `Repeat the name exactly: --confirm ${name}.`);
+      await confirmName(args, out, "agent", name);
       await withAgentHint(deleteAgent(connect(), name));
       printResult(out, { name, deleted: true }, `Deleted agent "${name}". Its versions stay in the history; the name is free again.`);
       return exitCodes.ok;
@@ -205,13 +204,3 @@ export const agentCommands: Command[] = [
 ];
 
 const deleteAgent = (client: ApiClient, name: string) => client.request<void>("DELETE", agentPath(name), { confirm: name });
-
-async function ask(question: string): Promise<string> {
-  const { createInterface } = await import("node:readline/promises");
-  const prompt = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return (await prompt.question(question)).trim();
-  } finally {
-    prompt.close();
-  }
-}

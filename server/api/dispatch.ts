@@ -122,7 +122,7 @@ export function createDispatcher(routes: Route[], basePath = "/api/v1") {
       const document = route.documentBody;
       const body =
         document && document.types.includes(mediaType(request))
-          ? document.toBody(await readCappedBytes(request))
+          ? await document.toBody(await readCappedBytes(request), request.headers.get("content-type") ?? "")
           : route.body
             ? parse(route.body, await readJsonBody(request, document?.types), "body")
             : undefined;

@@ -31,7 +31,7 @@ export interface Route<P = unknown, Q = unknown, B = unknown, R = unknown> {
    * turned into the body by `toBody` from its raw bytes (left undecoded so the service can
    * refuse text that is not UTF-8).
    */
-  documentBody?: { types: string[]; toBody(bytes: Uint8Array): B };
+  documentBody?: { types: string[]; toBody(bytes: Uint8Array, contentType: string): B | Promise<B> };
   /** The JSON answer's schema; omit for 204, or when `produces` names a streamed type. */
   response?: z.ZodType<R>;
   status?: 200 | 201 | 204;

@@ -15,6 +15,8 @@ export const auditActions = [
   "agent.updated",
   "agent.activated",
   "agent.deleted",
+  "tool.uploaded",
+  "tool.deleted",
   "admin.bootstrap",
 ] as const;
 export type AuditAction = (typeof auditActions)[number];

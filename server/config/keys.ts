@@ -177,6 +177,14 @@ export const configKeys = {
     schema: z.coerce.number().int().min(1).max(100_000),
     default: 100,
   }),
+  quotaToolCpuMsPerDay: key({
+    toml: "quotas.tool_cpu_ms_per_day",
+    env: "CAXTON_QUOTA_TOOL_CPU_MS",
+    description: "Default limit of tool run time per workspace per day (UTC), in milliseconds.",
+    allowed: "a whole number from 1 to 86400000",
+    schema: z.coerce.number().int().min(1).max(86_400_000),
+    default: 600_000,
+  }),
   quotaApiRequestsPerMinute: key({
     toml: "quotas.api_requests_per_minute",
     env: "CAXTON_QUOTA_API_RPM",

@@ -99,7 +99,9 @@ function jsonSyntaxProblem(error: unknown, text: string): Problem {
   // V8 names the offset ("... at position 42"); without one the end of the text is to blame.
   const offset = /position (\d+)/.exec(message)?.[1];
   const at = positionOf(text, offset === undefined ? text.length : Math.min(Number(offset), text.length));
-  return problem("syntax_error", "", `JSON syntax error: ${message.replace(/^(SyntaxError: )?/, "").split("\n")[0]}.`, at, ["Check for a missing comma, quote or bracket near this position."]);
+  // Drop V8's quote of the text ('Unexpected token }, "{..." is not valid JSON'): the position says where.
+  const reason = message.replace(/^(SyntaxError: )?/, "").split("\n")[0]!.split(/, "/)[0];
+  return problem("syntax_error", "", `JSON syntax error: ${reason}.`, at, ["Check for a missing comma, quote or bracket near this position."]);
 }
 
 /** The longest path of nested tables and arrays (stops looking past the limit). */

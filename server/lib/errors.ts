@@ -7,6 +7,7 @@ export type ErrorCode =
   | "bad_request"
   | "validation_failed"
   | "invalid_agent"
+  | "invalid_tool"
   | "unauthorized"
   | "forbidden"
   | "not_found"
@@ -21,6 +22,7 @@ const statusOf: Record<ErrorCode, number> = {
   bad_request: 400,
   validation_failed: 400,
   invalid_agent: 422,
+  invalid_tool: 422,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,

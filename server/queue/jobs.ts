@@ -9,7 +9,7 @@ import { runProbe } from "../system/probe";
  *
  * Handlers must be idempotent (delivery is at least once): key every effect by the job id.
  */
-export const queueNames = ["system"] as const;
+export const queueNames = ["system", "tools"] as const;
 export type QueueName = (typeof queueNames)[number];
 
 export interface JobContext {
@@ -37,6 +37,16 @@ export const jobs = {
     schema: z.object({ probeId: z.string().min(1), durationMs: z.number().int().min(0).max(60_000) }),
     options: { attempts: 3, backoff: { type: "exponential", delay: 500 }, ...retention },
     handle: (data, context) => runProbe(data.probeId, data.durationMs, context.workerId),
+  }),
+  toolRun: define({
+    name: "tool.run",
+    queue: "tools",
+    schema: z.object({ invocationId: z.string().min(1) }),
+    // A tool's failure is a result (recorded with its diagnostic), not a reason to retry;
+    // attempts cover a worker that died mid-call.
+    options: { attempts: 2, backoff: { type: "fixed", delay: 200 }, ...retention },
+    // Imported on demand: the sandboxes load only in the worker, never in the web process.
+    handle: async (data) => (await import("../tools/execute")).executeInvocation(data.invocationId),
   }),
 } as const;
 

@@ -1,9 +1,10 @@
-import { Queue } from "bullmq";
+import { Queue, QueueEvents, type Job } from "bullmq";
 import { getConfig } from "../config/load";
-import { getRedis } from "../redis";
+import type { Redis } from "ioredis";
+import { createRedis, getRedis, quietQuit } from "../redis";
 import type { JobDefinition, QueueName } from "./jobs";
 
-const holder = globalThis as unknown as { __caxtonQueues?: Map<QueueName, Queue> };
+const holder = globalThis as unknown as { __caxtonQueues?: Map<QueueName, Queue>; __caxtonQueueEvents?: Map<QueueName, { events: QueueEvents; connection: Redis }> };
 
 export function getQueue(name: QueueName): Queue {
   holder.__caxtonQueues ??= new Map();
@@ -21,13 +22,36 @@ export function getQueue(name: QueueName): Queue {
  * Validates the data against the job's schema, then enqueues with `jobId` (the id of the
  * row recorded first), so enqueueing the same record twice adds one job.
  */
-export async function enqueue<T>(job: JobDefinition<T>, data: T, jobId: string): Promise<void> {
+export async function enqueue<T>(job: JobDefinition<T>, data: T, jobId: string): Promise<Job> {
   const parsed = job.schema.parse(data);
-  await getQueue(job.queue).add(job.name, parsed, { ...job.options, jobId });
+  return getQueue(job.queue).add(job.name, parsed, { ...job.options, jobId });
+}
+
+/**
+ * Completion events of a queue, for callers that wait for their job's result (a tool run
+ * asked for synchronously). One subscriber connection per queue and process.
+ */
+export function getQueueEvents(name: QueueName): QueueEvents {
+  holder.__caxtonQueueEvents ??= new Map();
+  let entry = holder.__caxtonQueueEvents.get(name);
+  if (!entry) {
+    const connection = createRedis("worker");
+    const events = new QueueEvents(name, { connection, prefix: getConfig().redisPrefix });
+    events.on("error", () => {});
+    entry = { events, connection };
+    holder.__caxtonQueueEvents.set(name, entry);
+  }
+  return entry.events;
 }
 
 export async function closeQueues(): Promise<void> {
   const queues = holder.__caxtonQueues;
+  const events = holder.__caxtonQueueEvents;
   holder.__caxtonQueues = undefined;
-  await Promise.all([...(queues?.values() ?? [])].map((q) => q.close().catch(() => {})));
+  holder.__caxtonQueueEvents = undefined;
+  await Promise.all([
+    ...[...(queues?.values() ?? [])].map((q) => q.close().catch(() => {})),
+    // QueueEvents does not close a connection it was given: quit it too.
+    ...[...(events?.values() ?? [])].map(({ events, connection }) => events.close().catch(() => {}).then(() => quietQuit(connection))),
+  ]);
 }

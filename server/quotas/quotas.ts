@@ -6,15 +6,17 @@ import { getConfig } from "../config/load";
 import { getDb } from "../db/client";
 import { AppError } from "../lib/errors";
 import { currentMinuteCount } from "./rate-limit";
+import { toolMsToday } from "./tool-time";
 
 /** Per-workspace limits: configured defaults, overridden per workspace in the Quota table. */
-export const quotaNames = ["members", "tokens", "agents", "api_requests_per_minute"] as const;
+export const quotaNames = ["members", "tokens", "agents", "tool_cpu_ms_per_day", "api_requests_per_minute"] as const;
 export type QuotaName = (typeof quotaNames)[number];
 
 export const quotaDescriptions: Record<QuotaName, string> = {
   members: "Members of the workspace",
   tokens: "Active API tokens",
   agents: "Agents",
+  tool_cpu_ms_per_day: "Tool run time today (ms, UTC day)",
   api_requests_per_minute: "REST API requests per minute, per token",
 };
 
@@ -24,6 +26,7 @@ function defaults(): Record<QuotaName, number> {
     members: config.quotaMembers,
     tokens: config.quotaTokens,
     agents: config.quotaAgents,
+    tool_cpu_ms_per_day: config.quotaToolCpuMsPerDay,
     api_requests_per_minute: config.quotaApiRequestsPerMinute,
   };
 }
@@ -63,14 +66,15 @@ export type Usage = z.infer<typeof usageSchema>;
 export async function getUsage(actor: Actor): Promise<Usage> {
   authorize(actor, "quotas.view");
   const db = getDb();
-  const [overrides, members, tokens, agents, requests] = await Promise.all([
+  const [overrides, members, tokens, agents, toolMs, requests] = await Promise.all([
     db.quota.findMany({ where: { workspaceId: actor.workspaceId } }),
     db.membership.count({ where: { workspaceId: actor.workspaceId } }),
     db.apiToken.count({ where: activeTokenWhere(actor.workspaceId) }),
     db.agent.count({ where: { workspaceId: actor.workspaceId, deletedAt: null } }),
+    toolMsToday(actor.workspaceId),
     currentMinuteCount(`ws:${actor.workspaceId}`),
   ]);
-  const used: Record<QuotaName, number> = { members, tokens, agents, api_requests_per_minute: requests };
+  const used: Record<QuotaName, number> = { members, tokens, agents, tool_cpu_ms_per_day: toolMs, api_requests_per_minute: requests };
   return quotaNames.map((name) => {
     const override = overrides.find((o) => o.name === name);
     return { name, description: quotaDescriptions[name], limit: override?.limit ?? defaults()[name], used: used[name], isDefault: !override };

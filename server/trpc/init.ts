@@ -19,6 +19,7 @@ const trpcCode: Record<ErrorCode, TRPCError["code"]> = {
   unauthorized: "UNAUTHORIZED",
   forbidden: "FORBIDDEN",
   invalid_agent: "UNPROCESSABLE_CONTENT",
+  invalid_tool: "UNPROCESSABLE_CONTENT",
   not_found: "NOT_FOUND",
   conflict: "CONFLICT",
   quota_exceeded: "CONFLICT",

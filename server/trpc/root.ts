@@ -1,5 +1,6 @@
 import { router } from "./init";
 import { agentsRouter } from "./routers/agents";
+import { toolsRouter } from "./routers/tools";
 import { meRouter } from "./routers/me";
 import { systemRouter } from "./routers/system";
 import { auditRouter } from "./routers/audit";
@@ -19,6 +20,7 @@ export const appRouter = router({
   audit: auditRouter,
   usage: usageRouter,
   agents: agentsRouter,
+  tools: toolsRouter,
 });
 
 export type AppRouter = typeof appRouter;

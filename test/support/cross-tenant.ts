@@ -3,10 +3,15 @@ import { z } from "zod";
 import type { Route } from "../../server/api/route";
 import { getDb } from "../../server/db/client";
 import { sampleAgent } from "./agents";
+import { sampleJsTool } from "./tools";
 import type { WorkspaceFixture } from "./identity";
 
 /** A changed document for the victim's agent: pushed by an outsider, it must land nowhere near the victim. */
 const probeAgentSource = (name: string) => sampleAgent(name, { description: "Taken over by the cross-tenant probe." });
+const probeToolUpload = (name: string) => {
+  const upload = sampleJsTool(name, { version: "9.9.9" });
+  return { manifest: upload.manifest as string, format: upload.format, module: Buffer.from(upload.module).toString("base64") };
+};
 
 /**
  * The cross-tenant probe (CONVENTIONS.md §10): every tenant-scoped REST route and tRPC
@@ -35,10 +40,12 @@ export interface TenantTarget {
   tokenToRevoke: string;
   /** An agent with at least two versions. */
   agentName: string;
+  /** A tool with at least one version. */
+  toolName: string;
 }
 
 /** A fixture's workspace as a target: its viewer's role changes, its member is removed. */
-export const tenantTarget = (fixture: WorkspaceFixture, tokenToRevoke: string, agentName: string): TenantTarget & { name: string } => ({
+export const tenantTarget = (fixture: WorkspaceFixture, tokenToRevoke: string, agentName: string, toolName: string): TenantTarget & { name: string } => ({
   slug: fixture.workspace.slug,
   workspaceId: fixture.workspace.id,
   name: fixture.workspace.name,
@@ -46,6 +53,7 @@ export const tenantTarget = (fixture: WorkspaceFixture, tokenToRevoke: string, a
   memberToRemove: fixture.users.member.id,
   tokenToRevoke,
   agentName,
+  toolName,
 });
 
 interface Fill<T> {
@@ -99,6 +107,11 @@ export const restFills: Record<string, Fill<RestCall>> = {
   "GET /agents/{name}/versions": { fill: (t) => ({ params: { name: t.agentName } }), rowParams: ["name"], byToken: true },
   "GET /agents/{name}/versions/{number}": { fill: (t) => ({ params: { name: t.agentName, number: "1" } }), rowParams: ["name"], byToken: true },
   "GET /agents/{name}/diff": { fill: (t) => ({ params: { name: t.agentName }, query: { from: "1", to: "2" } }), rowParams: ["name"], byToken: true },
+  "GET /tools/{name}": { fill: (t) => ({ params: { name: t.toolName } }), rowParams: ["name"], byToken: true },
+  "DELETE /tools/{name}": { fill: (t) => ({ params: { name: t.toolName }, body: { confirm: t.toolName } }), rowParams: ["name"], byToken: true, endsRow: true },
+  "GET /tools/{name}/versions": { fill: (t) => ({ params: { name: t.toolName } }), rowParams: ["name"], byToken: true },
+  "GET /tools/{name}/invocations": { fill: (t) => ({ params: { name: t.toolName } }), rowParams: ["name"], byToken: true },
+  "POST /tools/{name}/run": { fill: (t) => ({ params: { name: t.toolName }, body: { input: { text: "probe" } } }), rowParams: ["name"], byToken: true },
   "POST /agents/{name}/activate": { fill: (t) => ({ params: { name: t.agentName }, body: { version: 1 } }), rowParams: ["name"], byToken: true },
 };
 
@@ -113,6 +126,8 @@ export const restOutsideTenancy: Record<string, string> = {
   "POST /agents/from-template": "writes only into the token's own workspace, like POST /agents",
   "GET /templates": "the install's templates; no tenant data",
   "GET /schemas/agent.json": "the public agent schema; no tenant data",
+  "GET /tools": "lists only the token's own workspace's tools",
+  "POST /tools": "writes only into the token's own workspace, even under a victim's tool name",
 };
 
 export type TrpcInput = Record<string, unknown>;
@@ -142,6 +157,13 @@ export const trpcFills: Record<string, Fill<TrpcInput>> = {
   "agents.activate": { fill: (t) => ({ workspace: t.slug, name: t.agentName, version: 1 }), rowParams: ["name"] },
   "agents.templates": { fill: (t) => ({ workspace: t.slug }) },
   "agents.createFromTemplate": { fill: (t) => ({ workspace: t.slug, template: "summarizer", params: { NAME: "probe-from-template" } }) },
+  "tools.list": { fill: (t) => ({ workspace: t.slug }) },
+  "tools.get": { fill: (t) => ({ workspace: t.slug, name: t.toolName }), rowParams: ["name"] },
+  "tools.versions": { fill: (t) => ({ workspace: t.slug, name: t.toolName }), rowParams: ["name"] },
+  "tools.invocations": { fill: (t) => ({ workspace: t.slug, name: t.toolName }), rowParams: ["name"] },
+  "tools.run": { fill: (t) => ({ workspace: t.slug, name: t.toolName, input: { text: "probe" } }), rowParams: ["name"] },
+  "tools.upload": { fill: (t) => ({ workspace: t.slug, ...probeToolUpload(t.toolName) }) },
+  "tools.delete": { fill: (t) => ({ workspace: t.slug, name: t.toolName, confirm: t.toolName }), rowParams: ["name"], endsRow: true },
   "agents.delete": { fill: (t) => ({ workspace: t.slug, name: t.agentName, confirm: t.agentName }), rowParams: ["name"], endsRow: true },
 };
 
@@ -317,7 +339,7 @@ export async function callTrpc(baseUrl: string, path: string, type: "query" | "m
 /** The victim's rows the probe must leave untouched. */
 export async function snapshotWorkspace(workspaceId: string) {
   const db = getDb();
-  const [workspace, memberships, tokens, invitations, quotas, auditEvents, agents, agentVersions] = await Promise.all([
+  const [workspace, memberships, tokens, invitations, quotas, auditEvents, agents, agentVersions, tools, toolInvocations] = await Promise.all([
     db.workspace.findUnique({ where: { id: workspaceId } }),
     db.membership.findMany({ where: { workspaceId }, orderBy: { id: "asc" } }),
     db.apiToken.findMany({ where: { workspaceId }, orderBy: { id: "asc" } }),
@@ -326,8 +348,10 @@ export async function snapshotWorkspace(workspaceId: string) {
     db.auditEvent.count({ where: { workspaceId } }),
     db.agent.findMany({ where: { workspaceId }, orderBy: { id: "asc" } }),
     db.agentVersion.findMany({ where: { workspaceId }, orderBy: { id: "asc" } }),
+    db.tool.findMany({ where: { workspaceId }, orderBy: { id: "asc" } }),
+    db.toolInvocation.count({ where: { workspaceId } }),
   ]);
-  return { workspace, memberships, tokens, invitations, quotas, auditEvents, agents, agentVersions };
+  return { workspace, memberships, tokens, invitations, quotas, auditEvents, agents, agentVersions, tools, toolInvocations };
 }
 
 /** Words of the victim that must not appear in an answer to an outsider. */

@@ -4,9 +4,10 @@ import { openApiDocument } from "../openapi";
 import { route, type Route } from "../route";
 import { agentRoutes } from "./agents";
 import { identityRoutes } from "./identity";
+import { toolRoutes } from "./tools";
 
 /** Every /api/v1 route. Later domains (agents, tools, messages) add their lists here. */
-const domainRoutes: Route[] = [...identityRoutes, ...agentRoutes];
+const domainRoutes: Route[] = [...identityRoutes, ...agentRoutes, ...toolRoutes];
 
 const openApiRoute = route({
   method: "GET",

@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { compileFixture } from "./fixtures";
-import { inspectJs, inspectWasm, wasmMemories } from "./wasm-inspect";
+import type { ToolManifest } from "../manifest";
+import { inspectModule } from "../inspect";
+import { inspectWasm, wasmMemories } from "./wasm-inspect";
 
 const limits = { entry: "echo", maxMemoryPages: 64, maxBytes: 1 << 20 };
 let tools: Uint8Array, noMax: Uint8Array, envAbort: Uint8Array, envMemory: Uint8Array;
@@ -62,20 +64,25 @@ describe("inspectWasm", () => {
   });
 });
 
-describe("inspectJs", () => {
+describe("JavaScript modules at upload (compiled, never run)", () => {
+  const js = (source: string) =>
+    inspectModule({ kind: "js", entry: "run", permissions: { maxMemoryPages: 256, timeoutMs: 100, allowedHosts: [] } } as unknown as ToolManifest, new TextEncoder().encode(source));
+
   it("accepts a tool that defines its entry", () => {
-    expect(inspectJs("function run(input) { return { n: input.n + 1 }; }", { entry: "run" })).toEqual([]);
+    expect(js("function run(input) { return { n: input.n + 1 }; }")).toEqual([]);
+    expect(js("const run = (input) => ({ n: input.n });")).toEqual([]);
   });
 
-  it("reports a syntax error with its position", () => {
-    const problems = inspectJs("function run(input) { return {", { entry: "run" });
+  it("reports a syntax error with its line", () => {
+    const problems = js("// a tool\nfunction run(input) { return {");
     expect(codes(problems)).toEqual(["js_syntax"]);
-    expect(problems[0]!.message).toMatch(/SyntaxError.*tool\.js:1:\d+/);
+    expect(problems[0]!.message).toMatch(/SyntaxError.*\(line 2\)/);
   });
 
-  it("reports a missing entry and top-level code that never ends", () => {
-    expect(codes(inspectJs("const run = 3;", { entry: "run" }))).toEqual(["js_missing_entry"]);
-    expect(inspectJs("function other() {}", { entry: "run" })[0]!.message).toMatch(/no global function "run" \(found undefined\)/);
-    expect(inspectJs("while (true) {}", { entry: "run" })[0]!.message).toMatch(/timed out/);
+  it("reports a missing entry without running the code", () => {
+    expect(codes(js("const run = 3;"))).toEqual(["js_missing_entry"]);
+    expect(js("function other() {}")[0]!.message).toMatch(/no top-level function "run"/);
+    // Never run: top-level code that would not end is not a problem at upload.
+    expect(codes(js("while (true) {}"))).toEqual(["js_missing_entry"]);
   });
 });

@@ -3,7 +3,6 @@
 // an unknown host function) makes that worker emit an 'error' that crashes the host process
 // (see wasm-host.ts). And Extism's `memory.maxPages` caps only its own blocks, not the
 // module's linear memory: only the module's declared maximum does, so it must be declared.
-import ivm from "isolated-vm";
 import type { ModuleProblem } from "./types";
 
 export interface WasmMemory {
@@ -141,44 +140,3 @@ export function inspectWasm(bytes: Uint8Array, { entry, maxMemoryPages, maxBytes
   return problems;
 }
 
-export interface JsInspectOptions {
-  entry: string;
-  maxBytes?: number;
-}
-
-/**
- * Syntax and entry check for a JS tool without running it in the host: the source is compiled
- * and its top level run in a throwaway 8 MB isolate under a short deadline, then disposed.
- */
-export function inspectJs(source: string, { entry, maxBytes }: JsInspectOptions): ModuleProblem[] {
-  if (maxBytes !== undefined && Buffer.byteLength(source) > maxBytes) {
-    return [{ code: "too_large", message: `the source is ${Buffer.byteLength(source)} bytes, over the limit of ${maxBytes}: minify it or split the tool` }];
-  }
-  const isolate = new ivm.Isolate({ memoryLimit: 8 });
-  try {
-    let script: ivm.Script;
-    try {
-      script = isolate.compileScriptSync(source, { filename: "tool.js" });
-    } catch (error) {
-      return [{ code: "js_syntax", message: `${errorText(error)}: fix the syntax at that line and column (plain JavaScript, no TypeScript, no import/export, no require)` }];
-    }
-    const context = isolate.createContextSync();
-    try {
-      script.runSync(context, { timeout: 50 });
-    } catch (error) {
-      return [{ code: "js_missing_entry", message: `the top-level code failed (${errorText(error)}) before defining function ${entry}: keep top-level code to declarations` }];
-    }
-    const kind = context.global.getSync(entry, { reference: true }).typeof;
-    if (kind !== "function") {
-      return [{ code: "js_missing_entry", message: `no global function "${entry}" (found ${kind}): declare \`function ${entry}(input) { ...; return output; }\` at the top level` }];
-    }
-    return [];
-  } finally {
-    isolate.dispose();
-  }
-}
-
-function errorText(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String((error as { message?: unknown } | null)?.message ?? error);
-}

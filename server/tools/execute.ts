@@ -1,0 +1,49 @@
+import type { Prisma } from "@prisma/client";
+import { getDb } from "../db/client";
+import { addToolMs } from "../quotas/tool-time";
+import type { ToolManifest } from "./manifest";
+import { getSandbox } from "./sandbox-instance";
+import type { RunnableTool } from "./sandbox/types";
+
+/**
+ * The worker's side of a tool run: one sandbox per worker process (warm instances pooled
+ * inside it), the invocation's result written once, its time metered.
+ */
+
+/** Versions never change, so what the sandbox needs is kept per version id. */
+const runnables = new Map<string, RunnableTool>();
+
+function runnableOf(version: { id: string; kind: "wasm" | "js"; manifest: Prisma.JsonValue; module: Uint8Array }): RunnableTool {
+  let runnable = runnables.get(version.id);
+  if (!runnable) {
+    const manifest = version.manifest as unknown as ToolManifest;
+    runnable = {
+      key: version.id,
+      name: manifest.name,
+      kind: version.kind,
+      entry: manifest.entry,
+      code: new Uint8Array(version.module),
+      limits: manifest.permissions,
+      inputSchema: manifest.inputSchema,
+      outputSchema: manifest.outputSchema,
+    };
+    if (runnables.size >= 500) runnables.delete(runnables.keys().next().value!);
+    runnables.set(version.id, runnable);
+  }
+  return runnable;
+}
+
+export async function executeInvocation(invocationId: string): Promise<void> {
+  const db = getDb();
+  const invocation = await db.toolInvocation.findUnique({ where: { id: invocationId }, include: { version: true } });
+  // A redelivered job whose invocation already has its result changes nothing.
+  if (!invocation || invocation.status !== "queued") return;
+  const outcome = await (await getSandbox()).run(runnableOf(invocation.version), invocation.input);
+  const recorded = await db.toolInvocation.updateMany({
+    where: { id: invocationId, status: "queued" },
+    data: outcome.ok
+      ? { status: "ok", output: (outcome.output ?? null) as Prisma.InputJsonValue, durationMs: Math.round(outcome.durationMs), completedAt: new Date() }
+      : { status: "failed", diagnostic: outcome.diagnostic as unknown as Prisma.InputJsonValue, durationMs: Math.round(outcome.durationMs), completedAt: new Date() },
+  });
+  if (recorded.count === 1) await addToolMs(invocation.workspaceId, outcome.durationMs);
+}

@@ -1,0 +1,19 @@
+import type { ToolUpload } from "../../server/tools/tools";
+
+/** A small valid JavaScript tool: `{ text }` → `{ upper }`. */
+export function sampleJsTool(name: string, options: { version?: string; body?: string; timeoutMs?: number } = {}): ToolUpload {
+  const manifest = `name = "${name}"
+version = "${options.version ?? "1.0.0"}"
+description = "Upper-cases a text."
+kind = "js"
+entry = "run"
+inputSchema = { type = "object", properties = { text = { type = "string" } }, required = ["text"], additionalProperties = false }
+outputSchema = { type = "object", properties = { upper = { type = "string" } }, required = ["upper"] }
+
+[permissions]
+timeoutMs = ${options.timeoutMs ?? 1000}
+maxMemoryPages = 256
+`;
+  const source = `function run(input) {\n  ${options.body ?? "return { upper: input.text.toUpperCase() };"}\n}\n`;
+  return { manifest, format: "toml", module: new TextEncoder().encode(source) };
+}
