@@ -1,0 +1,86 @@
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { actorForToken, authorize, type Actor } from "../auth/actor";
+import { getDb } from "../db/client";
+import { AppError } from "../lib/errors";
+import { version } from "../version";
+import type { ToolManifest } from "./manifest";
+import { runTool } from "./runs";
+
+/**
+ * The workspace's tools for outside MCP clients, over Streamable HTTP (stateless, JSON
+ * answers): one Server per request, authenticated by an API token. A tool's own failure
+ * (timeout, memory, denied host...) is a tool result with `isError`, which the model sees;
+ * an unknown tool is a protocol error.
+ */
+
+async function listedTools(actor: Actor) {
+  authorize(actor, "tools.view");
+  const tools = await getDb().tool.findMany({ where: { workspaceId: actor.workspaceId, deletedAt: null }, include: { activeVersion: true }, orderBy: { name: "asc" } });
+  return tools.flatMap((tool) => {
+    if (!tool.activeVersion) return [];
+    const manifest = tool.activeVersion.manifest as unknown as ToolManifest;
+    return [
+      {
+        name: tool.name,
+        description: manifest.description,
+        inputSchema: manifest.inputSchema as { type: "object" },
+        ...(manifest.outputSchema ? { outputSchema: manifest.outputSchema as { type: "object" } } : {}),
+        annotations: { readOnlyHint: manifest.hints.readOnly, destructiveHint: manifest.hints.destructive },
+      },
+    ];
+  });
+}
+
+function buildServer(actor: Actor): Server {
+  const server = new Server({ name: "caxton", version }, { capabilities: { tools: {} } });
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: await listedTools(actor) }));
+  server.setRequestHandler(CallToolRequestSchema, async (request) => {
+    const { name, arguments: input = {} } = request.params;
+    let run;
+    try {
+      run = await runTool(actor, name, input, { type: "mcp", label: `${actor.label} (MCP)` });
+    } catch (error) {
+      if (error instanceof AppError && error.code === "not_found") throw new McpError(ErrorCode.InvalidParams, `No tool "${name}" in this workspace.`);
+      if (error instanceof AppError) return { isError: true, content: [{ type: "text" as const, text: `${error.message}${error.extra.hint ? ` ${error.extra.hint}` : ""}` }] };
+      throw error;
+    }
+    if (run.status === "ok") {
+      const output = run.output;
+      const structured = output && typeof output === "object" && !Array.isArray(output) ? { structuredContent: output as Record<string, unknown> } : {};
+      return { content: [{ type: "text" as const, text: JSON.stringify(output) }], ...structured };
+    }
+    const d = run.diagnostic;
+    return {
+      isError: true,
+      content: [{ type: "text" as const, text: d ? `${d.kind}: ${d.message}${d.limit !== null ? ` (limit ${d.limit}, observed ${d.observed ?? "-"})` : ""}` : `The call did not finish (${run.status}).` }],
+      _meta: { caxton: { invocationId: run.id, diagnostic: d } },
+    };
+  });
+  return server;
+}
+
+const jsonRpcError = (status: number, code: number, message: string, headers: Record<string, string> = {}) =>
+  Response.json({ jsonrpc: "2.0", error: { code, message }, id: null }, { status, headers: { "cache-control": "no-store", ...headers } });
+
+/** Answers one MCP request. GET (the optional SSE stream) is not offered in stateless mode. */
+export async function handleMcpRequest(request: Request): Promise<Response> {
+  if (request.method !== "POST") return jsonRpcError(405, -32000, "This MCP endpoint is stateless: send JSON-RPC requests with POST.", { allow: "POST" });
+  let actor: Actor;
+  try {
+    actor = await actorForToken(request.headers.get("authorization"));
+  } catch (error) {
+    if (error instanceof AppError) return jsonRpcError(error.status, -32001, `${error.message}${error.extra.hint ? ` ${error.extra.hint}` : ""}`, { "www-authenticate": 'Bearer realm="caxton"' });
+    throw error;
+  }
+  const server = buildServer(actor);
+  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+  await server.connect(transport);
+  try {
+    return await transport.handleRequest(request);
+  } finally {
+    await transport.close();
+    await server.close();
+  }
+}
