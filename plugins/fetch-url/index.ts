@@ -2,6 +2,7 @@
 import { Memory } from "@extism/as-pdk";
 import { length } from "@extism/as-pdk/lib/env";
 import { JsonObjectWriter, JsonValue, parseJson, quote } from "../lib/json";
+import { codePointAt, codePointWidth } from "../lib/text";
 import { fail, readInput, succeed } from "../lib/tool";
 
 /**
@@ -20,11 +21,18 @@ function startsWithIgnoreCase(s: string, prefix: string): bool {
   return s.length >= prefix.length && s.substring(0, prefix.length).toLowerCase() == prefix;
 }
 
-/** The first MAX_BODY_BYTES bytes of the UTF-8 body, cut on a character boundary. */
-function truncateUtf8(bytes: Uint8Array): Uint8Array {
-  let end = MAX_BODY_BYTES;
-  while (end > 0 && (bytes[end] & 0xc0) == 0x80) end--; // bytes[end] continues a character: cut before it
-  return bytes.subarray(0, end);
+/** How many UTF-16 units of s fit in maxBytes of UTF-8 without splitting a character. */
+function utf8Prefix(s: string, maxBytes: i32): i32 {
+  let bytes = 0;
+  let i = 0;
+  while (i < s.length) {
+    const cp = codePointAt(s, i);
+    const size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4; // a lone surrogate becomes U+FFFD: 3
+    if (bytes + size > maxBytes) break;
+    bytes += size;
+    i += codePointWidth(cp);
+  }
+  return i;
 }
 
 function headerValue(headers: JsonValue | null, name: string): string | null {
@@ -69,16 +77,10 @@ export function fetch(): i32 {
   const bodyValue = response.get("body");
   const body = bodyValue !== null && bodyValue.isString() ? bodyValue.str : "";
 
-  let text = body;
-  let truncated = false;
-  // A UTF-16 string of at most MAX_BODY_BYTES / 3 units is at most MAX_BODY_BYTES in UTF-8.
-  if (body.length > MAX_BODY_BYTES / 3) {
-    const bytes = Uint8Array.wrap(String.UTF8.encode(body));
-    if (bytes.length > MAX_BODY_BYTES) {
-      text = String.UTF8.decode(truncateUtf8(bytes).slice().buffer);
-      truncated = true;
-    }
-  }
+  // Counting instead of encoding the whole body: memory, not time, is what a big response costs here.
+  const keep = utf8Prefix(body, MAX_BODY_BYTES);
+  const truncated = keep < body.length;
+  const text = truncated ? body.substring(0, keep) : body;
 
   const contentType = headerValue(response.get("headers"), "content-type");
   const out = new JsonObjectWriter().int("status", <i64>status.num);
