@@ -1,6 +1,9 @@
 import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { promisify } from "node:util";
 import createPlugin, { type CallContext, type Plugin } from "@extism/extism";
 import { Ajv2020 } from "ajv/dist/2020.js";
@@ -208,6 +211,22 @@ describe("sample tools on disk", () => {
       expect(tool.code.byteLength).toBeGreaterThan(0);
       expect(() => ajv.compile(manifest.inputSchema)).not.toThrow();
       expect(() => ajv.compile(manifest.outputSchema)).not.toThrow();
+    }
+  });
+
+  it("tells to run the build when a wasm tool is not built, and checks the folder against the name", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "caxton-samples-"));
+    try {
+      mkdirSync(path.join(dir, "demo"));
+      writeFileSync(path.join(dir, "demo", "manifest.toml"), 'name = "demo"\nkind = "wasm"\n');
+      expect(() => listSampleTools(dir)).toThrow("demo/dist/demo.wasm is missing: run `npm run build:plugins` to compile the sample wasm tools");
+      writeFileSync(path.join(dir, "demo", "manifest.toml"), 'name = "other"\nkind = "js"\n');
+      expect(() => listSampleTools(dir)).toThrow('name is "other", but the folder is demo/');
+      writeFileSync(path.join(dir, "demo", "manifest.toml"), 'name = "demo"\nkind = "js"\n');
+      writeFileSync(path.join(dir, "demo", "tool.js"), "function run(input) { return input; }\n");
+      expect(listSampleTools(dir).map((t) => [t.name, t.kind, new TextDecoder().decode(t.code)])).toEqual([["demo", "js", "function run(input) { return input; }\n"]]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -26,35 +26,35 @@ export function samplePluginsDir(): string {
 }
 
 /** The file holding a sample tool's code, by the convention above. */
-export function sampleCodePath(name: string, kind: ToolKind): string {
-  return kind === "wasm" ? path.join(samplePluginsDir(), name, "dist", `${name}.wasm`) : path.join(samplePluginsDir(), name, "tool.js");
+export function sampleCodePath(name: string, kind: ToolKind, pluginsDir = samplePluginsDir()): string {
+  return kind === "wasm" ? path.join(pluginsDir, name, "dist", `${name}.wasm`) : path.join(pluginsDir, name, "tool.js");
 }
 
-function readSample(name: string): SampleTool {
-  const manifestPath = path.join(samplePluginsDir(), name, "manifest.toml");
+function readSample(pluginsDir: string, name: string): SampleTool {
+  const manifestPath = path.join(pluginsDir, name, "manifest.toml");
   const manifestText = readFileSync(manifestPath, "utf8");
-  const relative = path.relative(fromRoot(), manifestPath);
+  const shown = (file: string) => path.relative(path.dirname(pluginsDir), file);
   // Only the two keys that locate the code are read here; everything else is the registry's to check.
   const manifest = parseToml(manifestText) as { name?: unknown; kind?: unknown };
-  if (manifest.name !== name) throw new Error(`${relative}: name is ${JSON.stringify(manifest.name)}, but the folder is plugins/${name}/: make them the same`);
-  if (manifest.kind !== "wasm" && manifest.kind !== "js") throw new Error(`${relative}: kind must be "wasm" or "js", not ${JSON.stringify(manifest.kind)}`);
+  if (manifest.name !== name) throw new Error(`${shown(manifestPath)}: name is ${JSON.stringify(manifest.name)}, but the folder is ${name}/: make them the same`);
+  if (manifest.kind !== "wasm" && manifest.kind !== "js") throw new Error(`${shown(manifestPath)}: kind must be "wasm" or "js", not ${JSON.stringify(manifest.kind)}`);
   const kind: ToolKind = manifest.kind;
 
-  const codePath = sampleCodePath(name, kind);
+  const codePath = sampleCodePath(name, kind, pluginsDir);
   if (!existsSync(codePath)) {
-    const where = path.relative(fromRoot(), codePath);
-    throw new Error(kind === "wasm" ? `${where} is missing: run \`npm run build:plugins\` to compile the sample wasm tools` : `${where} is missing: a js tool's code is plugins/${name}/tool.js`);
+    throw new Error(kind === "wasm"
+      ? `${shown(codePath)} is missing: run \`npm run build:plugins\` to compile the sample wasm tools`
+      : `${shown(codePath)} is missing: a js tool's code is ${name}/tool.js next to its manifest`);
   }
   return { name, kind, manifestPath, manifestText, code: new Uint8Array(readFileSync(codePath)) };
 }
 
-/** Every plugins/<name>/ with a manifest.toml, sorted by name. */
-export function listSampleTools(): SampleTool[] {
-  const dir = samplePluginsDir();
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(path.join(dir, entry.name, "manifest.toml")))
+/** Every <pluginsDir>/<name>/ with a manifest.toml, sorted by name. */
+export function listSampleTools(pluginsDir = samplePluginsDir()): SampleTool[] {
+  if (!existsSync(pluginsDir)) return [];
+  return readdirSync(pluginsDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(path.join(pluginsDir, entry.name, "manifest.toml")))
     .map((entry) => entry.name)
     .sort()
-    .map(readSample);
+    .map((name) => readSample(pluginsDir, name));
 }
