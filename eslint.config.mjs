@@ -3,7 +3,8 @@ import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".next/", "dist/", ".caxton/", "test-results/", "playwright-report/", "next-env.d.ts", "server/tools/sandbox/fixtures/"] },
+  // plugins/**/*.ts and the sandbox fixtures are AssemblyScript (i32, @external, ...): asc checks it, not tsc or eslint.
+  { ignores: ["node_modules/", ".next/", "dist/", ".caxton/", "test-results/", "playwright-report/", "next-env.d.ts", "plugins/**/*.ts", "plugins/*/dist/", "server/tools/sandbox/fixtures/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -12,6 +13,13 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/no-explicit-any": "error",
     },
+  },
+  {
+    // JS tools are plain scripts run in isolated-vm: only JavaScript's built-ins, and the
+    // entry function is a global that Caxton calls (declared with /* exported name */).
+    files: ["plugins/*/tool.js"],
+    languageOptions: { sourceType: "script", globals: { process: "off", console: "off", URL: "off" } },
+    rules: { "@typescript-eslint/no-unused-vars": "off", "no-unused-vars": ["error", { vars: "local" }] },
   },
   {
     files: ["app/**/*.tsx"],
