@@ -58,6 +58,8 @@ if (build) {
     console.log("[prepare] building the CLI, web server and worker...");
     run(process.execPath, ["scripts/build.mjs"]);
   }
+  // The sample wasm tools (installed into every new workspace); the script skips what is current.
+  run(process.execPath, ["scripts/build-plugins.mjs"]);
   const appSources = newest(["app", "server", "public", "next.config.js", "postcss.config.mjs", "package.json"]);
   if (appSources > mtime(path.join(root, ".next/BUILD_ID"))) {
     console.log("[prepare] building the web app (next build)...");

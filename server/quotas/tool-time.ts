@@ -1,4 +1,4 @@
-import { getRedis, redisKey } from "../redis";
+import { connected, getRedis, redisKey } from "../redis";
 
 /**
  * Tool run time per workspace per UTC day, metered in Redis (a counter per day that expires
@@ -9,12 +9,14 @@ const dayKey = (workspaceId: string, now: number) => redisKey("tool-ms", workspa
 
 export async function addToolMs(workspaceId: string, ms: number, now = Date.now()): Promise<number> {
   const key = dayKey(workspaceId, now);
-  const [[, total]] = (await getRedis().multi().incrby(key, Math.max(0, Math.round(ms))).expire(key, 2 * 24 * 3600).exec()) as [[unknown, number]];
+  const redis = await connected(getRedis());
+  const [[, total]] = (await redis.multi().incrby(key, Math.max(0, Math.round(ms))).expire(key, 2 * 24 * 3600).exec()) as [[unknown, number]];
   return total;
 }
 
 export async function toolMsToday(workspaceId: string, now = Date.now()): Promise<number> {
-  return Number((await getRedis().get(dayKey(workspaceId, now))) ?? 0);
+  const redis = await connected(getRedis());
+  return Number((await redis.get(dayKey(workspaceId, now))) ?? 0);
 }
 
 /** Seconds until the next UTC midnight, when the day's figure starts again. */

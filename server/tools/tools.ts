@@ -9,7 +9,9 @@ import type { DocumentFormat } from "../documents/read";
 import { AppError, notFound } from "../lib/errors";
 import { pageArgs, toPage, type PageQuery } from "../lib/pagination";
 import { validateToolManifest, type ToolManifest } from "./manifest";
+import { createLogger } from "../observability/logger";
 import { inspectModule } from "./inspect";
+import { listSampleTools, type SampleTool } from "./samples";
 import type { ModuleProblem } from "./sandbox/types";
 
 /**
@@ -54,6 +56,8 @@ export interface ToolUpload {
   format: DocumentFormat;
   module: Uint8Array;
 }
+
+const logger = createLogger("tools");
 
 type ToolRow = Prisma.ToolGetPayload<{ include: { activeVersion: true; _count: { select: { versions: true } } } }>;
 type VersionRow = Prisma.ToolVersionGetPayload<object>;
@@ -146,7 +150,8 @@ export async function uploadTool(actor: Actor, upload: ToolUpload, options: { sa
       }));
     const active = await tx.tool.update({ where: { id: tool.id }, data: { activeVersionId: version.id }, include: withActive });
     const outcome = !existing ? "created" : same ? "reactivated" : "updated";
-    await audit(actor, { action: "tool.uploaded", workspaceId: actor.workspaceId, targetType: "tool", targetId: manifest.name, data: { outcome, version: version.number, kind: manifest.kind, bytes: upload.module.length } }, tx);
+    // Samples come with the workspace (its creation is audited), not from anyone's upload.
+    if (!options.sample) await audit(actor, { action: "tool.uploaded", workspaceId: actor.workspaceId, targetType: "tool", targetId: manifest.name, data: { outcome, version: version.number, kind: manifest.kind, bytes: upload.module.length } }, tx);
     return { outcome, tool: detailOf(active), version: versionOf(version, version.id), warnings };
   };
   if (options.db) return store(options.db);
@@ -188,4 +193,29 @@ export async function deleteTool(actor: Actor, name: string, confirm: string): P
     await tx.tool.update({ where: { id: tool.id }, data: { deletedAt: new Date(), liveName: null } });
     await audit(actor, { action: "tool.deleted", workspaceId: actor.workspaceId, targetType: "tool", targetId: name, data: { versions: tool._count.versions } }, tx);
   });
+}
+
+let samples: SampleTool[] | undefined;
+
+/**
+ * Gives a new workspace the sample tools of plugins/. Best effort: a workspace is still
+ * created when a sample cannot be read (wasm not built) or refused, and the reason logged.
+ */
+export async function installSampleTools(owner: Actor): Promise<number> {
+  try {
+    samples ??= listSampleTools();
+  } catch (error) {
+    logger.warn({ err: (error as Error).message }, "sample tools not installed");
+    return 0;
+  }
+  let installed = 0;
+  for (const sample of samples) {
+    try {
+      await uploadTool(owner, { manifest: sample.manifestText, format: "toml", module: sample.code }, { sample: true });
+      installed++;
+    } catch (error) {
+      logger.warn({ tool: sample.name, err: (error as Error).message }, "sample tool not installed");
+    }
+  }
+  return installed;
 }

@@ -5,6 +5,7 @@ import { permissionsOf, roles, type Role } from "../auth/permissions";
 import { getDb } from "../db/client";
 import { AppError } from "../lib/errors";
 import { SLUG_PATTERN, slugify, uniqueSlug } from "./slug";
+import { installSampleTools } from "../tools/tools";
 
 export const workspaceNameSchema = z.string().trim().min(1, "A workspace needs a name.").max(80);
 export const slugSchema = z.string().regex(SLUG_PATTERN, "Use 1-40 lowercase letters, digits and dashes, not starting or ending with a dash.");
@@ -53,6 +54,7 @@ export async function createWorkspace(
     );
     return created;
   });
+  await installSampleTools({ userId: who.userId, workspaceId: workspace.id, workspaceSlug: workspace.slug, role: "owner", via: "session", label: who.label });
   return view(workspace, "owner");
 }
 

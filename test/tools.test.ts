@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "../server/db/client";
+import { setQuota } from "../server/quotas/quotas";
+import { listSampleTools } from "../server/tools/samples";
+import { uploadTool } from "../server/tools/tools";
+import { startCaxton, useTestEnvironment, type RunningCaxton } from "./support/env";
+import { createWorkspaceWithRoles, refusal, type TestToken, type WorkspaceFixture } from "./support/identity";
+import { sampleJsTool } from "./support/tools";
+
+// The registry and the run path against a real server: web enqueues, a worker runs the
+// sandbox, the invocation is recorded.
+let environment: Awaited<ReturnType<typeof useTestEnvironment>>;
+let caxton: RunningCaxton;
+let ws: WorkspaceFixture;
+let token: TestToken;
+
+beforeAll(async () => {
+  environment = await useTestEnvironment("tools");
+  caxton = await startCaxton(environment.env);
+  ws = await createWorkspaceWithRoles("tools");
+  token = await ws.token("owner");
+});
+afterAll(async () => {
+  await caxton?.stop();
+  await environment?.cleanup();
+});
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are asserted field by field
+async function api(path: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${caxton.url}/api/v1${path}`, { ...init, headers: { authorization: token.authorization, ...(init.headers as Record<string, string>) } });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+const post = (path: string, body: unknown) => api(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
+function form(upload: { manifest: string | Uint8Array; module: Uint8Array }, manifestName = "manifest.toml") {
+  const data = new FormData();
+  data.set("manifest", new Blob([upload.manifest as BlobPart]), manifestName);
+  data.set("module", new Blob([upload.module as BlobPart]), "tool.js");
+  return data;
+}
+
+describe("the registry", () => {
+  it("installs the sample tools into a new workspace", async () => {
+    const { body } = await api("/tools?limit=50");
+    const names = body.items.map((t: { name: string }) => t.name);
+    expect(names).toEqual(expect.arrayContaining(listSampleTools().map((s) => s.name)));
+    expect(body.items.every((t: { sample: boolean }) => t.sample)).toBe(true);
+  });
+
+  it("uploads by multipart, and an identical upload changes nothing", async () => {
+    const created = await api("/tools", { method: "POST", body: form(sampleJsTool("shout")) });
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject({ outcome: "created", tool: { name: "shout", kind: "js" }, version: { number: 1 } });
+    const again = await api("/tools", { method: "POST", body: form(sampleJsTool("shout")) });
+    expect(again.body.outcome).toBe("unchanged");
+    const updated = await api("/tools", { method: "POST", body: form(sampleJsTool("shout", { version: "1.1.0" })) });
+    expect(updated.body).toMatchObject({ outcome: "updated", version: { number: 2, semver: "1.1.0" } });
+  });
+
+  it("refuses a manifest with problems at their line and column, and writes nothing", async () => {
+    const before = await getDb().toolVersion.count({ where: { workspaceId: ws.workspace.id } });
+    const bad = sampleJsTool("broken");
+    const refused = await api("/tools", { method: "POST", body: form({ ...bad, manifest: (bad.manifest as string).replace("timeoutMs", "timeoutMS") }) });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe("invalid_tool");
+    expect(refused.body.error.details.problems).toContainEqual(expect.objectContaining({ code: "unknown_key", field: "permissions.timeoutMS", line: 10, column: 1, suggestions: ["timeoutMs"] }));
+    expect(await getDb().toolVersion.count({ where: { workspaceId: ws.workspace.id } })).toBe(before);
+  });
+
+  it("refuses modules that cannot run, saying why", async () => {
+    const owner = await ws.actor("owner");
+    const syntax = await refusal(() => uploadTool(owner, { ...sampleJsTool("bad-js"), module: new TextEncoder().encode("function run(input) { return {") }));
+    expect((syntax?.extra.details as { moduleProblems: { code: string }[] }).moduleProblems[0]?.code).toBe("js_syntax");
+    const noEntry = await refusal(() => uploadTool(owner, { ...sampleJsTool("no-entry"), module: new TextEncoder().encode("function other() {}") }));
+    expect((noEntry?.extra.details as { moduleProblems: { code: string }[] }).moduleProblems[0]?.code).toBe("js_missing_entry");
+    const wordCount = listSampleTools().find((s) => s.name === "word-count")!;
+    const notWasm = await refusal(() => uploadTool(owner, { manifest: wordCount.manifestText, format: "toml", module: new Uint8Array([1, 2, 3]) }));
+    expect((notWasm?.extra.details as { moduleProblems: { code: string }[] }).moduleProblems[0]?.code).toBe("not_wasm");
+    const tooSmall = await refusal(() => uploadTool(owner, { manifest: wordCount.manifestText.replace("maxMemoryPages = 64", "maxMemoryPages = 16"), format: "toml", module: wordCount.code }));
+    expect((tooSmall?.extra.details as { moduleProblems: { code: string; message: string }[] }).moduleProblems[0]).toMatchObject({ code: "memory_over_limit" });
+  });
+});
+
+describe("running tools", () => {
+  it("runs a sample wasm tool and a sample JS tool in the worker and records each call", async () => {
+    const counted = await post("/tools/word-count/run", { input: { text: "three little words" } });
+    expect(counted.status).toBe(200);
+    expect(counted.body).toMatchObject({ status: "ok", output: { words: 3 }, caller: { type: "token" } });
+    const slug = await post("/tools/slugify/run", { input: { text: "Hello, Wörld!" } });
+    expect(slug.body).toMatchObject({ status: "ok" });
+    const calls = await api("/tools/word-count/invocations");
+    expect(calls.body.items[0]).toMatchObject({ id: counted.body.id, status: "ok", version: 1 });
+  });
+
+  it("answers bad input and misbehaving tools with a diagnostic, and the worker keeps serving", async () => {
+    const invalid = await post("/tools/word-count/run", { input: { txt: "typo" } });
+    expect(invalid.body).toMatchObject({ status: "failed", diagnostic: { kind: "invalid_input" } });
+    await api("/tools", { method: "POST", body: form(sampleJsTool("spin", { body: "for (;;) {}", timeoutMs: 100 })) });
+    const spun = await post("/tools/spin/run", { input: { text: "x" } });
+    expect(spun.body).toMatchObject({ status: "failed", diagnostic: { kind: "timeout", limit: 100 } });
+    const after = await post("/tools/word-count/run", { input: { text: "still here" } });
+    expect(after.body).toMatchObject({ status: "ok", output: { words: 2 } });
+  });
+
+  it("stops runs once the day's tool time is used, with a clear error", async () => {
+    const small = await createWorkspaceWithRoles("tools_quota");
+    const smallToken = await small.token("owner");
+    await setQuota(await small.actor("owner"), "tool_cpu_ms_per_day", 1);
+    const run = (text: string) =>
+      fetch(`${caxton.url}/api/v1/tools/word-count/run`, { method: "POST", headers: { authorization: smallToken.authorization, "content-type": "application/json" }, body: JSON.stringify({ input: { text } }) });
+    // The first call may fit under the limit; metered time then passes it.
+    for (let i = 0; i < 5; i++) {
+      const response = await run("a b c");
+      if (response.status === 409) {
+        const body = (await response.json()) as { error: { code: string; message: string; hint: string } };
+        expect(body.error.code).toBe("quota_exceeded");
+        expect(body.error.message).toContain('quota "tool_cpu_ms_per_day"');
+        expect(body.error.hint).toContain("00:00 UTC");
+        return;
+      }
+    }
+    throw new Error("five runs never reached the 1 ms daily quota");
+  });
+});
