@@ -92,14 +92,14 @@ describe("caxton agent validate", () => {
     expect(all.stdout).toMatch(/^broken\.toml:9:1: error \[misplaced_key\] `system_prompt` is a top-level key/m);
     expect(all.stdout).toContain("    Move `system_prompt` above the first table header ([llm] on line 6).");
     expect(all.stdout).not.toContain("notes.txt");
-    expect(all.stdout).toContain("2 files checked: 1 invalid, 3 errors, 0 warnings.");
+    expect(all.stdout).toContain("2 files checked: 1 invalid, 2 errors, 0 warnings.");
 
     const json = cli(dir, ["agent", "validate", "broken.toml", "good.toml", "--json"], { login: false });
     expect(json.status).toBe(1);
     const report = json.json();
-    expect(report).toMatchObject({ ok: false, errors: 3, warnings: 0 });
+    expect(report).toMatchObject({ ok: false, errors: 2, warnings: 0 });
     expect(report.files.map((f: { path: string; ok: boolean }) => [f.path, f.ok])).toEqual([["broken.toml", false], ["good.toml", true]]);
-    expect(report.files[0].problems[1]).toMatchObject({ code: "unknown_key", field: "llm.modle", line: 8, column: 1, suggestions: ["model"] });
+    expect(report.files[0].problems[0]).toMatchObject({ code: "unknown_key", field: "llm.modle", line: 8, column: 1, suggestions: ["model"] });
   });
 
   it("reports a missing file and refuses to run without a path", () => {
@@ -222,7 +222,7 @@ describe("caxton dev", () => {
 
       writeFileSync(file, brokenAgent(name));
       await seen(`${file}:8:1: error [unknown_key]`);
-      await seen(`${file}: not pushed (3 errors); the active version on the server is unchanged.`);
+      await seen(`${file}: not pushed (2 errors); the active version on the server is unchanged.`);
       const after = await api("GET", `/agents/${name}`);
       expect(after.body.activeVersion?.number).toBe(2);
       expect(after.body.source).toContain("Now in two bullets.");
