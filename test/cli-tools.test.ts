@@ -1,0 +1,105 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { fromRoot } from "../server/platform/paths";
+import { startCaxton, testDatabase, uniqueName, type RunningCaxton } from "./support/env";
+import { sampleJsTool } from "./support/tools";
+
+/** `caxton tool …` against the whole platform (web + worker), with a bootstrap owner token. */
+let database: Awaited<ReturnType<typeof testDatabase>>;
+let caxton: RunningCaxton;
+let token: string;
+const scratch: string[] = [];
+
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "caxton-tools-"));
+  scratch.push(dir);
+  return dir;
+}
+
+function cli(cwd: string, args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [fromRoot("dist/caxton.mjs"), ...args], {
+    cwd,
+    encoding: "utf8",
+    timeout: 30_000,
+    env: { ...process.env, HOME: cwd, XDG_CONFIG_HOME: path.join(cwd, "xdg"), DATABASE_URL: "", CAXTON_CONFIG: "", CAXTON_URL: caxton.url, CAXTON_TOKEN: token, ...env },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A tool folder as `caxton tool push` reads it: manifest.toml and tool.js. */
+function toolFolder(name: string, options: Parameters<typeof sampleJsTool>[1] = {}, manifestEdit = (m: string) => m): string {
+  const dir = path.join(tempDir(), name);
+  mkdirSync(dir);
+  const tool = sampleJsTool(name, options);
+  writeFileSync(path.join(dir, "manifest.toml"), manifestEdit(tool.manifest as string));
+  writeFileSync(path.join(dir, "tool.js"), tool.module);
+  return dir;
+}
+
+beforeAll(async () => {
+  database = await testDatabase("cli-tools");
+  caxton = await startCaxton({ DATABASE_URL: database.url, REDIS_URL: inject("redisUrl"), CAXTON_REDIS_PREFIX: `test:${uniqueName("cli-tools")}` });
+  const workspace = uniqueName("tools").replace(/_/g, "-");
+  const bootstrap = spawnSync(process.execPath, [fromRoot("dist/caxton.mjs"), "admin", "bootstrap", "--email", `${workspace}@example.com`, "--workspace", workspace], {
+    encoding: "utf8",
+    env: { ...process.env, DATABASE_URL: database.url, CAXTON_CONFIG: "" },
+  });
+  expect(bootstrap.status, bootstrap.stderr).toBe(0);
+  token = bootstrap.stdout.trim();
+});
+afterAll(async () => {
+  await caxton?.stop();
+  await database?.drop();
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("caxton tool", () => {
+  it("lists the sample tools and runs one", () => {
+    const list = cli(tempDir(), ["tool", "list"]);
+    expect(list.status, list.stderr).toBe(0);
+    expect(list.stdout).toMatch(/word-count\s+wasm\s+v1 \(1\.0\.0\)\s+sample/);
+    const run = cli(tempDir(), ["tool", "run", "word-count", '{"text": "three little words"}']);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('"words": 3');
+  });
+
+  it("pushes a folder, runs it, and lists its calls", () => {
+    const dir = toolFolder("shout");
+    const pushed = cli(dir, ["tool", "push", "."]);
+    expect(pushed.status, pushed.stderr).toBe(0);
+    expect(pushed.stdout).toMatch(/^created shout v1 \(js, \d+ bytes\)/);
+    expect(cli(dir, ["tool", "push", "."]).stdout).toMatch(/^unchanged shout v1/);
+    const run = cli(dir, ["tool", "run", "shout", '{"text": "hi"}']);
+    expect(run.stdout).toContain('"upper": "HI"');
+    const calls = cli(dir, ["tool", "invocations", "shout"]);
+    expect(calls.stdout).toMatch(/v1\s+.*\s+ok/);
+  });
+
+  it("prints manifest problems at file:line:col and a failed run's diagnostic, with exit 1", () => {
+    const broken = toolFolder("broken", {}, (m) => m.replace("timeoutMs", "timeoutMS"));
+    const refused = cli(broken, ["tool", "push", "."]);
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toContain(`${path.join(".", "manifest.toml")}:10:1: error [unknown_key] Unknown key \`timeoutMS\` in [permissions]. Did you mean \`timeoutMs\`?`);
+
+    const spin = toolFolder("spin", { body: "for (;;) {}", timeoutMs: 100 });
+    expect(cli(spin, ["tool", "push", "."]).status).toBe(0);
+    const spun = cli(spin, ["tool", "run", "spin", '{"text": "x"}']);
+    expect(spun.status).toBe(1);
+    expect(spun.stdout).toMatch(/spin v1 failed: \[timeout\] .*\(limit 100, observed \d+\)/);
+    const notJson = cli(spin, ["tool", "run", "spin", "{text: x}"]);
+    expect(notJson.status).toBe(2);
+    expect(notJson.stderr).toContain("The input is not JSON");
+  });
+
+  it("deletes only with --confirm repeating the name", () => {
+    const dir = toolFolder("doomed-tool");
+    expect(cli(dir, ["tool", "push", "."]).status).toBe(0);
+    expect(cli(dir, ["tool", "delete", "doomed-tool"]).status).toBe(2);
+    const deleted = cli(dir, ["tool", "delete", "doomed-tool", "--confirm", "doomed-tool"]);
+    expect(deleted.status, deleted.stderr).toBe(0);
+    expect(cli(dir, ["tool", "show", "doomed-tool"]).status).toBe(4);
+  });
+});
