@@ -1,3 +1,5 @@
+import { createLogger } from "../observability/logger";
+import { MAX_MODULE_BYTES } from "./inspect";
 import type { createSandbox } from "./sandbox/sandbox";
 
 type Sandbox = ReturnType<typeof createSandbox>;
@@ -8,7 +10,8 @@ type Sandbox = ReturnType<typeof createSandbox>;
  */
 let instance: Promise<Sandbox> | undefined;
 
-export const getSandbox = (): Promise<Sandbox> => (instance ??= import("./sandbox/sandbox").then((m) => m.createSandbox()));
+export const getSandbox = (): Promise<Sandbox> =>
+  (instance ??= import("./sandbox/sandbox").then((m) => m.createSandbox({ logger: createLogger("sandbox"), maxModuleBytes: MAX_MODULE_BYTES })));
 
 export async function closeSandbox(): Promise<void> {
   const sandbox = instance;

@@ -2,7 +2,8 @@
 // any tool code runs, the call made in the wasm or JS host, the output checked against its
 // outputSchema. Every way a tool can misbehave ends as a RunOutcome with a Diagnostic; only
 // programmer errors (a closed sandbox, an unknown kind) throw. Runs in the worker process only.
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import type { Logger } from "../../observability/logger";
 import { createJsHost, nonJsonPath } from "./js-host";
 import type { Diagnostic, ModuleProblem, RunnableTool, RunOutcome } from "./types";
@@ -43,7 +44,8 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   const js = createJsHost({ maxKeys: options.maxJsKeys, logger: options.logger });
   // strict: false because tool schemas come from MCP tool definitions, which carry keywords
   // (titles, examples, vendor fields) that strict mode rejects.
-  const ajv = new Ajv({ strict: false, allErrors: true });
+  // Draft 2020-12, the dialect manifests are checked against at upload.
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
   const validators = new Map<string, { input: ValidateFunction; output: ValidateFunction | null; problems: ModuleProblem[] }>();
   const failures: Record<string, number> = {};
   let calls = 0;
