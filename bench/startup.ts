@@ -61,7 +61,7 @@ async function main() {
     const web = rssMb(findProcess("dist/web.mjs"));
     const worker = rssMb(findProcess("dist/worker.mjs"));
     await idle.stop();
-    report("idle RSS of the web process after 60 s", `${web.toFixed(0)} MB`, "100 MB", web < 100, web < 100 ? undefined : "Next.js server runtime; see docs/benchmarks.md");
+    report("idle RSS of the web process after 60 s", `${web.toFixed(0)} MB`, "100 MB", web < 100, web < 100 ? undefined : "the Next.js server runtime with Auth.js; see README, Benchmarks");
     report("idle RSS of the worker process after 60 s", `${worker.toFixed(0)} MB`, "100 MB", worker < 100);
 
     // 4. CLI start
