@@ -1,39 +1,22 @@
-import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromRoot } from "../server/platform/paths";
 import { sampleAgent } from "./support/agents";
-import { eventually, startCaxton, testDatabase, uniqueName, type RunningCaxton } from "./support/env";
+import { startCliEnvironment } from "./support/cli";
+import { eventually, type RunningCaxton } from "./support/env";
 
 /**
  * `caxton agent …` and `caxton dev` against the whole platform (dist/ build, real PostgreSQL
  * and Redis), with an owner token from `caxton admin bootstrap`.
  */
-let database: Awaited<ReturnType<typeof testDatabase>>;
+let environment: Awaited<ReturnType<typeof startCliEnvironment>>;
 let caxton: RunningCaxton;
 let token: string;
-const scratch: string[] = [];
-
-function tempDir(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "caxton-agents-"));
-  scratch.push(dir);
-  return dir;
-}
-
-/** Runs the CLI in `cwd` with no saved login; `login` adds the server and the token. */
-function cli(cwd: string, args: string[], options: { login?: boolean; env?: Record<string, string> } = {}) {
-  const login = options.login ?? true;
-  const result = spawnSync(process.execPath, [fromRoot("dist/caxton.mjs"), ...args], {
-    cwd,
-    encoding: "utf8",
-    timeout: 20_000,
-    env: { ...process.env, HOME: cwd, XDG_CONFIG_HOME: path.join(cwd, "xdg"), DATABASE_URL: "", CAXTON_CONFIG: "", CAXTON_URL: login ? caxton.url : "", CAXTON_TOKEN: login ? token : "", ...options.env },
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr, json: () => JSON.parse(result.stdout) };
-}
+let cli: typeof environment.cli;
+let tempDir: typeof environment.tempDir;
 
 /** A request on a new connection: spawnSync blocks this event loop, which can strand a pooled socket. */
 function api(method: string, route: string): Promise<{ status: number; body: { activeVersion?: { number: number; semver: string }; source?: string } }> {
@@ -62,17 +45,11 @@ system_prompt = """You summarize."""
 `;
 
 beforeAll(async () => {
-  database = await testDatabase("cli-agents");
-  caxton = await startCaxton({ DATABASE_URL: database.url, REDIS_URL: inject("redisUrl"), CAXTON_REDIS_PREFIX: `test:${uniqueName("cli-agents")}` });
-  const workspace = uniqueName("agents").replace(/_/g, "-");
-  const bootstrap = cli(tempDir(), ["admin", "bootstrap", "--email", `${workspace}@example.com`, "--workspace", workspace], { login: false, env: { DATABASE_URL: database.url } });
-  expect(bootstrap.status, bootstrap.stderr).toBe(0);
-  token = bootstrap.stdout.trim();
+  environment = await startCliEnvironment("cli-agents");
+  ({ caxton, token, cli, tempDir } = environment);
 });
 afterAll(async () => {
-  await caxton?.stop();
-  await database?.drop();
-  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+  await environment?.stop();
 });
 
 describe("caxton agent validate", () => {

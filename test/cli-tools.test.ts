@@ -1,33 +1,13 @@
-import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { fromRoot } from "../server/platform/paths";
-import { startCaxton, testDatabase, uniqueName, type RunningCaxton } from "./support/env";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startCliEnvironment } from "./support/cli";
 import { sampleJsTool } from "./support/tools";
 
 /** `caxton tool …` against the whole platform (web + worker), with a bootstrap owner token. */
-let database: Awaited<ReturnType<typeof testDatabase>>;
-let caxton: RunningCaxton;
-let token: string;
-const scratch: string[] = [];
-
-function tempDir(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "caxton-tools-"));
-  scratch.push(dir);
-  return dir;
-}
-
-function cli(cwd: string, args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, [fromRoot("dist/caxton.mjs"), ...args], {
-    cwd,
-    encoding: "utf8",
-    timeout: 30_000,
-    env: { ...process.env, HOME: cwd, XDG_CONFIG_HOME: path.join(cwd, "xdg"), DATABASE_URL: "", CAXTON_CONFIG: "", CAXTON_URL: caxton.url, CAXTON_TOKEN: token, ...env },
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+let environment: Awaited<ReturnType<typeof startCliEnvironment>>;
+const cli = (cwd: string, args: string[]) => environment.cli(cwd, args);
+const tempDir = () => environment.tempDir();
 
 /** A tool folder as `caxton tool push` reads it: manifest.toml and tool.js. */
 function toolFolder(name: string, options: Parameters<typeof sampleJsTool>[1] = {}, manifestEdit = (m: string) => m): string {
@@ -40,20 +20,10 @@ function toolFolder(name: string, options: Parameters<typeof sampleJsTool>[1] = 
 }
 
 beforeAll(async () => {
-  database = await testDatabase("cli-tools");
-  caxton = await startCaxton({ DATABASE_URL: database.url, REDIS_URL: inject("redisUrl"), CAXTON_REDIS_PREFIX: `test:${uniqueName("cli-tools")}` });
-  const workspace = uniqueName("tools").replace(/_/g, "-");
-  const bootstrap = spawnSync(process.execPath, [fromRoot("dist/caxton.mjs"), "admin", "bootstrap", "--email", `${workspace}@example.com`, "--workspace", workspace], {
-    encoding: "utf8",
-    env: { ...process.env, DATABASE_URL: database.url, CAXTON_CONFIG: "" },
-  });
-  expect(bootstrap.status, bootstrap.stderr).toBe(0);
-  token = bootstrap.stdout.trim();
+  environment = await startCliEnvironment("cli-tools");
 });
 afterAll(async () => {
-  await caxton?.stop();
-  await database?.drop();
-  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+  await environment?.stop();
 });
 
 describe("caxton tool", () => {
