@@ -14,9 +14,9 @@ export const sections = {
   },
   tools: {
     label: "Tools",
-    description: "Sandboxed WebAssembly and JavaScript tools your agents can call.",
+    description: "Sandboxed WebAssembly and JavaScript tools your agents can call. Run one here to try it.",
     emptyTitle: "No tools yet",
-    emptyBody: "The tool registry and its sandboxes are not built yet.",
+    emptyBody: "A tool is a manifest (its name, input schema and limits) and a .wasm or .js module. Upload one to run it here, from agents, or over MCP.",
   },
   memory: {
     label: "Memory",

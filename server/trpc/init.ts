@@ -41,6 +41,8 @@ const t = initTRPC.context<Context>().create({
         hint: cause instanceof AppError ? cause.extra.hint : undefined,
         // An invalid agent document's problems, for the editor's markers.
         problems: cause instanceof AppError && cause.code === "invalid_agent" ? (cause.extra.details as { problems?: unknown })?.problems : undefined,
+        // An invalid tool's manifest problems (line, column) and module problems, for the upload form.
+        details: cause instanceof AppError && cause.code === "invalid_tool" ? (cause.extra.details as { problems?: unknown; moduleProblems?: unknown } | undefined) : undefined,
         issues: cause instanceof ZodError ? cause.issues.map((i) => ({ path: i.path.join("."), message: i.message })) : undefined,
       },
     };

@@ -1,7 +1,8 @@
-import { SectionPlaceholder, sectionMetadata } from "../../../_components/section-placeholder";
+import { sectionMetadata } from "../../../_components/section-placeholder";
+import { ToolList } from "./tool-list";
 
 export const metadata = sectionMetadata("tools");
 
 export default function ToolsPage() {
-  return <SectionPlaceholder id="tools" />;
+  return <ToolList />;
 }
