@@ -73,3 +73,19 @@ describe("caxton tool", () => {
     expect(cli(dir, ["tool", "show", "doomed-tool"]).status).toBe(4);
   });
 });
+
+describe("caxton send", () => {
+  it("sends to a tool agent and prints its reply; a capability nobody offers exits 1 with the nearest", () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, "counter.toml"), 'name = "counter"\nversion = "1.0.0"\ndescription = "Counts words."\ncapabilities = ["count-words"]\n\n[handler]\ntool = "word-count"\n');
+    expect(cli(dir, ["agent", "push", "counter.toml"]).status).toBe(0);
+    const sent = cli(dir, ["send", "count-words", "three little words"]);
+    expect(sent.status, sent.stderr).toBe(0);
+    expect(sent.stdout).toMatch(/: answered\nINFORM from counter:\n\{\n {2}"chars": 18,\n {2}"lines": 1,\n {2}"words": 3\n\}/);
+    writeFileSync(path.join(dir, "note.txt"), "from a file");
+    expect(cli(dir, ["send", "count-words", "@note.txt"]).stdout).toContain('"words": 3');
+    const nobody = cli(dir, ["send", "count-wordz", "x"]);
+    expect(nobody.status).toBe(1);
+    expect(nobody.stdout).toContain('FAILURE from router:\nNo agent offers "count-wordz". Nearest: count-words (1 agent).');
+  });
+});

@@ -3,6 +3,7 @@ import { v1Routes } from "../server/api/v1";
 import { route } from "../server/api/route";
 import { pushAgent } from "../server/agents/agents";
 import { uploadTool } from "../server/tools/tools";
+import { sendMessage } from "../server/messaging/messages";
 import { createInvitation } from "../server/workspaces/invitations";
 import { setQuota } from "../server/quotas/quotas";
 import { appRouter } from "../server/trpc/root";
@@ -46,7 +47,8 @@ async function populatedWorkspace(label: string) {
   await pushAgent(owner, sampleAgent(agentName, { version: "1.1.0" }));
   const toolName = `${label.replace(/_/g, "-")}-tool`;
   await uploadTool(owner, sampleJsTool(toolName));
-  return { fixture, ownerToken, spareToken, ownerSession, target: tenantTarget(fixture, spareToken.id, agentName, toolName) };
+  const { message } = await sendMessage(owner, { capability: "summarize", content: "a message the probe must not read" });
+  return { fixture, ownerToken, spareToken, ownerSession, target: tenantTarget(fixture, spareToken.id, agentName, toolName, message.conversationId) };
 }
 
 let victim: Awaited<ReturnType<typeof populatedWorkspace>>;
@@ -71,7 +73,7 @@ afterAll(async () => {
 
 describe("the probe's plan", () => {
   it("covers every route with {slug} and every procedure taking { workspace }, and classifies the rest", () => {
-    const scopedRoutes = v1Routes.filter((r) => r.path.includes("{slug}") || /^\/(agents|tools)\/\{name\}/.test(r.path));
+    const scopedRoutes = v1Routes.filter((r) => r.path.includes("{slug}") || /^\/(agents|tools)\/\{name\}|^\/conversations\/\{id\}/.test(r.path));
     expect(planRest(v1Routes).map((p) => p.key)).toEqual(scopedRoutes.map((r) => `${r.method} ${r.path}`));
     expect(scopedRoutes.length + Object.keys(restOutsideTenancy).length).toBe(v1Routes.length);
     const procedures = Object.keys(appRouter._def.procedures);

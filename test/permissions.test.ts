@@ -12,6 +12,7 @@ import { deleteWorkspace, getWorkspace, renameWorkspace } from "../server/worksp
 import { sampleAgent } from "./support/agents";
 import { sampleJsTool } from "./support/tools";
 import { runTool } from "../server/tools/runs";
+import { getConversation, sendMessage } from "../server/messaging/messages";
 import { listTools, uploadTool } from "../server/tools/tools";
 import { useTestEnvironment } from "./support/env";
 import { createToken as mintToken, createWorkspaceWithRoles, outcome, refusal, type TestToken, type TestUser, type WorkspaceFixture } from "./support/identity";
@@ -69,6 +70,8 @@ const guardedCall = {
   // Authorization comes before the lookup: not_found means the permission let it through
   // (running needs a worker, which this suite does not start).
   "tools.run": ({ actor }) => runTool(actor, "no-such-tool", {}).catch((error: { code?: string }) => (error.code === "not_found" ? undefined : Promise.reject(error))),
+  "messages.view": ({ actor }) => getConversation(actor, "no-such-conversation").catch((error: { code?: string }) => (error.code === "not_found" ? undefined : Promise.reject(error))),
+  "messages.send": ({ actor }) => sendMessage(actor, { capability: "summarize", content: "hello" }),
   "quotas.view": ({ actor }) => getUsage(actor),
   "quotas.update": ({ actor }) => setQuota(actor, "members", 100),
 } satisfies Record<Permission, (scene: Scene) => Promise<unknown>>;

@@ -7,6 +7,7 @@ import { getDb } from "../db/client";
 import { AppError, notFound } from "../lib/errors";
 import { pageArgs, toPage, type PageQuery } from "../lib/pagination";
 import { enforceQuota } from "../quotas/quotas";
+import { announceAgentsChanged } from "../routing/index-cache";
 import { unifiedDiff } from "./diff";
 import type { AgentConfig } from "./schema";
 import { fillTemplate, listTemplates, templatePreview } from "./templates";
@@ -136,7 +137,7 @@ export async function pushAgent(actor: Actor, source: string | Uint8Array): Prom
   // Two pushes of a new name, or of new versions, can race on the unique keys: the loser retries once.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await getDb().$transaction(async (tx) => {
+      const result = await getDb().$transaction(async (tx) => {
         const existing = await tx.agent.findFirst({ where: { workspaceId: actor.workspaceId, liveName: config.name }, include: withActive });
         const newVersion = (agentId: string, number: number) =>
           tx.agentVersion.create({
@@ -174,6 +175,8 @@ export async function pushAgent(actor: Actor, source: string | Uint8Array): Prom
           warnings,
         };
       });
+      if (result.outcome !== "unchanged") await announceAgentsChanged(actor.workspaceId);
+      return result;
     } catch (error) {
       if (attempt < 2 && error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") continue;
       throw error;
@@ -217,7 +220,7 @@ export async function diffVersions(actor: Actor, name: string, range: { from?: n
 /** Rollback (or forward): makes an existing version the active one. */
 export async function activateVersion(actor: Actor, name: string, number: number) {
   authorize(actor, "agents.write");
-  return getDb().$transaction(async (tx) => {
+  const detail = await getDb().$transaction(async (tx) => {
     const agent = await findLive(tx, actor, name);
     const version = await findVersion(tx, agent, number);
     if (agent.activeVersionId === version.id) return detailOf(agent);
@@ -225,6 +228,8 @@ export async function activateVersion(actor: Actor, name: string, number: number
     await audit(actor, { action: "agent.activated", workspaceId: actor.workspaceId, targetType: "agent", targetId: name, data: { version: number, previous: agent.activeVersion?.number ?? null } }, tx);
     return detailOf(updated);
   });
+  await announceAgentsChanged(actor.workspaceId);
+  return detail;
 }
 
 /** Soft delete: the history stays (and in the audit log); the name is free again. */
@@ -238,6 +243,7 @@ export async function deleteAgent(actor: Actor, name: string, confirm: string): 
     await tx.agent.update({ where: { id: agent.id }, data: { deletedAt: new Date(), liveName: null } });
     await audit(actor, { action: "agent.deleted", workspaceId: actor.workspaceId, targetType: "agent", targetId: name, data: { versions: agent._count.versions } }, tx);
   });
+  await announceAgentsChanged(actor.workspaceId);
 }
 
 export const templateViewSchema = z.object({

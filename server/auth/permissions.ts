@@ -58,6 +58,8 @@ export const permissionTable = {
   "tools.view": { roles: everyone, scope: null, description: "See tools, their versions and invocations" },
   "tools.write": { roles: contributors, scope: "tools:write", description: "Upload and delete tools" },
   "tools.run": { roles: contributors, scope: "tools:run", description: "Run tools" },
+  "messages.view": { roles: everyone, scope: null, description: "Read conversations and messages" },
+  "messages.send": { roles: contributors, scope: "messages:send", description: "Send messages to agents" },
   "quotas.view": { roles: everyone, scope: null, description: "See limits and usage" },
   "quotas.update": { roles: ["owner"], scope: "admin", description: "Change the workspace's limits" },
 } as const satisfies Record<string, Rule>;

@@ -9,7 +9,7 @@ import { runProbe } from "../system/probe";
  *
  * Handlers must be idempotent (delivery is at least once): key every effect by the job id.
  */
-export const queueNames = ["system", "tools"] as const;
+export const queueNames = ["system", "tools", "messages"] as const;
 export type QueueName = (typeof queueNames)[number];
 
 export interface JobContext {
@@ -47,6 +47,15 @@ export const jobs = {
     options: { attempts: 2, backoff: { type: "fixed", delay: 200 }, ...retention },
     // Imported on demand: the sandboxes load only in the worker, never in the web process.
     handle: async (data) => (await import("../tools/execute")).executeInvocation(data.invocationId),
+  }),
+  messageDeliver: define({
+    name: "message.deliver",
+    queue: "messages",
+    schema: z.object({ messageId: z.string().min(1) }),
+    // Replies are keyed by request and agent, so a retry after a worker died mid-turn
+    // finishes the turn without answering twice.
+    options: { attempts: 3, backoff: { type: "exponential", delay: 500 }, ...retention },
+    handle: async (data) => (await import("../messaging/deliver")).deliverMessage(data.messageId),
   }),
 } as const;
 

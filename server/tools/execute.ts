@@ -13,7 +13,7 @@ import type { RunnableTool } from "./sandbox/types";
 /** Versions never change, so what the sandbox needs is kept per version id. */
 const runnables = new Map<string, RunnableTool>();
 
-function runnableOf(version: { id: string; kind: "wasm" | "js"; manifest: Prisma.JsonValue; module: Uint8Array }): RunnableTool {
+export function runnableOf(version: { id: string; kind: "wasm" | "js"; manifest: Prisma.JsonValue; module: Uint8Array }): RunnableTool {
   let runnable = runnables.get(version.id);
   if (!runnable) {
     const manifest = version.manifest as unknown as ToolManifest;

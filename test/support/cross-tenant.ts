@@ -42,10 +42,12 @@ export interface TenantTarget {
   agentName: string;
   /** A tool with at least one version. */
   toolName: string;
+  /** A conversation with at least one message. */
+  conversationId: string;
 }
 
 /** A fixture's workspace as a target: its viewer's role changes, its member is removed. */
-export const tenantTarget = (fixture: WorkspaceFixture, tokenToRevoke: string, agentName: string, toolName: string): TenantTarget & { name: string } => ({
+export const tenantTarget = (fixture: WorkspaceFixture, tokenToRevoke: string, agentName: string, toolName: string, conversationId: string): TenantTarget & { name: string } => ({
   slug: fixture.workspace.slug,
   workspaceId: fixture.workspace.id,
   name: fixture.workspace.name,
@@ -54,6 +56,7 @@ export const tenantTarget = (fixture: WorkspaceFixture, tokenToRevoke: string, a
   tokenToRevoke,
   agentName,
   toolName,
+  conversationId,
 });
 
 interface Fill<T> {
@@ -112,6 +115,7 @@ export const restFills: Record<string, Fill<RestCall>> = {
   "GET /tools/{name}/versions": { fill: (t) => ({ params: { name: t.toolName } }), rowParams: ["name"], byToken: true },
   "GET /tools/{name}/invocations": { fill: (t) => ({ params: { name: t.toolName } }), rowParams: ["name"], byToken: true },
   "POST /tools/{name}/run": { fill: (t) => ({ params: { name: t.toolName }, body: { input: { text: "probe" } } }), rowParams: ["name"], byToken: true },
+  "GET /conversations/{id}": { fill: (t) => ({ params: { id: t.conversationId } }), rowParams: ["id"], byToken: true },
   "POST /agents/{name}/activate": { fill: (t) => ({ params: { name: t.agentName }, body: { version: 1 } }), rowParams: ["name"], byToken: true },
 };
 
@@ -127,6 +131,7 @@ export const restOutsideTenancy: Record<string, string> = {
   "GET /templates": "the install's templates; no tenant data",
   "GET /schemas/agent.json": "the public agent schema; no tenant data",
   "GET /tools": "lists only the token's own workspace's tools",
+  "POST /messages": "sends within the token's own workspace; a conversationId of another workspace answers 404 (asserted in messaging.test.ts)",
   "POST /tools": "writes only into the token's own workspace, even under a victim's tool name",
 };
 
@@ -339,7 +344,7 @@ export async function callTrpc(baseUrl: string, path: string, type: "query" | "m
 /** The victim's rows the probe must leave untouched. */
 export async function snapshotWorkspace(workspaceId: string) {
   const db = getDb();
-  const [workspace, memberships, tokens, invitations, quotas, auditEvents, agents, agentVersions, tools, toolInvocations] = await Promise.all([
+  const [workspace, memberships, tokens, invitations, quotas, auditEvents, agents, agentVersions, tools, toolInvocations, messages] = await Promise.all([
     db.workspace.findUnique({ where: { id: workspaceId } }),
     db.membership.findMany({ where: { workspaceId }, orderBy: { id: "asc" } }),
     db.apiToken.findMany({ where: { workspaceId }, orderBy: { id: "asc" } }),
@@ -350,8 +355,9 @@ export async function snapshotWorkspace(workspaceId: string) {
     db.agentVersion.findMany({ where: { workspaceId }, orderBy: { id: "asc" } }),
     db.tool.findMany({ where: { workspaceId }, orderBy: { id: "asc" } }),
     db.toolInvocation.count({ where: { workspaceId } }),
+    db.message.count({ where: { workspaceId } }),
   ]);
-  return { workspace, memberships, tokens, invitations, quotas, auditEvents, agents, agentVersions, tools, toolInvocations };
+  return { workspace, memberships, tokens, invitations, quotas, auditEvents, agents, agentVersions, tools, toolInvocations, messages };
 }
 
 /** Words of the victim that must not appear in an answer to an outsider. */

@@ -4,10 +4,11 @@ import { openApiDocument } from "../openapi";
 import { route, type Route } from "../route";
 import { agentRoutes } from "./agents";
 import { identityRoutes } from "./identity";
+import { messageRoutes } from "./messages";
 import { toolRoutes } from "./tools";
 
 /** Every /api/v1 route. Later domains (agents, tools, messages) add their lists here. */
-const domainRoutes: Route[] = [...identityRoutes, ...agentRoutes, ...toolRoutes];
+const domainRoutes: Route[] = [...identityRoutes, ...agentRoutes, ...toolRoutes, ...messageRoutes];
 
 const openApiRoute = route({
   method: "GET",

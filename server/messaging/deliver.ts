@@ -1,0 +1,72 @@
+import type { Prisma } from "@prisma/client";
+import { getDb } from "../db/client";
+import type { Provider } from "../routing/capabilities";
+import { capabilityIndexOf } from "../routing/index-cache";
+import { choose, inFlight } from "../routing/strategies";
+import { runTurn, type TurnResult } from "../runtime/turn";
+
+/**
+ * The worker's side of a request: route it by capability, let each chosen agent take its
+ * turn, store the replies. Every reply has a `replyKey` (request id and agent), unique, so a
+ * job that runs twice (a worker killed mid-turn) cannot answer twice.
+ */
+
+type MessageRow = Prisma.MessageGetPayload<object>;
+
+async function reply(request: MessageRow, from: Provider | null, result: TurnResult, versionId: string | null): Promise<void> {
+  await getDb().message.createMany({
+    data: [
+      {
+        workspaceId: request.workspaceId,
+        conversationId: request.conversationId,
+        performative: result.performative,
+        capability: request.capability,
+        senderType: from ? "agent" : "system",
+        senderLabel: from?.agentName ?? "router",
+        senderAgentId: from?.agentId ?? null,
+        agentVersionId: versionId,
+        inReplyToId: request.id,
+        replyKey: `${request.id}:${from?.agentId ?? "router"}`,
+        content: result.content,
+        status: result.performative === "FAILURE" ? "failed" : "answered",
+        depth: request.depth,
+        completedAt: new Date(),
+      },
+    ],
+    skipDuplicates: true,
+  });
+}
+
+export async function deliverMessage(messageId: string): Promise<void> {
+  const db = getDb();
+  const request = await db.message.findUnique({ where: { id: messageId } });
+  if (!request || request.status === "answered" || request.status === "failed") return;
+  await db.message.update({ where: { id: request.id }, data: { status: "running", startedAt: request.startedAt ?? new Date() } });
+
+  const index = await capabilityIndexOf(request.workspaceId);
+  const providers = index.providers(request.capability);
+  const decision = await choose(request.workspaceId, request.capability, providers);
+  const routing = { strategy: decision.strategy, candidates: decision.candidates, chosen: decision.chosen.map((p) => p.agentName), reason: decision.reason, decisionMs: Number(decision.decisionMs.toFixed(3)) };
+
+  if (decision.chosen.length === 0) {
+    const nearest = index.nearest(request.capability);
+    const reason = `No agent offers "${request.capability}".${nearest.length ? ` Nearest: ${nearest.map((n) => `${n.capability} (${n.agents} agent${n.agents === 1 ? "" : "s"})`).join(", ")}.` : " No agent in this workspace offers anything yet."}`;
+    await reply(request, null, { performative: "FAILURE", content: { reason, nearest } }, null);
+    await db.message.update({ where: { id: request.id }, data: { status: "failed", error: reason, routing, completedAt: new Date() } });
+    return;
+  }
+
+  const results = await Promise.all(
+    decision.chosen.map(async (provider) => {
+      const result = await inFlight(provider.agentId, () => runTurn(request.workspaceId, provider, request.content));
+      await reply(request, provider, result, provider.versionId);
+      return result;
+    }),
+  );
+  const answered = results.some((r) => r.performative === "INFORM");
+  const first = decision.chosen[0]!;
+  await db.message.update({
+    where: { id: request.id },
+    data: { status: answered ? "answered" : "failed", receiverAgentId: first.agentId, agentVersionId: first.versionId, routing, completedAt: new Date() },
+  });
+}

@@ -1,0 +1,102 @@
+import { z } from "zod";
+import type { Prisma } from "@prisma/client";
+import { authorize, type Actor } from "../auth/actor";
+import { getDb } from "../db/client";
+import { notFound } from "../lib/errors";
+import { jobs } from "../queue/jobs";
+import { enqueue, getQueueEvents } from "../queue/queues";
+
+/**
+ * Sending a message from outside (REST, tRPC, CLI): the row is written first, then enqueued
+ * with its id as the job id (enqueueing twice adds one job). With `wait`, the caller gets
+ * the replies stored by then.
+ */
+
+export const performatives = ["REQUEST", "INFORM", "QUERY", "PROPOSE", "ACCEPT_PROPOSAL", "REJECT_PROPOSAL", "FAILURE", "NOT_UNDERSTOOD"] as const;
+
+export const sendInputSchema = z
+  .object({
+    capability: z.string().min(1).max(200).regex(/^[a-z][a-z0-9_.-]*(:v[1-9][0-9]*)?$/, "Capabilities look like `summarize` or `summarize:v2`"),
+    content: z.union([z.string().min(1).max(100_000), z.record(z.string(), z.unknown())]).describe("Text, or a JSON object (tool agents take it as their tool's input)"),
+    conversationId: z.string().optional(),
+    wait: z.number().min(0).max(60).default(0).describe("Seconds to wait for the reply (0: answer at once, 202-style)"),
+  })
+  .strict();
+export type SendInput = z.input<typeof sendInputSchema>;
+
+export const messageSchema = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  performative: z.enum(performatives),
+  capability: z.string(),
+  sender: z.object({ type: z.string(), label: z.string(), agentId: z.string().nullable() }),
+  receiverAgentId: z.string().nullable(),
+  agentVersionId: z.string().nullable(),
+  inReplyTo: z.string().nullable(),
+  content: z.unknown(),
+  status: z.enum(["queued", "running", "answered", "failed"]),
+  routing: z.unknown().nullable(),
+  depth: z.int(),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+});
+export type MessageView = z.infer<typeof messageSchema>;
+
+export const sentSchema = z.object({ message: messageSchema, replies: z.array(messageSchema) });
+export const conversationSchema = z.object({ id: z.string(), subject: z.string(), createdAt: z.string(), messages: z.array(messageSchema) });
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+export const messageView = (m: Prisma.MessageGetPayload<object>): MessageView => ({
+  id: m.id,
+  conversationId: m.conversationId,
+  performative: m.performative,
+  capability: m.capability,
+  sender: { type: m.senderType, label: m.senderLabel, agentId: m.senderAgentId },
+  receiverAgentId: m.receiverAgentId,
+  agentVersionId: m.agentVersionId,
+  inReplyTo: m.inReplyToId,
+  content: m.content,
+  status: m.status,
+  routing: m.routing ?? null,
+  depth: m.depth,
+  error: m.error,
+  createdAt: m.createdAt.toISOString(),
+  startedAt: iso(m.startedAt),
+  completedAt: iso(m.completedAt),
+});
+
+export async function sendMessage(actor: Actor, input: SendInput) {
+  authorize(actor, "messages.send");
+  const { capability, content, conversationId, wait } = sendInputSchema.parse(input);
+  const db = getDb();
+  if (conversationId && !(await db.conversation.findFirst({ where: { id: conversationId, workspaceId: actor.workspaceId } }))) throw notFound("Conversation");
+  const message = await db.message.create({
+    data: {
+      workspaceId: actor.workspaceId,
+      conversation: conversationId ? { connect: { id: conversationId } } : { create: { workspaceId: actor.workspaceId, subject: capability } },
+      performative: "REQUEST",
+      capability,
+      senderType: actor.via === "token" ? "token" : "user",
+      senderLabel: actor.label,
+      content: content as Prisma.InputJsonValue,
+    },
+  });
+  const job = await enqueue(jobs.messageDeliver, { messageId: message.id }, message.id);
+  if (wait > 0) {
+    await job.waitUntilFinished(getQueueEvents("messages"), wait * 1000).catch(() => undefined);
+  }
+  const [current, replies] = await Promise.all([
+    db.message.findUniqueOrThrow({ where: { id: message.id } }),
+    db.message.findMany({ where: { inReplyToId: message.id }, orderBy: { createdAt: "asc" } }),
+  ]);
+  return { message: messageView(current), replies: replies.map(messageView) };
+}
+
+export async function getConversation(actor: Actor, id: string) {
+  authorize(actor, "messages.view");
+  const conversation = await getDb().conversation.findFirst({ where: { id, workspaceId: actor.workspaceId }, include: { messages: { orderBy: { createdAt: "asc" } } } });
+  if (!conversation) throw notFound("Conversation");
+  return { id: conversation.id, subject: conversation.subject, createdAt: conversation.createdAt.toISOString(), messages: conversation.messages.map(messageView) };
+}

@@ -1,0 +1,85 @@
+import type { AgentConfig } from "../agents/schema";
+import { suggest } from "../lib/suggest";
+
+/**
+ * Which agents offer which capability, from the active versions of a workspace's agents.
+ * Built once per workspace and kept until an agent changes (see index-cache.ts), so a routing
+ * decision is a map lookup.
+ *
+ * Versions: an agent offering `summarize:v3` serves requests for `summarize:v3` and, being
+ * newer, for `summarize:v1` and `summarize:v2` too (the lowest such version is preferred); a
+ * request for plain `summarize` is served by any provider, unversioned ones first, then the
+ * newest version.
+ */
+
+export interface Provider {
+  agentId: string;
+  agentName: string;
+  versionId: string;
+  versionNumber: number;
+  /** The capability as the agent offers it, e.g. `summarize:v2`. */
+  offered: string;
+  config: AgentConfig;
+}
+
+export interface ActiveAgent {
+  id: string;
+  name: string;
+  versionId: string;
+  versionNumber: number;
+  config: AgentConfig;
+}
+
+export function parseCapability(capability: string): { name: string; version: number | null } {
+  const match = /^(.*):v([1-9][0-9]*)$/.exec(capability);
+  return match ? { name: match[1]!, version: Number(match[2]) } : { name: capability, version: null };
+}
+
+export interface CapabilityIndex {
+  /** Providers for a requested capability, best match first, ties by agent name. */
+  providers(capability: string): Provider[];
+  /** Every offered capability with how many agents offer it. */
+  offered(): Map<string, number>;
+  /** The offered capabilities closest to one nobody offers, with their provider counts. */
+  nearest(capability: string, max?: number): { capability: string; agents: number }[];
+}
+
+export function buildCapabilityIndex(agents: ActiveAgent[]): CapabilityIndex {
+  const byName = new Map<string, Provider[]>();
+  const counts = new Map<string, number>();
+  for (const agent of [...agents].sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const offered of new Set(agent.config.capabilities)) {
+      const { name } = parseCapability(offered);
+      const provider: Provider = { agentId: agent.id, agentName: agent.name, versionId: agent.versionId, versionNumber: agent.versionNumber, offered, config: agent.config };
+      byName.set(name, [...(byName.get(name) ?? []), provider]);
+      counts.set(offered, (counts.get(offered) ?? 0) + 1);
+    }
+  }
+  const cache = new Map<string, Provider[]>();
+  return {
+    providers(capability) {
+      let found = cache.get(capability);
+      if (!found) {
+        const wanted = parseCapability(capability);
+        const all = byName.get(wanted.name) ?? [];
+        const rank = (p: Provider) => {
+          const v = parseCapability(p.offered).version;
+          if (wanted.version === null) return v === null ? 0 : 1_000_000 - v; // unversioned, then newest
+          return v === null || v < wanted.version ? Number.POSITIVE_INFINITY : v - wanted.version; // exact, then the nearest newer
+        };
+        found = all.filter((p) => Number.isFinite(rank(p))).sort((a, b) => rank(a) - rank(b) || a.agentName.localeCompare(b.agentName));
+        // One entry per agent: an agent offering v2 and v3 serves once, at its best match.
+        found = found.filter((p, i) => found!.findIndex((q) => q.agentId === p.agentId) === i);
+        cache.set(capability, found);
+      }
+      return found;
+    },
+    offered: () => counts,
+    nearest(capability, max = 5) {
+      const names = [...counts.keys()];
+      const close = suggest(capability, names, max);
+      const sameName = names.filter((n) => parseCapability(n).name === parseCapability(capability).name && !close.includes(n));
+      return [...sameName, ...close].slice(0, max).map((c) => ({ capability: c, agents: counts.get(c) ?? 0 }));
+    },
+  };
+}

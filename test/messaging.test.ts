@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pushAgent } from "../server/agents/agents";
+import type { Actor } from "../server/auth/actor";
+import { getDb } from "../server/db/client";
+import { startCaxton, useTestEnvironment, type RunningCaxton } from "./support/env";
+import { createWorkspaceWithRoles, type TestToken, type WorkspaceFixture } from "./support/identity";
+
+// Messages through the whole path: REST → Postgres → BullMQ → a worker routes by capability,
+// the agent takes its turn (a tool agent runs its tool in the sandbox) → the reply is stored.
+let environment: Awaited<ReturnType<typeof useTestEnvironment>>;
+let caxton: RunningCaxton;
+let ws: WorkspaceFixture;
+let owner: Actor;
+let token: TestToken;
+
+const toolAgent = (name: string, capabilities: string[], strategy = "single") => `name = "${name}"
+version = "1.0.0"
+description = "Counts words with the word-count tool."
+capabilities = ${JSON.stringify(capabilities)}
+
+[handler]
+tool = "word-count"
+
+[routing]
+strategy = "${strategy}"
+`;
+
+const mockAgent = (name: string, capabilities: string[], version = "1.0.0") => `name = "${name}"
+version = "${version}"
+description = "Answers from a script."
+capabilities = ${JSON.stringify(capabilities)}
+system_prompt = "You answer."
+
+[llm]
+provider = "mock"
+model = "scripted"
+`;
+
+beforeAll(async () => {
+  environment = await useTestEnvironment("messaging");
+  caxton = await startCaxton(environment.env);
+  ws = await createWorkspaceWithRoles("messaging");
+  owner = await ws.actor("owner");
+  token = await ws.token("owner");
+});
+afterAll(async () => {
+  await caxton?.stop();
+  await environment?.cleanup();
+});
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are asserted field by field
+async function send(body: Record<string, unknown>, as: TestToken = token): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${caxton.url}/api/v1/messages`, { method: "POST", headers: { authorization: as.authorization, "content-type": "application/json" }, body: JSON.stringify({ wait: 15, ...body }) });
+  return { status: response.status, body: await response.json() };
+}
+
+describe("sending and answering", () => {
+  it("routes to a tool agent, which runs its tool on the text, and records the version used", async () => {
+    await pushAgent(owner, toolAgent("counter", ["count-words"]));
+    const { status, body } = await send({ capability: "count-words", content: "three little words" });
+    expect(status).toBe(200);
+    expect(body.message).toMatchObject({ performative: "REQUEST", status: "answered", routing: { strategy: "single", chosen: ["counter"] } });
+    expect(body.replies).toHaveLength(1);
+    expect(body.replies[0]).toMatchObject({ performative: "INFORM", inReplyTo: body.message.id, sender: { type: "agent", label: "counter" }, content: { words: 3 } });
+    const version = await getDb().agentVersion.findFirst({ where: { agent: { name: "counter", workspaceId: ws.workspace.id } } });
+    expect(body.message.agentVersionId).toBe(version?.id);
+  });
+
+  it("answers FAILURE naming the nearest capabilities when no agent offers one", async () => {
+    const { body } = await send({ capability: "count-wordz", content: "hello" });
+    expect(body.message.status).toBe("failed");
+    expect(body.replies[0]).toMatchObject({ performative: "FAILURE", sender: { type: "system", label: "router" } });
+    expect(body.replies[0].content.reason).toContain('No agent offers "count-wordz". Nearest: count-words (1 agent)');
+  });
+
+  it("serves a versioned capability by the same or a newer version only", async () => {
+    await pushAgent(owner, mockAgent("summarizer-two", ["summarize:v2"]));
+    const older = await send({ capability: "summarize:v1", content: "text" });
+    expect(older.body.replies[0]).toMatchObject({ performative: "INFORM", sender: { label: "summarizer-two" } });
+    expect(older.body.replies[0].content).toContain("[mock reply from summarizer-two]");
+    const newer = await send({ capability: "summarize:v3", content: "text" });
+    expect(newer.body.replies[0].performative).toBe("FAILURE");
+  });
+
+  it("a new version is used by new messages at once (every worker drops its index), old messages keep theirs", async () => {
+    const first = await send({ capability: "summarize:v2", content: "before" });
+    await pushAgent(owner, mockAgent("summarizer-two", ["summarize:v2"], "1.1.0"));
+    const second = await send({ capability: "summarize:v2", content: "after" });
+    expect(second.body.message.agentVersionId).not.toBe(first.body.message.agentVersionId);
+    const stored = await getDb().message.findUniqueOrThrow({ where: { id: first.body.message.id } });
+    expect(stored.agentVersionId).toBe(first.body.message.agentVersionId);
+  });
+
+  it("round-robin alternates providers, broadcast asks them all", async () => {
+    await pushAgent(owner, toolAgent("rr-a", ["tally"], "round-robin"));
+    await pushAgent(owner, toolAgent("rr-b", ["tally"], "round-robin"));
+    const chosen = [];
+    for (let i = 0; i < 4; i++) chosen.push((await send({ capability: "tally", content: "a b" })).body.message.routing.chosen[0]);
+    expect(new Set(chosen)).toEqual(new Set(["rr-a", "rr-b"]));
+    expect(chosen[0]).not.toBe(chosen[1]);
+
+    await pushAgent(owner, toolAgent("all-a", ["census"], "broadcast"));
+    await pushAgent(owner, toolAgent("all-b", ["census"], "broadcast"));
+    const both = await send({ capability: "census", content: "x y z" });
+    expect(both.body.replies.map((r: { sender: { label: string } }) => r.sender.label).sort()).toEqual(["all-a", "all-b"]);
+  });
+});
+
+describe("conversations", () => {
+  it("keeps a thread, continues it by id, and hides it from other workspaces", async () => {
+    const opened = await send({ capability: "count-words", content: "one" });
+    const conversationId = opened.body.message.conversationId;
+    await send({ capability: "count-words", content: "one two", conversationId });
+    const thread = await fetch(`${caxton.url}/api/v1/conversations/${conversationId}`, { headers: { authorization: token.authorization } });
+    const body = (await thread.json()) as { messages: { performative: string }[] };
+    expect(body.messages.map((m) => m.performative)).toEqual(["REQUEST", "INFORM", "REQUEST", "INFORM"]);
+
+    const other = await createWorkspaceWithRoles("messaging_other");
+    const outsider = await other.token("owner");
+    expect((await fetch(`${caxton.url}/api/v1/conversations/${conversationId}`, { headers: { authorization: outsider.authorization } })).status).toBe(404);
+    const hijack = await send({ capability: "count-words", content: "mine", conversationId }, outsider);
+    expect(hijack.status).toBe(404);
+    expect(await getDb().message.count({ where: { conversationId } })).toBe(4);
+  });
+
+  it("refuses bad input with a clear error and stores nothing", async () => {
+    const before = await getDb().message.count({ where: { workspaceId: ws.workspace.id } });
+    const bad = await send({ capability: "Not A Capability", content: "x" });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain("Capabilities look like");
+    const empty = await send({ capability: "count-words", content: "" });
+    expect(empty.status).toBe(400);
+    expect(await getDb().message.count({ where: { workspaceId: ws.workspace.id } })).toBe(before);
+  });
+});
