@@ -70,3 +70,12 @@ export async function deliverMessage(messageId: string): Promise<void> {
     data: { status: answered ? "answered" : "failed", receiverAgentId: first.agentId, agentVersionId: first.versionId, routing, completedAt: new Date() },
   });
 }
+
+/** A request no attempt could deliver (a poison message) ends as a FAILURE with the reason. */
+export async function giveUpOnMessage(messageId: string, reason: string): Promise<void> {
+  const db = getDb();
+  const request = await db.message.findUnique({ where: { id: messageId } });
+  if (!request || request.status === "answered" || request.status === "failed") return;
+  await reply(request, null, { performative: "FAILURE", content: { reason: `The message could not be delivered: ${reason}` } }, null);
+  await db.message.update({ where: { id: request.id }, data: { status: "failed", error: reason, completedAt: new Date() } });
+}

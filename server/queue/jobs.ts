@@ -23,6 +23,11 @@ export interface JobDefinition<T> {
   schema: z.ZodType<T>;
   options: JobsOptions;
   handle(data: T, context: JobContext): Promise<unknown>;
+  /**
+   * Called once when the last attempt has failed: records the outcome the waiting caller
+   * and the data need (a FAILURE reply, a failed invocation), so nothing stays "queued".
+   */
+  onGiveUp?(data: T, reason: string): Promise<void>;
 }
 
 const define = <T>(definition: JobDefinition<T>) => definition;
@@ -47,6 +52,7 @@ export const jobs = {
     options: { attempts: 2, backoff: { type: "fixed", delay: 200 }, ...retention },
     // Imported on demand: the sandboxes load only in the worker, never in the web process.
     handle: async (data) => (await import("../tools/execute")).executeInvocation(data.invocationId),
+    onGiveUp: async (data, reason) => (await import("../tools/execute")).giveUpOnInvocation(data.invocationId, reason),
   }),
   messageDeliver: define({
     name: "message.deliver",
@@ -56,6 +62,7 @@ export const jobs = {
     // finishes the turn without answering twice.
     options: { attempts: 3, backoff: { type: "exponential", delay: 500 }, ...retention },
     handle: async (data) => (await import("../messaging/deliver")).deliverMessage(data.messageId),
+    onGiveUp: async (data, reason) => (await import("../messaging/deliver")).giveUpOnMessage(data.messageId, reason),
   }),
 } as const;
 

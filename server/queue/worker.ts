@@ -1,7 +1,7 @@
 import { UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "../observability/logger";
-import { findJob, queueNames } from "./jobs";
+import { findJob, queueNames, type JobDefinition } from "./jobs";
 
 export interface WorkerPoolOptions {
   connection: Redis;
@@ -9,6 +9,8 @@ export interface WorkerPoolOptions {
   concurrency: number;
   workerId: string;
   logger: Logger;
+  /** Where definitions come from (tests pass their own); default: server/queue/jobs.ts. */
+  findDefinition?: (name: string) => JobDefinition<unknown> | undefined;
 }
 
 /** One BullMQ Worker per queue, all dispatching through the job definitions. */
@@ -16,7 +18,7 @@ export function startWorkerPool(options: WorkerPoolOptions) {
   const { logger, workerId } = options;
 
   async function processJob(job: Job) {
-    const definition = findJob(job.name);
+    const definition = (options.findDefinition ?? findJob)(job.name);
     if (!definition) throw new UnrecoverableError(`Unknown job "${job.name}": no definition in server/queue/jobs.ts`);
     const parsed = definition.schema.safeParse(job.data);
     if (!parsed.success) {
@@ -24,7 +26,17 @@ export function startWorkerPool(options: WorkerPoolOptions) {
       throw new UnrecoverableError(`Invalid data for ${job.name}: ${parsed.error.message}`);
     }
     const started = performance.now();
-    const result = await definition.handle(parsed.data, { jobId: job.id ?? "", workerId });
+    let result: unknown;
+    try {
+      result = await definition.handle(parsed.data, { jobId: job.id ?? "", workerId });
+    } catch (error) {
+      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (lastAttempt && definition.onGiveUp) {
+        const reason = `${(error as Error).message} (after ${job.attemptsMade + 1} attempt${job.attemptsMade ? "s" : ""})`;
+        await definition.onGiveUp(parsed.data, reason).catch((giveUpError: Error) => logger.error({ job: job.name, jobId: job.id, err: giveUpError.message }, "recording a job's failure failed"));
+      }
+      throw error;
+    }
     logger.debug({ job: job.name, jobId: job.id, durationMs: Math.round(performance.now() - started) }, "job done");
     return result;
   }

@@ -47,3 +47,11 @@ export async function executeInvocation(invocationId: string): Promise<void> {
   });
   if (recorded.count === 1) await addToolMs(invocation.workspaceId, outcome.durationMs);
 }
+
+/** A run no attempt could finish ends as failed, so its caller is not left waiting. */
+export async function giveUpOnInvocation(invocationId: string, reason: string): Promise<void> {
+  await getDb().toolInvocation.updateMany({
+    where: { id: invocationId, status: "queued" },
+    data: { status: "failed", diagnostic: { kind: "trap", limit: null, observed: null, message: `The worker could not run the tool: ${reason}` }, completedAt: new Date() },
+  });
+}
