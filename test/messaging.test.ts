@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pushAgent } from "../server/agents/agents";
 import type { Actor } from "../server/auth/actor";
 import { getDb } from "../server/db/client";
+import { setQuota } from "../server/quotas/quotas";
 import { startCaxton, useTestEnvironment, type RunningCaxton } from "./support/env";
 import { createWorkspaceWithRoles, type TestToken, type WorkspaceFixture } from "./support/identity";
 
@@ -121,6 +122,19 @@ describe("conversations", () => {
     const hijack = await send({ capability: "count-words", content: "mine", conversationId }, outsider);
     expect(hijack.status).toBe(404);
     expect(await getDb().message.count({ where: { conversationId } })).toBe(4);
+  });
+
+  it("stops senders past the workspace's messages per minute with 429 and Retry-After", async () => {
+    const small = await createWorkspaceWithRoles("messaging_quota");
+    await setQuota(await small.actor("owner"), "messages_per_minute", 2);
+    const smallToken = await small.token("owner");
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await send({ capability: "anything", content: "hi", wait: 0 }, smallToken)).status);
+    expect(statuses).toEqual([200, 200, 429]);
+    const refused = await fetch(`${caxton.url}/api/v1/messages`, { method: "POST", headers: { authorization: smallToken.authorization, "content-type": "application/json" }, body: JSON.stringify({ capability: "anything", content: "hi" }) });
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toContain('quota "messages_per_minute"');
+    expect(await getDb().message.count({ where: { workspaceId: small.workspace.id, performative: "REQUEST" } })).toBe(2);
   });
 
   it("refuses bad input with a clear error and stores nothing", async () => {

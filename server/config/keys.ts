@@ -185,6 +185,14 @@ export const configKeys = {
     schema: z.coerce.number().int().min(1).max(86_400_000),
     default: 600_000,
   }),
+  quotaMessagesPerMinute: key({
+    toml: "quotas.messages_per_minute",
+    env: "CAXTON_QUOTA_MESSAGES_PM",
+    description: "Default limit of messages sent per minute, per workspace.",
+    allowed: "a whole number from 1 to 1000000",
+    schema: z.coerce.number().int().min(1).max(1_000_000),
+    default: 600,
+  }),
   quotaApiRequestsPerMinute: key({
     toml: "quotas.api_requests_per_minute",
     env: "CAXTON_QUOTA_API_RPM",

@@ -2,7 +2,9 @@ import { z } from "zod";
 import type { Prisma } from "@prisma/client";
 import { authorize, type Actor } from "../auth/actor";
 import { getDb } from "../db/client";
-import { notFound } from "../lib/errors";
+import { AppError, notFound } from "../lib/errors";
+import { limitOf } from "../quotas/quotas";
+import { hit } from "../quotas/rate-limit";
 import { jobs } from "../queue/jobs";
 import { enqueue, getQueueEvents } from "../queue/queues";
 
@@ -71,6 +73,14 @@ export async function sendMessage(actor: Actor, input: SendInput) {
   authorize(actor, "messages.send");
   const { capability, content, conversationId, wait } = sendInputSchema.parse(input);
   const db = getDb();
+  const limit = await limitOf(actor.workspaceId, "messages_per_minute");
+  const rate = await hit(`messages:${actor.workspaceId}`, limit);
+  if (!rate.allowed) {
+    throw new AppError("rate_limited", `This workspace has sent its ${limit} messages this minute (quota "messages_per_minute").`, {
+      hint: `Wait ${rate.retryAfterS} s (Retry-After), or ask the workspace owner to raise "messages_per_minute" under Settings → Usage.`,
+      retryAfterS: rate.retryAfterS,
+    });
+  }
   if (conversationId && !(await db.conversation.findFirst({ where: { id: conversationId, workspaceId: actor.workspaceId } }))) throw notFound("Conversation");
   const message = await db.message.create({
     data: {

@@ -9,7 +9,7 @@ import { currentMinuteCount } from "./rate-limit";
 import { toolMsToday } from "./tool-time";
 
 /** Per-workspace limits: configured defaults, overridden per workspace in the Quota table. */
-export const quotaNames = ["members", "tokens", "agents", "tool_cpu_ms_per_day", "api_requests_per_minute"] as const;
+export const quotaNames = ["members", "tokens", "agents", "tool_cpu_ms_per_day", "messages_per_minute", "api_requests_per_minute"] as const;
 export type QuotaName = (typeof quotaNames)[number];
 
 export const quotaDescriptions: Record<QuotaName, string> = {
@@ -17,6 +17,7 @@ export const quotaDescriptions: Record<QuotaName, string> = {
   tokens: "Active API tokens",
   agents: "Agents",
   tool_cpu_ms_per_day: "Tool run time today (ms, UTC day)",
+  messages_per_minute: "Messages sent this minute",
   api_requests_per_minute: "REST API requests per minute, per token",
 };
 
@@ -27,6 +28,7 @@ function defaults(): Record<QuotaName, number> {
     tokens: config.quotaTokens,
     agents: config.quotaAgents,
     tool_cpu_ms_per_day: config.quotaToolCpuMsPerDay,
+    messages_per_minute: config.quotaMessagesPerMinute,
     api_requests_per_minute: config.quotaApiRequestsPerMinute,
   };
 }
@@ -66,15 +68,16 @@ export type Usage = z.infer<typeof usageSchema>;
 export async function getUsage(actor: Actor): Promise<Usage> {
   authorize(actor, "quotas.view");
   const db = getDb();
-  const [overrides, members, tokens, agents, toolMs, requests] = await Promise.all([
+  const [overrides, members, tokens, agents, toolMs, messages, requests] = await Promise.all([
     db.quota.findMany({ where: { workspaceId: actor.workspaceId } }),
     db.membership.count({ where: { workspaceId: actor.workspaceId } }),
     db.apiToken.count({ where: activeTokenWhere(actor.workspaceId) }),
     db.agent.count({ where: { workspaceId: actor.workspaceId, deletedAt: null } }),
     toolMsToday(actor.workspaceId),
+    currentMinuteCount(`messages:${actor.workspaceId}`),
     currentMinuteCount(`ws:${actor.workspaceId}`),
   ]);
-  const used: Record<QuotaName, number> = { members, tokens, agents, tool_cpu_ms_per_day: toolMs, api_requests_per_minute: requests };
+  const used: Record<QuotaName, number> = { members, tokens, agents, tool_cpu_ms_per_day: toolMs, messages_per_minute: messages, api_requests_per_minute: requests };
   return quotaNames.map((name) => {
     const override = overrides.find((o) => o.name === name);
     return { name, description: quotaDescriptions[name], limit: override?.limit ?? defaults()[name], used: used[name], isDefault: !override };
