@@ -89,7 +89,7 @@ describe("GET /me", () => {
     expect(me.status).toBe(200);
     expect(me.body.role).toBe("member");
     expect(me.body.scopes).toEqual(["agents:read"]);
-    expect(me.body.permissions).toEqual(["workspace.view", "members.view", "tokens.view", "agents.view", "tools.view", "quotas.view"]);
+    expect(me.body.permissions).toEqual(["workspace.view", "members.view", "tokens.view", "agents.view", "tools.view", "messages.view", "quotas.view"]);
   });
 });
 
