@@ -3,6 +3,8 @@ import { pushAgent } from "../server/agents/agents";
 import type { Actor } from "../server/auth/actor";
 import { getDb } from "../server/db/client";
 import { setQuota } from "../server/quotas/quotas";
+import { uploadTool } from "../server/tools/tools";
+import { sampleJsTool } from "./support/tools";
 import { startCaxton, useTestEnvironment, type RunningCaxton } from "./support/env";
 import { createWorkspaceWithRoles, type TestToken, type WorkspaceFixture } from "./support/identity";
 
@@ -38,7 +40,8 @@ model = "scripted"
 `;
 
 beforeAll(async () => {
-  environment = await useTestEnvironment("messaging");
+  // Breakers open after two failures and stay open for the rest of the suite.
+  environment = await useTestEnvironment("messaging", { CAXTON_BREAKER_FAILURES: "2", CAXTON_BREAKER_COOL_DOWN_MS: "600000" });
   caxton = await startCaxton(environment.env);
   ws = await createWorkspaceWithRoles("messaging");
   owner = await ws.actor("owner");
@@ -104,6 +107,26 @@ describe("sending and answering", () => {
     await pushAgent(owner, toolAgent("all-b", ["census"], "broadcast"));
     const both = await send({ capability: "census", content: "x y z" });
     expect(both.body.replies.map((r: { sender: { label: string } }) => r.sender.label).sort()).toEqual(["all-a", "all-b"]);
+  });
+});
+
+describe("circuit breakers", () => {
+  it("open after repeated failures: messages go to another provider, or fail fast with the reason", async () => {
+    await uploadTool(owner, sampleJsTool("explode", { body: 'throw new Error("boom");' }));
+    const failing = toolAgent("a-flaky", ["shaky"]).replace('tool = "word-count"', 'tool = "explode"');
+    await pushAgent(owner, failing);
+    for (let i = 0; i < 2; i++) {
+      const { body } = await send({ capability: "shaky", content: "x" });
+      expect(body.replies[0]).toMatchObject({ performative: "FAILURE", sender: { label: "a-flaky" } });
+    }
+    const refused = await send({ capability: "shaky", content: "x" });
+    expect(refused.body.replies[0]).toMatchObject({ performative: "FAILURE", sender: { label: "router" } });
+    expect(refused.body.replies[0].content.reason).toContain('Every agent offering "shaky" has an open circuit breaker (a-flaky)');
+
+    await pushAgent(owner, toolAgent("b-steady", ["shaky"]));
+    const rerouted = await send({ capability: "shaky", content: "x y" });
+    expect(rerouted.body.message.routing).toMatchObject({ chosen: ["b-steady"], breakers: { "a-flaky": "open", "b-steady": "closed" } });
+    expect(rerouted.body.replies[0]).toMatchObject({ performative: "INFORM", content: { words: 2 } });
   });
 });
 

@@ -2,6 +2,7 @@ import type { Prisma } from "@prisma/client";
 import { getDb } from "../db/client";
 import type { Provider } from "../routing/capabilities";
 import { capabilityIndexOf } from "../routing/index-cache";
+import { admit, recordFailure, recordSuccess, type BreakerState } from "../routing/breaker";
 import { choose, inFlight } from "../routing/strategies";
 import { runTurn, type TurnResult } from "../runtime/turn";
 
@@ -45,8 +46,23 @@ export async function deliverMessage(messageId: string): Promise<void> {
 
   const index = await capabilityIndexOf(request.workspaceId);
   const providers = index.providers(request.capability);
-  const decision = await choose(request.workspaceId, request.capability, providers);
-  const routing = { strategy: decision.strategy, candidates: decision.candidates, chosen: decision.chosen.map((p) => p.agentName), reason: decision.reason, decisionMs: Number(decision.decisionMs.toFixed(3)) };
+  // Agents whose breaker is open are passed over (in half-open, one trial turn is let through).
+  const breakers: Record<string, BreakerState> = {};
+  const admitted: Provider[] = [];
+  for (const provider of providers) {
+    const gate = await admit(provider.agentId);
+    breakers[provider.agentName] = gate.state;
+    if (gate.admitted) admitted.push(provider);
+  }
+  const decision = await choose(request.workspaceId, request.capability, admitted);
+  const routing = { strategy: decision.strategy, candidates: providers.map((p) => p.agentName), chosen: decision.chosen.map((p) => p.agentName), reason: decision.reason, breakers, decisionMs: Number(decision.decisionMs.toFixed(3)) };
+
+  if (providers.length > 0 && admitted.length === 0) {
+    const reason = `Every agent offering "${request.capability}" has an open circuit breaker (${providers.map((p) => p.agentName).join(", ")}): it failed repeatedly. Try again after the cool-down.`;
+    await reply(request, null, { performative: "FAILURE", content: { reason, breakers } }, null);
+    await db.message.update({ where: { id: request.id }, data: { status: "failed", error: reason, routing, completedAt: new Date() } });
+    return;
+  }
 
   if (decision.chosen.length === 0) {
     const nearest = index.nearest(request.capability);
@@ -60,6 +76,8 @@ export async function deliverMessage(messageId: string): Promise<void> {
     decision.chosen.map(async (provider) => {
       const result = await inFlight(provider.agentId, () => runTurn(request.workspaceId, provider, request.content));
       await reply(request, provider, result, provider.versionId);
+      if (result.performative === "INFORM") await recordSuccess(provider.agentId, provider.agentName);
+      else await recordFailure(provider.agentId, provider.agentName);
       return result;
     }),
   );
