@@ -1,5 +1,6 @@
 import { router } from "./init";
 import { agentsRouter } from "./routers/agents";
+import { messagesRouter } from "./routers/messages";
 import { toolsRouter } from "./routers/tools";
 import { meRouter } from "./routers/me";
 import { systemRouter } from "./routers/system";
@@ -21,6 +22,7 @@ export const appRouter = router({
   usage: usageRouter,
   agents: agentsRouter,
   tools: toolsRouter,
+  messages: messagesRouter,
 });
 
 export type AppRouter = typeof appRouter;
