@@ -6,6 +6,7 @@ import { uploadTool } from "../server/tools/tools";
 import { sendMessage } from "../server/messaging/messages";
 import { createInvitation } from "../server/workspaces/invitations";
 import { setQuota } from "../server/quotas/quotas";
+import { setSecret } from "../server/secrets/secrets";
 import { appRouter } from "../server/trpc/root";
 import { sampleAgent } from "./support/agents";
 import { sampleJsTool } from "./support/tools";
@@ -48,7 +49,8 @@ async function populatedWorkspace(label: string) {
   const toolName = `${label.replace(/_/g, "-")}-tool`;
   await uploadTool(owner, sampleJsTool(toolName));
   const { message } = await sendMessage(owner, { capability: "summarize", content: "a message the probe must not read" });
-  return { fixture, ownerToken, spareToken, ownerSession, target: tenantTarget(fixture, spareToken.id, agentName, toolName, message.conversationId) };
+  await setSecret(owner, "PROBE_API_KEY", "sk-victim-value");
+  return { fixture, ownerToken, spareToken, ownerSession, target: tenantTarget(fixture, spareToken.id, agentName, toolName, message.conversationId, "PROBE_API_KEY") };
 }
 
 let victim: Awaited<ReturnType<typeof populatedWorkspace>>;
@@ -73,7 +75,8 @@ afterAll(async () => {
 
 describe("the probe's plan", () => {
   it("covers every route with {slug} and every procedure taking { workspace }, and classifies the rest", () => {
-    const scopedRoutes = v1Routes.filter((r) => r.path.includes("{slug}") || /^\/(agents|tools)\/\{name\}|^\/conversations\/\{id\}/.test(r.path));
+    // PUT /secrets/{name} writes into the token's own workspace whatever the name, like POST /agents.
+    const scopedRoutes = v1Routes.filter((r) => r.path.includes("{slug}") || /^\/(agents|tools)\/\{name\}|^\/conversations\/\{id\}/.test(r.path) || (r.path === "/secrets/{name}" && r.method !== "PUT"));
     expect(planRest(v1Routes).map((p) => p.key)).toEqual(scopedRoutes.map((r) => `${r.method} ${r.path}`));
     expect(scopedRoutes.length + Object.keys(restOutsideTenancy).length).toBe(v1Routes.length);
     const procedures = Object.keys(appRouter._def.procedures);

@@ -6,6 +6,7 @@ import { permissionTable, roles, scopes, type Permission, type Role, type Scope 
 import { createToken, listTokens, revokeToken } from "../server/auth/tokens";
 import { getDb } from "../server/db/client";
 import { getUsage, setQuota } from "../server/quotas/quotas";
+import { setSecret } from "../server/secrets/secrets";
 import { createInvitation } from "../server/workspaces/invitations";
 import { changeRole, listMembers, removeMember } from "../server/workspaces/members";
 import { deleteWorkspace, getWorkspace, renameWorkspace } from "../server/workspaces/workspaces";
@@ -74,6 +75,7 @@ const guardedCall = {
   "messages.send": ({ actor }) => sendMessage(actor, { capability: "summarize", content: "hello" }),
   "quotas.view": ({ actor }) => getUsage(actor),
   "quotas.update": ({ actor }) => setQuota(actor, "members", 100),
+  "secrets.write": ({ actor }) => setSecret(actor, "PERMISSION_TEST", "a value"),
 } satisfies Record<Permission, (scene: Scene) => Promise<unknown>>;
 
 const permissions = Object.keys(permissionTable) as Permission[];

@@ -15,7 +15,7 @@ export interface RouteContext<P, Q, B> {
 }
 
 export interface Route<P = unknown, Q = unknown, B = unknown, R = unknown> {
-  method: "GET" | "POST" | "PATCH" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** OpenAPI-style path under /api/v1, e.g. `/workspaces/{slug}/tokens/{id}`. */
   path: string;
   summary: string;

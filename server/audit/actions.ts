@@ -17,6 +17,8 @@ export const auditActions = [
   "agent.deleted",
   "tool.uploaded",
   "tool.deleted",
+  "secret.set",
+  "secret.deleted",
   "admin.bootstrap",
 ] as const;
 export type AuditAction = (typeof auditActions)[number];

@@ -26,7 +26,7 @@ export const scopeDescriptions: Record<Scope, string> = {
   "tools:run": "Run tools",
   "memory:read": "Search agent memory",
   "memory:write": "Write agent memory",
-  admin: "Manage the workspace: members, tokens, audit log, quotas",
+  admin: "Manage the workspace: members, tokens, audit log, quotas, secrets",
 };
 
 interface Rule {
@@ -62,6 +62,7 @@ export const permissionTable = {
   "messages.send": { roles: contributors, scope: "messages:send", description: "Send messages to agents" },
   "quotas.view": { roles: everyone, scope: null, description: "See limits and usage" },
   "quotas.update": { roles: ["owner"], scope: "admin", description: "Change the workspace's limits" },
+  "secrets.write": { roles: managers, scope: "admin", description: "Set, list and delete workspace secrets (values are never shown)" },
 } as const satisfies Record<string, Rule>;
 
 export type Permission = keyof typeof permissionTable;

@@ -29,6 +29,7 @@ async function reply(request: MessageRow, from: Provider | null, result: TurnRes
         inReplyToId: request.id,
         replyKey: `${request.id}:${from?.agentId ?? "router"}`,
         content: result.content,
+        ...(result.trace ? { trace: result.trace } : {}),
         status: result.performative === "FAILURE" ? "failed" : "answered",
         depth: request.depth,
         completedAt: new Date(),
@@ -74,7 +75,7 @@ export async function deliverMessage(messageId: string): Promise<void> {
 
   const results = await Promise.all(
     decision.chosen.map(async (provider) => {
-      const result = await inFlight(provider.agentId, () => runTurn(request.workspaceId, provider, request.content));
+      const result = await inFlight(provider.agentId, () => runTurn(request.workspaceId, provider, request.content, request));
       await reply(request, provider, result, provider.versionId);
       if (result.performative === "INFORM") await recordSuccess(provider.agentId, provider.agentName);
       else await recordFailure(provider.agentId, provider.agentName);

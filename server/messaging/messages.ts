@@ -38,6 +38,8 @@ export const messageSchema = z.object({
   content: z.unknown(),
   status: z.enum(["queued", "running", "answered", "failed"]),
   routing: z.unknown().nullable(),
+  /** An LLM agent's reply: { provider, model, steps: [{ tool, input, output | diagnostic }], usage }. */
+  trace: z.unknown().nullable(),
   depth: z.int(),
   error: z.string().nullable(),
   createdAt: z.string(),
@@ -62,6 +64,7 @@ export const messageView = (m: Prisma.MessageGetPayload<object>): MessageView =>
   content: m.content,
   status: m.status,
   routing: m.routing ?? null,
+  trace: m.trace ?? null,
   depth: m.depth,
   error: m.error,
   createdAt: m.createdAt.toISOString(),

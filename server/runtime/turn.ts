@@ -1,20 +1,30 @@
 import type { Prisma } from "@prisma/client";
-import { getDb } from "../db/client";
-import { limitOf } from "../quotas/quotas";
-import { toolMsToday } from "../quotas/tool-time";
 import type { Provider } from "../routing/capabilities";
-import { executeInvocation } from "../tools/execute";
+import { findAgentTools, runToolAsAgent } from "./agent-tools";
+import { runLlmTurn } from "./llm-turn";
+import { mockReply } from "./providers/mock";
 
 /**
  * One turn of an agent on a request, in the worker. A tool agent (`[handler]`) runs its tool
- * on the message content, recorded as a tool invocation by the agent. An LLM agent with the
- * `mock` provider answers with a labelled echo; the other providers are not wired yet and
- * say so in a FAILURE.
+ * on the message content, recorded as a tool invocation by the agent. An LLM agent runs the
+ * tool-calling loop against its provider (llm-turn.ts); the `mock` provider answers with a
+ * labelled echo.
  */
 
 export interface TurnResult {
   performative: "INFORM" | "FAILURE";
   content: Prisma.InputJsonValue;
+  /** LLM agents: { provider, model, steps, usage }, stored on the reply. */
+  trace?: Prisma.InputJsonValue;
+}
+
+/** The request being answered (the message row), for context and delegation. */
+export interface TurnRequest {
+  id: string;
+  workspaceId: string;
+  conversationId: string;
+  depth: number;
+  createdAt?: Date;
 }
 
 const failure = (reason: string, extra: Record<string, Prisma.InputJsonValue> = {}): TurnResult => ({ performative: "FAILURE", content: { reason, ...extra } });
@@ -22,25 +32,17 @@ const failure = (reason: string, extra: Record<string, Prisma.InputJsonValue> = 
 /** Text goes to a tool as `{ "text": ... }`; a JSON object goes as it is. */
 const toolInput = (content: unknown) => (content !== null && typeof content === "object" && !Array.isArray(content) ? content : { text: typeof content === "string" ? content : JSON.stringify(content) });
 
-export async function runTurn(workspaceId: string, provider: Provider, content: unknown): Promise<TurnResult> {
+export async function runTurn(workspaceId: string, provider: Provider, content: unknown, request?: TurnRequest): Promise<TurnResult> {
   const { config } = provider;
   if (config.handler) {
-    const db = getDb();
-    const tool = await db.tool.findFirst({ where: { workspaceId, liveName: config.handler.tool }, include: { activeVersion: true } });
-    if (!tool?.activeVersion) return failure(`Agent "${provider.agentName}" runs tool "${config.handler.tool}", which is not in this workspace.`);
-    const [limit, used] = await Promise.all([limitOf(workspaceId, "tool_cpu_ms_per_day"), toolMsToday(workspaceId)]);
-    if (used >= limit) return failure(`This workspace has used its ${limit} ms of tool run time for today (quota "tool_cpu_ms_per_day").`);
-    const invocation = await db.toolInvocation.create({
-      data: { workspaceId, toolId: tool.id, toolVersionId: tool.activeVersion.id, callerType: "agent", callerLabel: provider.agentName, input: toolInput(content) as Prisma.InputJsonValue },
-    });
-    await executeInvocation(invocation.id);
-    const done = await db.toolInvocation.findUniqueOrThrow({ where: { id: invocation.id } });
-    if (done.status === "ok") return { performative: "INFORM", content: (done.output ?? null) as Prisma.InputJsonValue };
-    return failure(`Tool "${tool.name}" failed.`, { diagnostic: (done.diagnostic ?? null) as Prisma.InputJsonValue, invocationId: done.id });
+    const [tool] = await findAgentTools(workspaceId, [config.handler.tool]);
+    if (!tool) return failure(`Agent "${provider.agentName}" runs tool "${config.handler.tool}", which is not in this workspace.`);
+    const run = await runToolAsAgent(workspaceId, provider.agentName, tool, toolInput(content));
+    if (run.ok) return { performative: "INFORM", content: (run.output ?? null) as Prisma.InputJsonValue };
+    if (!run.invocationId) return failure(run.message);
+    return failure(`Tool "${config.handler.tool}" failed.`, { diagnostic: (run.diagnostic ?? null) as Prisma.InputJsonValue, invocationId: run.invocationId });
   }
-  if (config.llm?.provider === "mock") {
-    const text = typeof content === "string" ? content : JSON.stringify(content);
-    return { performative: "INFORM", content: `[mock reply from ${provider.agentName}] ${text}` };
-  }
-  return failure(`LLM provider "${config.llm?.provider}" is not wired into the runtime yet; use a tool agent or provider = "mock".`);
+  if (config.llm?.provider === "mock") return { performative: "INFORM", content: mockReply(provider.agentName, content) };
+  if (config.llm) return runLlmTurn(workspaceId, provider, content, request);
+  return failure(`Agent "${provider.agentName}" has neither [llm] nor [handler].`);
 }

@@ -44,10 +44,12 @@ export interface TenantTarget {
   toolName: string;
   /** A conversation with at least one message. */
   conversationId: string;
+  /** A workspace secret. */
+  secretName: string;
 }
 
 /** A fixture's workspace as a target: its viewer's role changes, its member is removed. */
-export const tenantTarget = (fixture: WorkspaceFixture, tokenToRevoke: string, agentName: string, toolName: string, conversationId: string): TenantTarget & { name: string } => ({
+export const tenantTarget = (fixture: WorkspaceFixture, tokenToRevoke: string, agentName: string, toolName: string, conversationId: string, secretName: string): TenantTarget & { name: string } => ({
   slug: fixture.workspace.slug,
   workspaceId: fixture.workspace.id,
   name: fixture.workspace.name,
@@ -57,6 +59,7 @@ export const tenantTarget = (fixture: WorkspaceFixture, tokenToRevoke: string, a
   agentName,
   toolName,
   conversationId,
+  secretName,
 });
 
 interface Fill<T> {
@@ -116,6 +119,7 @@ export const restFills: Record<string, Fill<RestCall>> = {
   "GET /tools/{name}/invocations": { fill: (t) => ({ params: { name: t.toolName } }), rowParams: ["name"], byToken: true },
   "POST /tools/{name}/run": { fill: (t) => ({ params: { name: t.toolName }, body: { input: { text: "probe" } } }), rowParams: ["name"], byToken: true },
   "GET /conversations/{id}": { fill: (t) => ({ params: { id: t.conversationId } }), rowParams: ["id"], byToken: true },
+  "DELETE /secrets/{name}": { fill: (t) => ({ params: { name: t.secretName } }), rowParams: ["name"], byToken: true, endsRow: true },
   "POST /agents/{name}/activate": { fill: (t) => ({ params: { name: t.agentName }, body: { version: 1 } }), rowParams: ["name"], byToken: true },
 };
 
@@ -133,6 +137,8 @@ export const restOutsideTenancy: Record<string, string> = {
   "GET /tools": "lists only the token's own workspace's tools",
   "POST /messages": "sends within the token's own workspace; a conversationId of another workspace answers 404 (asserted in messaging.test.ts)",
   "POST /tools": "writes only into the token's own workspace, even under a victim's tool name",
+  "GET /secrets": "lists only the token's own workspace's secret names, never values",
+  "PUT /secrets/{name}": "writes only into the token's own workspace, even under a victim's secret name",
 };
 
 export type TrpcInput = Record<string, unknown>;
@@ -346,7 +352,7 @@ export async function callTrpc(baseUrl: string, path: string, type: "query" | "m
 /** The victim's rows the probe must leave untouched. */
 export async function snapshotWorkspace(workspaceId: string) {
   const db = getDb();
-  const [workspace, memberships, tokens, invitations, quotas, auditEvents, agents, agentVersions, tools, toolInvocations, messages] = await Promise.all([
+  const [workspace, memberships, tokens, invitations, quotas, auditEvents, agents, agentVersions, tools, toolInvocations, messages, secrets] = await Promise.all([
     db.workspace.findUnique({ where: { id: workspaceId } }),
     db.membership.findMany({ where: { workspaceId }, orderBy: { id: "asc" } }),
     db.apiToken.findMany({ where: { workspaceId }, orderBy: { id: "asc" } }),
@@ -358,8 +364,9 @@ export async function snapshotWorkspace(workspaceId: string) {
     db.tool.findMany({ where: { workspaceId }, orderBy: { id: "asc" } }),
     db.toolInvocation.count({ where: { workspaceId } }),
     db.message.count({ where: { workspaceId } }),
+    db.secret.findMany({ where: { workspaceId }, orderBy: { id: "asc" } }),
   ]);
-  return { workspace, memberships, tokens, invitations, quotas, auditEvents, agents, agentVersions, tools, toolInvocations, messages };
+  return { workspace, memberships, tokens, invitations, quotas, auditEvents, agents, agentVersions, tools, toolInvocations, messages, secrets };
 }
 
 /** Words of the victim that must not appear in an answer to an outsider. */

@@ -14,6 +14,8 @@ import { freePort } from "../../server/platform/ports";
 import { closeQueues } from "../../server/queue/queues";
 import { closeRedis } from "../../server/redis";
 
+const TEST_AUTH_SECRET = "test-secret-test-secret-test-secret-0123456789";
+
 export const uniqueName = (label: string) => `${label.replace(/[^a-z0-9]/gi, "_").toLowerCase()}_${randomBytes(4).toString("hex")}`;
 
 /** A migrated schema of its own in the test database; drop() removes it. */
@@ -45,6 +47,8 @@ export async function useTestEnvironment(label: string, extra: Record<string, st
     DATABASE_URL: database.url,
     REDIS_URL: inject("redisUrl"),
     CAXTON_REDIS_PREFIX: `test:${uniqueName(label)}`,
+    // The same secret startCaxton gives its processes, so secrets sealed here open there.
+    AUTH_SECRET: TEST_AUTH_SECRET,
     ...extra,
   };
   Object.assign(process.env, env);
@@ -78,7 +82,7 @@ export async function startCaxton(env: Record<string, string>, timeoutMs = 30_00
     env: {
       ...process.env,
       CAXTON_HEARTBEAT_MS: "500",
-      AUTH_SECRET: "test-secret-test-secret-test-secret-0123456789",
+      AUTH_SECRET: TEST_AUTH_SECRET,
       CAXTON_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "caxton-serve-")),
       ...env,
       PORT: port,

@@ -5,10 +5,11 @@ import { route, type Route } from "../route";
 import { agentRoutes } from "./agents";
 import { identityRoutes } from "./identity";
 import { messageRoutes } from "./messages";
+import { secretRoutes } from "./secrets";
 import { toolRoutes } from "./tools";
 
 /** Every /api/v1 route. Later domains (agents, tools, messages) add their lists here. */
-const domainRoutes: Route[] = [...identityRoutes, ...agentRoutes, ...toolRoutes, ...messageRoutes];
+const domainRoutes: Route[] = [...identityRoutes, ...agentRoutes, ...toolRoutes, ...messageRoutes, ...secretRoutes];
 
 const openApiRoute = route({
   method: "GET",

@@ -1,0 +1,144 @@
+import type { Prisma } from "@prisma/client";
+import type { AgentConfig } from "../agents/schema";
+import { getDb } from "../db/client";
+import type { Provider } from "../routing/capabilities";
+import { readSecretForRuntime } from "../secrets/secrets";
+import { findAgentTools, runToolAsAgent, type AgentTool } from "./agent-tools";
+import { ASK_TOOL, loadDelegate, type DelegateFn } from "./ask";
+import { providerFor, ProviderError, type ChatMessage, type ToolCall, type ToolSpec } from "./providers";
+import type { TurnRequest, TurnResult } from "./turn";
+
+/**
+ * An LLM agent's turn: the prompt from the agent's template, then up to `[limits] max_steps`
+ * model calls, running the tools the model asks for (workspace tools in the sandbox, `ask`
+ * through delegation) and feeding their results back. The reply's `trace` records every step.
+ */
+
+export interface TraceStep {
+  tool: string;
+  input: unknown;
+  output?: unknown;
+  diagnostic?: unknown;
+  invocationId?: string | null;
+}
+
+const asText = (content: unknown) => (typeof content === "string" ? content : JSON.stringify(content));
+
+/** The earlier messages of the conversation, oldest first, one per line. */
+async function contextOf(request: TurnRequest | undefined): Promise<string> {
+  if (!request) return "";
+  const earlier = await getDb().message.findMany({
+    where: { conversationId: request.conversationId, id: { not: request.id }, ...(request.createdAt ? { createdAt: { lt: request.createdAt } } : {}) },
+    orderBy: { createdAt: "desc" },
+    take: 50,
+    select: { senderLabel: true, performative: true, content: true },
+  });
+  return earlier
+    .reverse()
+    .map((m) => `${m.senderLabel} (${m.performative}): ${asText(m.content)}`)
+    .join("\n");
+}
+
+export function renderPrompt(template: string | undefined, values: { request: string; context: string; memory: string }): string {
+  if (!template) return values.request;
+  return template.replace(/\{\{\s*(request|context|memory)\s*\}\}/g, (_m, key: keyof typeof values) => values[key]);
+}
+
+const failure = (reason: string, trace?: Prisma.InputJsonValue): TurnResult => ({ performative: "FAILURE", content: { reason }, ...(trace ? { trace } : {}) });
+
+export async function runLlmTurn(workspaceId: string, provider: Provider, content: unknown, request?: TurnRequest): Promise<TurnResult> {
+  const config: AgentConfig = provider.config;
+  const llm = config.llm!;
+  const kind = llm.provider as "openai" | "anthropic";
+  let apiKey: string | undefined;
+  if (llm.api_key_secret) {
+    apiKey = (await readSecretForRuntime(workspaceId, llm.api_key_secret)) ?? undefined;
+    if (apiKey === undefined)
+      return failure(`Agent "${provider.agentName}" needs the secret "${llm.api_key_secret}" ([llm] api_key_secret), which this workspace does not have. Set it with PUT /api/v1/secrets/${llm.api_key_secret} { "value": "..." }.`);
+  }
+
+  const found = await findAgentTools(workspaceId, config.tools);
+  const missing = config.tools.filter((_, i) => !found[i]);
+  if (missing.length) return failure(`Agent "${provider.agentName}" uses tool${missing.length > 1 ? "s" : ""} ${missing.map((t) => `"${t}"`).join(", ")}, not in this workspace. Upload ${missing.length > 1 ? "them" : "it"} or remove ${missing.length > 1 ? "them" : "it"} from \`tools\`.`);
+  const tools = new Map<string, AgentTool>(found.map((t) => [t!.name, t!]));
+  const delegate = request ? await loadDelegate() : null;
+  const specs: ToolSpec[] = [...tools.values()].map((t) => ({ name: t.name, description: t.description, parameters: t.inputSchema }));
+  if (delegate && !tools.has(ASK_TOOL.name)) specs.push(ASK_TOOL);
+
+  const prompt = renderPrompt(config.user_prompt_template, { request: asText(content), context: await contextOf(request), memory: "" });
+  const client = providerFor(kind, { baseUrl: llm.base_url, apiKey });
+  const steps: TraceStep[] = [];
+  const usage = { inputTokens: 0, outputTokens: 0 };
+  const trace = (): Prisma.InputJsonValue => ({ provider: kind, model: llm.model, steps: steps as unknown as Prisma.InputJsonValue, usage });
+
+  const deadline = Date.now() + config.limits.timeout_ms;
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(new Error(`the turn took longer than [limits] timeout_ms = ${config.limits.timeout_ms}`)), config.limits.timeout_ms);
+  const timedOut = () => failure(`Agent "${provider.agentName}" did not finish within its time limit ([limits] timeout_ms = ${config.limits.timeout_ms}).`, trace());
+  const timeout = new Promise<"timeout">((resolve) => abort.signal.addEventListener("abort", () => resolve("timeout"), { once: true }));
+
+  const runCall = async (call: ToolCall): Promise<string> => {
+    if (call.name === ASK_TOOL.name && delegate && request) return ask(delegate, provider, request, call, steps, Math.max(100, deadline - Date.now()));
+    const tool = tools.get(call.name);
+    if (!tool) {
+      steps.push({ tool: call.name, input: call.arguments, diagnostic: { message: "no such tool" } });
+      return JSON.stringify({ error: `There is no tool "${call.name}". Tools: ${specs.map((s) => s.name).join(", ") || "none"}.` });
+    }
+    const run = await runToolAsAgent(workspaceId, provider.agentName, tool, call.arguments);
+    if (run.ok) {
+      steps.push({ tool: call.name, input: call.arguments, output: run.output, invocationId: run.invocationId });
+      return JSON.stringify(run.output);
+    }
+    steps.push({ tool: call.name, input: call.arguments, diagnostic: run.diagnostic ?? { message: run.message }, invocationId: run.invocationId });
+    return JSON.stringify({ error: run.message });
+  };
+
+  const loop = async (): Promise<TurnResult> => {
+    const messages: ChatMessage[] = [{ role: "user", content: prompt }];
+    for (let step = 1; step <= config.limits.max_steps; step++) {
+      const completion = await client.complete({ model: llm.model, system: config.system_prompt ?? "", messages, tools: specs, temperature: llm.temperature, maxTokens: llm.max_tokens, signal: abort.signal });
+      usage.inputTokens += completion.usage?.inputTokens ?? 0;
+      usage.outputTokens += completion.usage?.outputTokens ?? 0;
+      if (!completion.toolCalls.length) return { performative: "INFORM", content: completion.text, trace: trace() };
+      messages.push({ role: "assistant", content: completion.text, toolCalls: completion.toolCalls });
+      for (const call of completion.toolCalls) {
+        if (abort.signal.aborted) return timedOut();
+        messages.push({ role: "tool", toolCallId: call.id, name: call.name, content: await runCall(call) });
+      }
+    }
+    return failure(`Agent "${provider.agentName}" used all ${config.limits.max_steps} steps ([limits] max_steps) without a final answer.`, trace());
+  };
+
+  try {
+    const outcome = await Promise.race([loop(), timeout]);
+    return outcome === "timeout" ? timedOut() : outcome;
+  } catch (error) {
+    if (abort.signal.aborted) return timedOut();
+    if (error instanceof ProviderError) return failure(`The ${kind} provider failed for agent "${provider.agentName}": ${error.message}`, trace());
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function ask(delegate: DelegateFn, provider: Provider, request: TurnRequest, call: ToolCall, steps: TraceStep[], timeoutMs: number): Promise<string> {
+  const capability = typeof call.arguments.capability === "string" ? call.arguments.capability : "";
+  const question = call.arguments.request;
+  if (!capability || question === undefined) {
+    steps.push({ tool: "ask", input: call.arguments, diagnostic: { message: "ask needs { capability, request }" } });
+    return JSON.stringify({ error: "ask needs { capability, request }." });
+  }
+  const answer = await delegate(
+    { id: request.id, workspaceId: request.workspaceId, conversationId: request.conversationId, depth: request.depth },
+    { agentId: provider.agentId, agentName: provider.agentName, maxDepth: provider.config.limits.max_depth },
+    capability,
+    question,
+    timeoutMs,
+  );
+  if (answer.ok) {
+    steps.push({ tool: "ask", input: call.arguments, output: { agent: answer.agent, content: answer.content } });
+    return JSON.stringify({ agent: answer.agent, answer: answer.content });
+  }
+  steps.push({ tool: "ask", input: call.arguments, diagnostic: { message: answer.reason } });
+  return JSON.stringify({ error: answer.reason });
+}
