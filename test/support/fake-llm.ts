@@ -1,0 +1,116 @@
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/**
+ * A fake LLM vendor: a real HTTP server on 127.0.0.1 that answers each request with the next
+ * scripted response and records what it was sent. The builders below speak OpenAI's chat
+ * completions (plain, tool calls, streamed) and Anthropic's messages (text, tool_use).
+ */
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- vendor bodies are asserted field by field
+  body: any;
+}
+
+export interface Scripted {
+  status?: number;
+  headers?: Record<string, string>;
+  json?: unknown;
+  /** Server-sent events: each item is sent as one `data:` event (strings as they are); `[DONE]` ends it. */
+  sse?: unknown[];
+}
+
+export type Script = Scripted | ((request: RecordedRequest) => Scripted);
+
+export interface FakeLlm {
+  url: string;
+  requests: RecordedRequest[];
+  /** Queue responses for the next requests, in order. */
+  script(...responses: Script[]): void;
+  /** Responses still queued. */
+  pending(): number;
+  close(): Promise<void>;
+}
+
+export async function startFakeLlm(): Promise<FakeLlm> {
+  const queue: Script[] = [];
+  const requests: RecordedRequest[] = [];
+  const server = createServer((req, res) => {
+    let text = "";
+    req.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+    req.on("end", () => {
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // recorded as text
+      }
+      const recorded: RecordedRequest = { method: req.method ?? "", path: req.url ?? "", headers: req.headers, body };
+      requests.push(recorded);
+      const next = queue.shift();
+      const answer = typeof next === "function" ? next(recorded) : (next ?? { status: 500, json: { error: { message: "the fake LLM has no scripted response left" } } });
+      if (answer.sse) {
+        res.writeHead(answer.status ?? 200, { "content-type": "text/event-stream", ...answer.headers });
+        for (const event of answer.sse) res.write(`data: ${typeof event === "string" ? event : JSON.stringify(event)}\n\n`);
+        res.end("data: [DONE]\n\n");
+        return;
+      }
+      res.writeHead(answer.status ?? 200, { "content-type": "application/json", ...answer.headers });
+      res.end(JSON.stringify(answer.json ?? {}));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    script: (...responses) => queue.push(...responses),
+    pending: () => queue.length,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+// --- OpenAI-compatible ---
+
+export const openAiText = (text: string): Scripted => ({
+  json: { id: "chatcmpl-1", object: "chat.completion", choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }], usage: { prompt_tokens: 10, completion_tokens: 5 } },
+});
+
+export const openAiToolCall = (name: string, args: unknown, id = "call_1"): Scripted => ({
+  json: {
+    id: "chatcmpl-2",
+    object: "chat.completion",
+    choices: [{ index: 0, message: { role: "assistant", content: null, tool_calls: [{ id, type: "function", function: { name, arguments: JSON.stringify(args) } }] }, finish_reason: "tool_calls" }],
+    usage: { prompt_tokens: 12, completion_tokens: 7 },
+  },
+});
+
+export const openAiError = (status: number, message: string, headers: Record<string, string> = {}): Scripted => ({ status, headers, json: { error: { message, type: "server_error" } } });
+
+/** A streamed reply: text in pieces, then (optionally) one tool call whose name and arguments arrive in pieces. */
+export function openAiStream(textParts: string[], toolCall?: { id: string; name: string; argumentParts: string[] }): Scripted {
+  const chunk = (delta: unknown, finish: string | null = null) => ({ id: "chatcmpl-s", object: "chat.completion.chunk", choices: [{ index: 0, delta, finish_reason: finish }] });
+  const events: unknown[] = [chunk({ role: "assistant", content: "" }), ...textParts.map((t) => chunk({ content: t }))];
+  if (toolCall) {
+    events.push(chunk({ tool_calls: [{ index: 0, id: toolCall.id, type: "function", function: { name: toolCall.name, arguments: "" } }] }));
+    for (const part of toolCall.argumentParts) events.push(chunk({ tool_calls: [{ index: 0, function: { arguments: part } }] }));
+  }
+  events.push(chunk({}, toolCall ? "tool_calls" : "stop"));
+  events.push({ id: "chatcmpl-s", object: "chat.completion.chunk", choices: [], usage: { prompt_tokens: 3, completion_tokens: 4 } });
+  return { sse: events };
+}
+
+// --- Anthropic ---
+
+export const anthropicText = (text: string): Scripted => ({
+  json: { id: "msg_1", type: "message", role: "assistant", content: [{ type: "text", text }], stop_reason: "end_turn", usage: { input_tokens: 9, output_tokens: 4 } },
+});
+
+export const anthropicToolUse = (name: string, input: unknown, id = "toolu_1", text = "Let me check."): Scripted => ({
+  json: { id: "msg_2", type: "message", role: "assistant", content: [{ type: "text", text }, { type: "tool_use", id, name, input }], stop_reason: "tool_use", usage: { input_tokens: 11, output_tokens: 6 } },
+});
+
+export const anthropicError = (status: number, message: string): Scripted => ({ status, json: { type: "error", error: { type: status === 529 ? "overloaded_error" : "invalid_request_error", message } } });
