@@ -54,7 +54,7 @@ describe("the Anthropic provider", () => {
     fake.script(anthropicError(400, "max_tokens: must be positive"));
     const error = await anthropicProvider({ baseUrl: fake.url, retry: fast })
       .complete({ model: "c", system: "", messages: [{ role: "user", content: "x" }], tools: [] })
-      .catch((e: Error) => e);
-    expect(error.message).toBe("anthropic answered 400: max_tokens: must be positive (invalid_request_error)");
+      .catch((e: unknown) => e as Error);
+    expect((error as Error).message).toBe("anthropic answered 400: max_tokens: must be positive (invalid_request_error)");
   });
 });

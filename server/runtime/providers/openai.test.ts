@@ -89,16 +89,16 @@ describe("the OpenAI-compatible provider", () => {
     fake.script(openAiError(401, "Incorrect API key provided"));
     const error = await openAiProvider({ baseUrl: fake.url, retry: fast })
       .complete({ model: "m", system: "", messages: [{ role: "user", content: "hi" }], tools: [] })
-      .catch((e: Error) => e);
-    expect(error.message).toContain("openai answered 401: Incorrect API key provided");
+      .catch((e: unknown) => e as Error);
+    expect((error as Error).message).toContain("openai answered 401: Incorrect API key provided");
     expect(fake.requests).toHaveLength(1);
   });
 
   it("retries when the server cannot be reached, then explains", async () => {
     const error = await openAiProvider({ baseUrl: "http://127.0.0.1:1", retry: fast })
       .complete({ model: "m", system: "", messages: [{ role: "user", content: "hi" }], tools: [] })
-      .catch((e: Error) => e);
+      .catch((e: unknown) => e as Error);
     expect(error).toBeInstanceOf(ProviderError);
-    expect(error.message).toMatch(/^openai could not be reached: .*127\.0\.0\.1:1.*\(after 3 attempts\)$/);
+    expect((error as Error).message).toMatch(/^openai could not be reached: .*127\.0\.0\.1:1.*\(after 3 attempts\)$/);
   });
 });
