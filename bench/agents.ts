@@ -4,17 +4,15 @@
 //      30 saves, each timed from the write until GET /api/v1/agents/{name} shows the new version
 // Only loopback is touched; every process and the bench's schema are cleaned up.
 // BENCH_VERBOSE=1 also prints what `caxton dev` itself measured for each save.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { validateAgentSource } from "../server/agents/validate";
-import { splitSchema } from "../server/db/url";
 import { fromRoot } from "../server/platform/paths";
 import { sampleAgent } from "../test/support/agents";
 import { startTestServices } from "../test/support/services";
-import { createReport, percentile, startUntilHealthy } from "./support";
+import { createReport, percentile, startBenchPlatform } from "./support";
 
 const { report, summary } = createReport();
 const ms = (x: number) => `${x.toFixed(x < 10 ? 3 : 0)} ms`;
@@ -43,21 +41,11 @@ async function waitFor(output: () => string, text: string, timeoutMs = 20_000) {
 }
 
 async function benchDev(databaseUrl: string, redisUrl: string) {
-  const url = new URL(databaseUrl);
-  const schema = `bench_agents_${process.pid}`;
-  url.searchParams.set("schema", schema);
-  const env = { DATABASE_URL: url.toString(), REDIS_URL: redisUrl, CAXTON_REDIS_PREFIX: `bench:agents:${process.pid}` };
   const dir = mkdtempSync(path.join(os.tmpdir(), "caxton-bench-dev-"));
-  const server = await startUntilHealthy(env, [process.execPath, "dist/caxton.mjs", "serve"]);
+  const platform = await startBenchPlatform("agents", databaseUrl, redisUrl);
+  const { server, token } = platform;
   try {
     const cli = [process.execPath, fromRoot("dist/caxton.mjs")];
-    const bootstrap = spawnSync(cli[0]!, [...cli.slice(1), "admin", "bootstrap", "--email", "bench@example.com", "--workspace", "bench"], {
-      encoding: "utf8",
-      env: { ...process.env, ...env, CAXTON_CONFIG: "" },
-    });
-    if (bootstrap.status !== 0) throw new Error(`admin bootstrap failed: ${bootstrap.stderr}`);
-    const token = bootstrap.stdout.trim();
-
     const dev = spawn(cli[0]!, [...cli.slice(1), "dev", dir], { env: { ...process.env, CAXTON_URL: server.url, CAXTON_TOKEN: token, CAXTON_CONFIG: "" }, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     dev.stdout.on("data", (chunk) => (output += chunk));
@@ -93,12 +81,8 @@ async function benchDev(databaseUrl: string, redisUrl: string) {
     const [p50, p95] = [percentile(times, 50), percentile(times, 95)];
     report("caxton dev save -> applied on the server, p95", ms(p95), "p95 < 500 ms", p95 < 500, `30 saves: p50 ${ms(p50)}, max ${ms(Math.max(...times))}; dev exited ${code}`);
   } finally {
-    await server.stop();
+    await platform.stop();
     rmSync(dir, { recursive: true, force: true });
-    const client = new pg.Client({ connectionString: splitSchema(url.toString()).connectionString });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
   }
 }
 

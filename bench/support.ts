@@ -64,3 +64,38 @@ export async function startUntilHealthy(env: Record<string, string | undefined>,
     },
   };
 }
+
+/**
+ * The whole platform from dist/ on a schema of its own, with an owner token from
+ * `caxton admin bootstrap`; stop() ends it and drops the schema.
+ */
+export async function startBenchPlatform(label: string, databaseUrl: string, redisUrl: string, extraEnv: Record<string, string> = {}) {
+  const url = new URL(databaseUrl);
+  const schema = `bench_${label}_${process.pid}`;
+  url.searchParams.set("schema", schema);
+  const env = { DATABASE_URL: url.toString(), REDIS_URL: redisUrl, CAXTON_REDIS_PREFIX: `bench:${label}:${process.pid}`, ...extraEnv };
+  const server = await startUntilHealthy(env, [process.execPath, "dist/caxton.mjs", "serve"]);
+  const { spawnSync } = await import("node:child_process");
+  const bootstrap = spawnSync(process.execPath, [fromRoot("dist/caxton.mjs"), "admin", "bootstrap", "--email", "bench@example.com", "--workspace", "bench"], {
+    encoding: "utf8",
+    env: { ...process.env, ...env, CAXTON_CONFIG: "" },
+  });
+  if (bootstrap.status !== 0) {
+    await server.stop();
+    throw new Error(`admin bootstrap failed: ${bootstrap.stderr}`);
+  }
+  return {
+    server,
+    env,
+    token: bootstrap.stdout.trim(),
+    async stop() {
+      await server.stop();
+      const { default: pg } = await import("pg");
+      const { splitSchema } = await import("../server/db/url");
+      const client = new pg.Client({ connectionString: splitSchema(url.toString()).connectionString });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await client.end();
+    },
+  };
+}

@@ -3,6 +3,7 @@ import { pushAgent } from "../server/agents/agents";
 import type { Actor } from "../server/auth/actor";
 import { getDb } from "../server/db/client";
 import { setQuota } from "../server/quotas/quotas";
+import { delegate } from "../server/messaging/delegate";
 import { uploadTool } from "../server/tools/tools";
 import { sampleJsTool } from "./support/tools";
 import { startCaxton, useTestEnvironment, type RunningCaxton } from "./support/env";
@@ -107,6 +108,24 @@ describe("sending and answering", () => {
     await pushAgent(owner, toolAgent("all-b", ["census"], "broadcast"));
     const both = await send({ capability: "census", content: "x y z" });
     expect(both.body.replies.map((r: { sender: { label: string } }) => r.sender.label).sort()).toEqual(["all-a", "all-b"]);
+  });
+});
+
+describe("delegation", () => {
+  it("asks another capability one level deeper in the same conversation, within the depth limit and without cycles", async () => {
+    const { body } = await send({ capability: "count-words", content: "the parent" });
+    const parent = { id: body.message.id, workspaceId: ws.workspace.id, conversationId: body.message.conversationId, depth: 0 };
+    const asker = { agentId: "asker", agentName: "asker", maxDepth: 2 };
+
+    const answered = await delegate(parent, asker, "summarize:v2", "delegated text", 10_000);
+    expect(answered).toMatchObject({ ok: true, agent: "summarizer-two" });
+    const child = await getDb().message.findFirstOrThrow({ where: { parentId: parent.id } });
+    expect(child).toMatchObject({ conversationId: parent.conversationId, depth: 1, senderType: "agent", senderLabel: "asker", status: "answered" });
+
+    const tooDeep = await delegate({ ...parent, depth: 2 }, asker, "summarize:v2", "x", 10_000);
+    expect(tooDeep).toEqual({ ok: false, reason: 'Delegating "summarize:v2" would reach depth 3, past asker\'s limit of 2 ([limits] max_depth).' });
+    const loop = await delegate({ ...parent, id: child.id, depth: 1 }, asker, "count-words", "x", 10_000);
+    expect(loop).toEqual({ ok: false, reason: '"count-words" is already being worked on up this chain (count-words → summarize:v2); asking it again would loop.' });
   });
 });
 

@@ -35,6 +35,8 @@ export const messageSchema = z.object({
   receiverAgentId: z.string().nullable(),
   agentVersionId: z.string().nullable(),
   inReplyTo: z.string().nullable(),
+  /** A delegated request: the request whose turn sent it. */
+  parentId: z.string().nullable(),
   content: z.unknown(),
   status: z.enum(["queued", "running", "answered", "failed"]),
   routing: z.unknown().nullable(),
@@ -61,6 +63,7 @@ export const messageView = (m: Prisma.MessageGetPayload<object>): MessageView =>
   receiverAgentId: m.receiverAgentId,
   agentVersionId: m.agentVersionId,
   inReplyTo: m.inReplyToId,
+  parentId: m.parentId,
   content: m.content,
   status: m.status,
   routing: m.routing ?? null,
