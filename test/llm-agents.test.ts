@@ -108,7 +108,8 @@ describe("LLM agents", () => {
     const body = await send("count-llm", "How many words in: one two three four");
     expect(body.replies[0]).toMatchObject({ performative: "INFORM", content: "There are 4 words." });
     expect(body.replies[0].trace.steps).toEqual([{ tool: "word-count", input: { text: "one two three four" }, output: { words: 4, lines: 1, chars: 18 }, invocationId: expect.any(String) }]);
-    expect(fake.requests[0]!.body.tools).toEqual([expect.objectContaining({ type: "function", function: expect.objectContaining({ name: "word-count", parameters: expect.objectContaining({ type: "object" }) }) })]);
+    expect(fake.requests[0]!.body.tools.map((t: { function: { name: string } }) => t.function.name)).toEqual(["word-count", "ask"]);
+    expect(fake.requests[0]!.body.tools[0]).toEqual({ type: "function", function: expect.objectContaining({ name: "word-count", description: expect.any(String), parameters: expect.objectContaining({ type: "object" }) }) });
     const invocation = await getDb().toolInvocation.findUniqueOrThrow({ where: { id: body.replies[0].trace.steps[0].invocationId } });
     expect(invocation).toMatchObject({ callerType: "agent", callerLabel: "counter-llm", status: "ok" });
   });
@@ -123,6 +124,29 @@ describe("LLM agents", () => {
     const body = await send("count-claude", "count a b");
     expect(body.replies[0]).toMatchObject({ performative: "INFORM", content: "Counted 2.", trace: { provider: "anthropic", steps: [{ tool: "word-count", output: { words: 2 } }] } });
     expect(fake.requests[0]).toMatchObject({ path: "/v1/messages", headers: { "x-api-key": API_KEY, "anthropic-version": "2023-06-01" } });
+  });
+
+  it("ask another capability with the built-in ask tool (delegation) and use its answer", async () => {
+    await pushAgent(owner, `name = "echoer"
+version = "1.0.0"
+description = "Echoes."
+capabilities = ["echo"]
+system_prompt = "Echo."
+
+[llm]
+provider = "mock"
+model = "scripted"
+`);
+    await pushAgent(owner, llmAgent("asker", "ask-around"));
+    fake.script(openAiToolCall("ask", { capability: "echo", request: "ping" }), (request) => {
+      const result = JSON.parse((request.body.messages as { role: string; content: string }[]).filter((m) => m.role === "tool").at(-1)!.content) as { agent: string; content: string };
+      return openAiText(`${result.agent} said: ${result.content}`);
+    });
+    const body = await send("ask-around", "ask the echoer");
+    expect(body.replies[0]).toMatchObject({ performative: "INFORM", content: "echoer said: [mock reply from echoer] ping" });
+    expect(body.replies[0].trace.steps).toEqual([{ tool: "ask", input: { capability: "echo", request: "ping" }, output: { agent: "echoer", content: "[mock reply from echoer] ping" } }]);
+    const delegated = await getDb().message.findFirstOrThrow({ where: { conversationId: body.message.conversationId, capability: "echo", performative: "REQUEST" } });
+    expect(delegated).toMatchObject({ depth: 1, parentId: body.message.id });
   });
 
   it("answer FAILURE naming a missing secret and how to set it", async () => {

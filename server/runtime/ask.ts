@@ -1,23 +1,12 @@
-/**
- * The built-in `ask` tool delegates to another agent by capability through
- * server/messaging/delegate.ts. That module is being written on main; until it is merged the
- * import is resolved at run time, and `ask` is offered only when it resolves.
- * TODO(after merging main): `import { delegate } from "../messaging/delegate";`
- */
+import { delegate } from "../messaging/delegate";
+import type { Provider } from "../routing/capabilities";
+import type { ToolCall } from "./providers";
+import type { TurnRequest } from "./turn";
 
-export interface DelegationParent {
-  id: string;
-  workspaceId: string;
-  conversationId: string;
-  depth: number;
-}
-export interface Delegator {
-  agentId: string;
-  agentName: string;
-  maxDepth: number;
-}
-export type Delegation = { ok: true; content: unknown; agent: string } | { ok: false; reason: string };
-export type DelegateFn = (parent: DelegationParent, from: Delegator, capability: string, content: unknown, timeoutMs: number) => Promise<Delegation>;
+/**
+ * The built-in `ask` tool: an LLM agent asks another capability for help during its turn,
+ * through delegation (server/messaging/delegate.ts), one level deeper in the conversation.
+ */
 
 export const ASK_TOOL = {
   name: "ask",
@@ -33,17 +22,18 @@ export const ASK_TOOL = {
   },
 };
 
-let loaded: Promise<DelegateFn | null> | undefined;
+export type AskOutcome = { ok: true; output: { agent: string; content: unknown } } | { ok: false; message: string };
 
-export function loadDelegate(): Promise<DelegateFn | null> {
-  loaded ??= (async () => {
-    const specifier = "../messaging/delegate";
-    try {
-      const module = (await import(/* @vite-ignore */ specifier)) as { delegate?: DelegateFn };
-      return module.delegate ?? null;
-    } catch {
-      return null;
-    }
-  })();
-  return loaded;
+export async function ask(provider: Provider, request: TurnRequest, call: ToolCall, timeoutMs: number): Promise<AskOutcome> {
+  const capability = typeof call.arguments.capability === "string" ? call.arguments.capability : "";
+  const question = call.arguments.request;
+  if (!capability || question === undefined) return { ok: false, message: "ask needs { capability, request }." };
+  const answer = await delegate(
+    { id: request.id, workspaceId: request.workspaceId, conversationId: request.conversationId, depth: request.depth },
+    { agentId: provider.agentId, agentName: provider.agentName, maxDepth: provider.config.limits.max_depth },
+    capability,
+    question,
+    timeoutMs,
+  );
+  return answer.ok ? { ok: true, output: { agent: answer.agent, content: answer.content } } : { ok: false, message: answer.reason };
 }

@@ -4,7 +4,7 @@ import { getDb } from "../db/client";
 import type { Provider } from "../routing/capabilities";
 import { readSecretForRuntime } from "../secrets/secrets";
 import { findAgentTools, runToolAsAgent, type AgentTool } from "./agent-tools";
-import { ASK_TOOL, loadDelegate, type DelegateFn } from "./ask";
+import { ask, ASK_TOOL } from "./ask";
 import { providerFor, ProviderError, type ChatMessage, type ToolCall, type ToolSpec } from "./providers";
 import type { TurnRequest, TurnResult } from "./turn";
 
@@ -61,9 +61,9 @@ export async function runLlmTurn(workspaceId: string, provider: Provider, conten
   const missing = config.tools.filter((_, i) => !found[i]);
   if (missing.length) return failure(`Agent "${provider.agentName}" uses tool${missing.length > 1 ? "s" : ""} ${missing.map((t) => `"${t}"`).join(", ")}, not in this workspace. Upload ${missing.length > 1 ? "them" : "it"} or remove ${missing.length > 1 ? "them" : "it"} from \`tools\`.`);
   const tools = new Map<string, AgentTool>(found.map((t) => [t!.name, t!]));
-  const delegate = request ? await loadDelegate() : null;
   const specs: ToolSpec[] = [...tools.values()].map((t) => ({ name: t.name, description: t.description, parameters: t.inputSchema }));
-  if (delegate && !tools.has(ASK_TOOL.name)) specs.push(ASK_TOOL);
+  // `ask` needs the request it would delegate from; a workspace tool named "ask" wins.
+  if (request && !tools.has(ASK_TOOL.name)) specs.push(ASK_TOOL);
 
   const prompt = renderPrompt(config.user_prompt_template, { request: asText(content), context: await contextOf(request), memory: "" });
   const client = providerFor(kind, { baseUrl: llm.base_url, apiKey });
@@ -78,7 +78,11 @@ export async function runLlmTurn(workspaceId: string, provider: Provider, conten
   const timeout = new Promise<"timeout">((resolve) => abort.signal.addEventListener("abort", () => resolve("timeout"), { once: true }));
 
   const runCall = async (call: ToolCall): Promise<string> => {
-    if (call.name === ASK_TOOL.name && delegate && request) return ask(delegate, provider, request, call, steps, Math.max(100, deadline - Date.now()));
+    if (call.name === ASK_TOOL.name && request && !tools.has(ASK_TOOL.name)) {
+      const answer = await ask(provider, request, call, Math.max(100, deadline - Date.now()));
+      steps.push(answer.ok ? { tool: "ask", input: call.arguments, output: answer.output } : { tool: "ask", input: call.arguments, diagnostic: { message: answer.message } });
+      return JSON.stringify(answer.ok ? answer.output : { error: answer.message });
+    }
     const tool = tools.get(call.name);
     if (!tool) {
       steps.push({ tool: call.name, input: call.arguments, diagnostic: { message: "no such tool" } });
@@ -119,26 +123,4 @@ export async function runLlmTurn(workspaceId: string, provider: Provider, conten
   } finally {
     clearTimeout(timer);
   }
-}
-
-async function ask(delegate: DelegateFn, provider: Provider, request: TurnRequest, call: ToolCall, steps: TraceStep[], timeoutMs: number): Promise<string> {
-  const capability = typeof call.arguments.capability === "string" ? call.arguments.capability : "";
-  const question = call.arguments.request;
-  if (!capability || question === undefined) {
-    steps.push({ tool: "ask", input: call.arguments, diagnostic: { message: "ask needs { capability, request }" } });
-    return JSON.stringify({ error: "ask needs { capability, request }." });
-  }
-  const answer = await delegate(
-    { id: request.id, workspaceId: request.workspaceId, conversationId: request.conversationId, depth: request.depth },
-    { agentId: provider.agentId, agentName: provider.agentName, maxDepth: provider.config.limits.max_depth },
-    capability,
-    question,
-    timeoutMs,
-  );
-  if (answer.ok) {
-    steps.push({ tool: "ask", input: call.arguments, output: { agent: answer.agent, content: answer.content } });
-    return JSON.stringify({ agent: answer.agent, answer: answer.content });
-  }
-  steps.push({ tool: "ask", input: call.arguments, diagnostic: { message: answer.reason } });
-  return JSON.stringify({ error: answer.reason });
 }
