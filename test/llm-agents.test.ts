@@ -99,6 +99,13 @@ describe("LLM agents", () => {
       { role: "system", content: "You are greeter." },
       { role: "user", content: "Request: Say hello\nEarlier:\n" },
     ]);
+
+    // A follow-up in the same conversation sees the earlier messages as {{context}}.
+    fake.script(openAiText("Again."));
+    const response = await api("/messages", { method: "POST", body: { capability: "greet", content: "And again", conversationId: body.message.conversationId, wait: 20 } });
+    expect(response.status).toBe(200);
+    const prompt = fake.requests[1]!.body.messages[1].content as string;
+    expect(prompt).toMatch(/^Request: And again\nEarlier:\n.+ \(REQUEST\): Say hello\ngreeter \(INFORM\): Hello from the fake model\.$/);
   });
 
   it("call a workspace tool through the loop and answer with its result", async () => {
