@@ -27,6 +27,7 @@ async function main() {
     connection,
     prefix: config.redisPrefix,
     concurrency: config.workerConcurrency,
+    lockMs: config.jobLockMs,
     workerId,
     logger,
   });

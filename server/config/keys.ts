@@ -102,6 +102,14 @@ export const configKeys = {
     schema: z.coerce.number().int().min(1).max(1000),
     default: 8,
   }),
+  jobLockMs: key({
+    toml: "worker.job_lock_ms",
+    env: "CAXTON_JOB_LOCK_MS",
+    description: "How long a job stays claimed by a worker that stopped answering; then another worker takes it over.",
+    allowed: "a whole number of milliseconds from 1000 to 600000",
+    schema: z.coerce.number().int().min(1_000).max(600_000),
+    default: 30_000,
+  }),
   heartbeatIntervalMs: key({
     toml: "worker.heartbeat_ms",
     env: "CAXTON_HEARTBEAT_MS",

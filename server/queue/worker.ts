@@ -9,6 +9,8 @@ export interface WorkerPoolOptions {
   concurrency: number;
   workerId: string;
   logger: Logger;
+  /** How long a job stays claimed by a worker that stopped renewing its lock (BullMQ's default: 30 s). */
+  lockMs?: number;
   /** Where definitions come from (tests pass their own); default: server/queue/jobs.ts. */
   findDefinition?: (name: string) => JobDefinition<unknown> | undefined;
 }
@@ -46,6 +48,8 @@ export function startWorkerPool(options: WorkerPoolOptions) {
       connection: options.connection,
       prefix: options.prefix,
       concurrency: options.concurrency,
+      // A killed worker's jobs are found stalled and taken over after this long.
+      ...(options.lockMs ? { lockDuration: options.lockMs, stalledInterval: options.lockMs } : {}),
     });
     worker.on("error", (error) => logger.error({ queue, err: error }, "queue worker error"));
     worker.on("failed", (job, error) =>
