@@ -68,11 +68,22 @@ test("a message to a tool agent's capability is answered live in the timeline", 
   await expect(routing).toContainText(agent);
   await expect(routing).toContainText(" ms");
   expect(new URL(page.url()).pathname).toBe(conversationPath);
+
+  // With the page open, a follow-up in the same conversation appears with its reply, live.
+  await page.evaluate(() => ((window as unknown as { stayed?: boolean }).stayed = true));
+  const followUp = page.getByRole("form", { name: "Continue the conversation" });
+  await expect(followUp.getByLabel("Capability")).toHaveValue("count-words");
+  await followUp.getByLabel("Message").fill("and now five more words");
+  await followUp.getByRole("button", { name: "Send" }).click();
+  await expect(reply).toHaveCount(2, DELIVERY);
+  await expect(reply.nth(1)).toContainText('"words": 5');
+  await expect(timeline(page)).toHaveCount(4);
+  expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
   await page.screenshot({ path: "test-results/artifacts/conversation-timeline.png", fullPage: true });
 
   await page.goto(`/w/${slug}/conversations`);
   const row = page.getByTestId("conversation-row").filter({ hasText: "count-words" });
-  await expect(row).toContainText("2 messages");
+  await expect(row).toContainText("4 messages");
   await expect(row).toContainText("answered");
 });
 

@@ -9,14 +9,24 @@ import { useWorkspace } from "../../../_components/workspace-context";
 
 const control = "mt-1 block w-full min-w-0 rounded-md border border-slate-300 px-3 py-1.5 text-sm font-normal";
 
-/** Sends a REQUEST to a capability (text, or a JSON object) and opens its conversation. */
-export function SendBox() {
+/**
+ * Sends a REQUEST to a capability (text, or a JSON object). A new conversation opens once
+ * sent; inside a conversation the message continues it, and the timeline shows it live.
+ */
+export function SendBox({ conversationId, capability: initialCapability = "" }: { conversationId?: string; capability?: string }) {
   const workspace = useWorkspace();
   const trpc = useTRPC();
   const router = useRouter();
-  const [capability, setCapability] = useState("");
+  const [capability, setCapability] = useState(initialCapability);
   const [text, setText] = useState("");
-  const send = useMutation(trpc.messages.send.mutationOptions({ onSuccess: (sent) => router.push(`/w/${workspace.slug}/conversations/${sent.message.conversationId}`) }));
+  const send = useMutation(
+    trpc.messages.send.mutationOptions({
+      onSuccess: (sent) => {
+        if (conversationId) setText("");
+        else router.push(`/w/${workspace.slug}/conversations/${sent.message.conversationId}`);
+      },
+    }),
+  );
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -31,12 +41,12 @@ export function SendBox() {
         // Not JSON after all: send it as text.
       }
     }
-    send.mutate({ workspace: workspace.slug, capability: capability.trim(), content, wait: 0 });
+    send.mutate({ workspace: workspace.slug, capability: capability.trim(), content, conversationId, wait: 0 });
   };
 
   if (!workspace.can("messages.send")) return null;
   return (
-    <form onSubmit={submit} aria-label="Send a message" className="mb-6 rounded-lg border border-slate-200 bg-white p-4">
+    <form onSubmit={submit} aria-label={conversationId ? "Continue the conversation" : "Send a message"} className="mb-6 rounded-lg border border-slate-200 bg-white p-4">
       <div className="grid gap-3 sm:grid-cols-[minmax(0,14rem)_minmax(0,1fr)]">
         <label className="block text-sm font-medium">
           Capability

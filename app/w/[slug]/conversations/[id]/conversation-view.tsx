@@ -9,6 +9,7 @@ import { useTRPC } from "../../../../_components/trpc";
 import { useWorkspace } from "../../../../_components/workspace-context";
 import { MessageContent } from "../message-content";
 import { PerformativeBadge, StatusBadge } from "../performative-badge";
+import { SendBox } from "../send-box";
 import { useLiveEvents } from "../use-live-events";
 
 interface Routing {
@@ -77,6 +78,9 @@ export function ConversationView({ id }: { id: string }) {
           <TimelineItem key={m.id} message={m} />
         ))}
       </ol>
+      <div className="mt-6">
+        <SendBox conversationId={c.id} capability={c.subject} />
+      </div>
     </>
   );
 }
