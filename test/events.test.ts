@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pushAgent } from "../server/agents/agents";
+import { listConversations, sendMessage } from "../server/messaging/messages";
 import { eventsChannel } from "../server/messaging/events";
 import { createRedis, quietQuit } from "../server/redis";
 import { startCaxton, eventually, useTestEnvironment, type RunningCaxton } from "./support/env";
@@ -121,5 +122,32 @@ describe("GET /api/events", () => {
     const own = await fetch(`${caxton.url}/api/events?workspace=${outsider.workspace.slug}`, { headers: { cookie: session.cookie }, signal: abort.signal });
     expect(own.status).toBe(200);
     abort.abort();
+  });
+});
+
+describe("listConversations (the Conversations page)", () => {
+  it("lists newest first, a page at a time, filtered by capability, answering agent and status", async () => {
+    const owner = await ws.actor("owner");
+    const failed = await sendMessage(owner, { capability: "count-wordz", content: "nobody offers this", wait: 15 });
+    expect(failed.message.status).toBe("failed");
+    const answered = await sendMessage(owner, { capability: "count-words", content: "one two", wait: 15 });
+    expect(answered.message.status).toBe("answered");
+
+    const first = await listConversations(owner, {}, { limit: 1 });
+    expect(first.items.map((c) => c.id)).toEqual([answered.message.conversationId]);
+    expect(first.items[0]).toMatchObject({ subject: "count-words", messageCount: 2, last: { performative: "INFORM", sender: { label: "events-counter" } } });
+    const second = await listConversations(owner, {}, { limit: 1, cursor: first.nextCursor! });
+    expect(second.items.map((c) => c.id)).toEqual([failed.message.conversationId]);
+
+    const ids = async (filter: Parameters<typeof listConversations>[1]) => (await listConversations(owner, filter, { limit: 50 })).items.map((c) => c.id);
+    expect(await ids({ status: "failed" })).toEqual([failed.message.conversationId]);
+    expect(await ids({ capability: "count-wordz" })).toEqual([failed.message.conversationId]);
+    expect(await ids({ agent: "events-counter", status: "answered" })).toContain(answered.message.conversationId);
+    expect(await ids({ agent: "events-counter" })).not.toContain(failed.message.conversationId);
+    expect(await ids({ agent: "nobody" })).toEqual([]);
+
+    // Another workspace sees none of them.
+    const outsider = await createWorkspaceWithRoles("events-lister");
+    expect((await listConversations(await outsider.actor("viewer"), {}, { limit: 50 })).items).toEqual([]);
   });
 });
