@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { pushAgent } from "../server/agents/agents";
 import { listConversations, sendMessage } from "../server/messaging/messages";
+import { HEARTBEAT_MS, eventStreamResponse } from "../server/messaging/event-stream";
 import { eventsChannel } from "../server/messaging/events";
 import { createRedis, quietQuit } from "../server/redis";
 import { startCaxton, eventually, useTestEnvironment, type RunningCaxton } from "./support/env";
@@ -122,6 +123,30 @@ describe("GET /api/events", () => {
     const own = await fetch(`${caxton.url}/api/events?workspace=${outsider.workspace.slug}`, { headers: { cookie: session.cookie }, signal: abort.signal });
     expect(own.status).toBe(200);
     abort.abort();
+  });
+});
+
+describe("the stream itself (in process)", () => {
+  it("sends a heartbeat comment every 15 s, and lets its subscriber go when the request is aborted", async () => {
+    const redis = createRedis("producer", environment.env.REDIS_URL);
+    const subscribers = async () => ((await redis.pubsub("NUMSUB", eventsChannel(ws.workspace.id))) as [string, number])[1];
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    try {
+      const abort = new AbortController();
+      const request = new Request("http://caxton.test/api/events", { headers: { authorization: token.authorization }, signal: abort.signal });
+      const response = await eventStreamResponse(request, async () => null);
+      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+      expect((await reader.read()).value).toMatch(/^retry: 3000\n: connected to /);
+      expect(await subscribers()).toBe(1);
+      vi.advanceTimersByTime(HEARTBEAT_MS);
+      expect((await reader.read()).value).toMatch(/^: heartbeat \S+\n\n$/);
+      abort.abort();
+      expect((await reader.read()).done).toBe(true);
+      await eventually(async () => (await subscribers()) === 0);
+    } finally {
+      vi.useRealTimers();
+      await quietQuit(redis);
+    }
   });
 });
 

@@ -16,7 +16,6 @@ export const eventStreamHeaders = {
   // no-transform: a compressing proxy (or Next's own gzip) would hold events back to fill a block.
   "cache-control": "no-store, no-transform",
   "x-accel-buffering": "no",
-  connection: "keep-alive",
 } as const;
 
 /**

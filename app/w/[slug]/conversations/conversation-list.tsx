@@ -2,7 +2,7 @@
 
 import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { ErrorNote } from "../../../_components/error-note";
 import { EmptyState, PageHeader } from "../../../_components/page-header";
 import { relativeTime } from "../../../_components/relative-time";
@@ -33,7 +33,15 @@ export function ConversationList() {
   const conversations = useInfiniteQuery(
     trpc.messages.conversations.infiniteQueryOptions({ workspace: workspace.slug, limit: 30, ...filter }, { getNextPageParam: (p) => p.nextCursor ?? undefined }),
   );
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.messages.conversations.pathKey() });
+  // A busy workspace sends many events a second: refetch the list at most once a second.
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const refresh = () => {
+    pending.current ??= setTimeout(() => {
+      pending.current = null;
+      void queryClient.invalidateQueries({ queryKey: trpc.messages.conversations.pathKey() });
+    }, 1_000);
+  };
+  useEffect(() => () => clearTimeout(pending.current ?? undefined), []);
   useLiveEvents(workspace.slug, refresh, refresh);
   const rows = conversations.data?.pages.flatMap((p) => p.items) ?? [];
   const filtered = Boolean(filter.capability || filter.agent || filter.status);
