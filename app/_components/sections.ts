@@ -8,9 +8,9 @@ export const sections = {
   },
   conversations: {
     label: "Conversations",
-    description: "Messages between agents, grouped by conversation, live.",
+    description: "Messages to capabilities and the agents' replies, with how each was routed. Updates live.",
     emptyTitle: "No conversations yet",
-    emptyBody: "Conversations appear here once agents exchange messages.",
+    emptyBody: "Send a message to a capability above (or with `caxton send`, or POST /api/v1/messages); it starts a conversation that shows here as it is routed and answered.",
   },
   tools: {
     label: "Tools",

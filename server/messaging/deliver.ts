@@ -5,6 +5,7 @@ import { capabilityIndexOf } from "../routing/index-cache";
 import { admit, recordFailure, recordSuccess, type BreakerState } from "../routing/breaker";
 import { choose, inFlight } from "../routing/strategies";
 import { runTurn, type TurnResult } from "../runtime/turn";
+import { publishMessageEvent } from "./events";
 
 /**
  * The worker's side of a request: route it by capability, let each chosen agent take its
@@ -37,6 +38,7 @@ async function reply(request: MessageRow, from: Provider | null, result: TurnRes
     ],
     skipDuplicates: true,
   });
+  await publishMessageEvent({ replyKey: `${request.id}:${from?.agentId ?? "router"}` });
 }
 
 export async function deliverMessage(messageId: string): Promise<void> {
@@ -44,6 +46,7 @@ export async function deliverMessage(messageId: string): Promise<void> {
   const request = await db.message.findUnique({ where: { id: messageId } });
   if (!request || request.status === "answered" || request.status === "failed") return;
   await db.message.update({ where: { id: request.id }, data: { status: "running", startedAt: request.startedAt ?? new Date() } });
+  await publishMessageEvent({ id: request.id });
 
   const index = await capabilityIndexOf(request.workspaceId);
   const providers = index.providers(request.capability);
@@ -62,6 +65,7 @@ export async function deliverMessage(messageId: string): Promise<void> {
     const reason = `Every agent offering "${request.capability}" has an open circuit breaker (${providers.map((p) => p.agentName).join(", ")}): it failed repeatedly. Try again after the cool-down.`;
     await reply(request, null, { performative: "FAILURE", content: { reason, breakers } }, null);
     await db.message.update({ where: { id: request.id }, data: { status: "failed", error: reason, routing, completedAt: new Date() } });
+    await publishMessageEvent({ id: request.id });
     return;
   }
 
@@ -70,6 +74,7 @@ export async function deliverMessage(messageId: string): Promise<void> {
     const reason = `No agent offers "${request.capability}".${nearest.length ? ` Nearest: ${nearest.map((n) => `${n.capability} (${n.agents} agent${n.agents === 1 ? "" : "s"})`).join(", ")}.` : " No agent in this workspace offers anything yet."}`;
     await reply(request, null, { performative: "FAILURE", content: { reason, nearest } }, null);
     await db.message.update({ where: { id: request.id }, data: { status: "failed", error: reason, routing, completedAt: new Date() } });
+    await publishMessageEvent({ id: request.id });
     return;
   }
 
@@ -88,6 +93,7 @@ export async function deliverMessage(messageId: string): Promise<void> {
     where: { id: request.id },
     data: { status: answered ? "answered" : "failed", receiverAgentId: first.agentId, agentVersionId: first.versionId, routing, completedAt: new Date() },
   });
+  await publishMessageEvent({ id: request.id });
 }
 
 /** A request no attempt could deliver (a poison message) ends as a FAILURE with the reason. */
@@ -97,4 +103,5 @@ export async function giveUpOnMessage(messageId: string, reason: string): Promis
   if (!request || request.status === "answered" || request.status === "failed") return;
   await reply(request, null, { performative: "FAILURE", content: { reason: `The message could not be delivered: ${reason}` } }, null);
   await db.message.update({ where: { id: request.id }, data: { status: "failed", error: reason, completedAt: new Date() } });
+  await publishMessageEvent({ id: request.id });
 }

@@ -7,6 +7,8 @@ import { limitOf } from "../quotas/quotas";
 import { hit } from "../quotas/rate-limit";
 import { jobs } from "../queue/jobs";
 import { enqueue, getQueueEvents } from "../queue/queues";
+import { pageArgs, toPage, type PageQuery } from "../lib/pagination";
+import { publishMessageEvent } from "./events";
 
 /**
  * Sending a message from outside (REST, tRPC, CLI): the row is written first, then enqueued
@@ -99,6 +101,7 @@ export async function sendMessage(actor: Actor, input: SendInput) {
       content: content as Prisma.InputJsonValue,
     },
   });
+  await publishMessageEvent(message);
   const job = await enqueue(jobs.messageDeliver, { messageId: message.id }, message.id);
   if (wait > 0) {
     await job.waitUntilFinished(getQueueEvents("messages"), wait * 1000).catch(() => undefined);
@@ -115,4 +118,42 @@ export async function getConversation(actor: Actor, id: string) {
   const conversation = await getDb().conversation.findFirst({ where: { id, workspaceId: actor.workspaceId }, include: { messages: { orderBy: { createdAt: "asc" } } } });
   if (!conversation) throw notFound("Conversation");
   return { id: conversation.id, subject: conversation.subject, createdAt: conversation.createdAt.toISOString(), messages: conversation.messages.map(messageView) };
+}
+
+export const conversationFilterSchema = z.object({
+  capability: z.string().min(1).max(200).optional().describe("Conversations with a message for this capability"),
+  agent: z.string().min(1).max(200).optional().describe("Conversations an agent of this name answered in"),
+  status: z.enum(["queued", "running", "answered", "failed"]).optional().describe("Conversations with a request in this status"),
+});
+export type ConversationFilter = z.infer<typeof conversationFilterSchema>;
+
+export const conversationSummarySchema = z.object({
+  id: z.string(),
+  subject: z.string(),
+  createdAt: z.string(),
+  messageCount: z.int(),
+  /** The latest message, for a one-line preview and its status. */
+  last: messageSchema.nullable(),
+});
+
+/** The workspace's conversations, newest first, each with its latest message. */
+export async function listConversations(actor: Actor, filter: ConversationFilter, page: PageQuery) {
+  authorize(actor, "messages.view");
+  const { capability, agent, status } = conversationFilterSchema.parse(filter);
+  const some: Prisma.MessageWhereInput[] = [];
+  if (capability) some.push({ capability });
+  if (agent) some.push({ senderType: "agent", senderLabel: agent });
+  if (status) some.push({ performative: "REQUEST", status });
+  const rows = await getDb().conversation.findMany({
+    where: { workspaceId: actor.workspaceId, AND: some.map((m) => ({ messages: { some: m } })) },
+    include: { messages: { orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 1 }, _count: { select: { messages: true } } },
+    ...pageArgs(page),
+  });
+  return toPage(rows, page, (c) => ({
+    id: c.id,
+    subject: c.subject,
+    createdAt: c.createdAt.toISOString(),
+    messageCount: c._count.messages,
+    last: c.messages[0] ? messageView(c.messages[0]) : null,
+  }));
 }

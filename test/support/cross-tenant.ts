@@ -177,6 +177,7 @@ export const trpcFills: Record<string, Fill<TrpcInput>> = {
   "tools.delete": { fill: (t) => ({ workspace: t.slug, name: t.toolName, confirm: t.toolName }), rowParams: ["name"], endsRow: true },
   "messages.send": { fill: (t) => ({ workspace: t.slug, capability: "summarize", content: "from the probe", conversationId: t.conversationId }), rowParams: ["conversationId"] },
   "messages.conversation": { fill: (t) => ({ workspace: t.slug, id: t.conversationId }), rowParams: ["id"] },
+  "messages.conversations": { fill: (t) => ({ workspace: t.slug }) },
   "agents.delete": { fill: (t) => ({ workspace: t.slug, name: t.agentName, confirm: t.agentName }), rowParams: ["name"], endsRow: true },
 };
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { conversationSchema, getConversation, sendInputSchema, sendMessage, sentSchema } from "../../messaging/messages";
+import { conversationFilterSchema, conversationSchema, conversationSummarySchema, getConversation, listConversations, sendInputSchema, sendMessage, sentSchema } from "../../messaging/messages";
+import { pageQuerySchema, pageSchema } from "../../lib/pagination";
 import { router, workspaceProcedure } from "../init";
 import { ws } from "./shared";
 
@@ -12,4 +13,8 @@ export const messagesRouter = router({
     .input(ws.extend({ id: z.string() }))
     .output(conversationSchema)
     .query(({ ctx, input }) => getConversation(ctx.actor, input.id)),
+  conversations: workspaceProcedure
+    .input(ws.extend(pageQuerySchema.shape).extend(conversationFilterSchema.shape))
+    .output(pageSchema(conversationSummarySchema))
+    .query(({ ctx, input }) => listConversations(ctx.actor, { capability: input.capability, agent: input.agent, status: input.status }, { cursor: input.cursor, limit: input.limit })),
 });

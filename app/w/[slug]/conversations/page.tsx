@@ -1,7 +1,8 @@
-import { SectionPlaceholder, sectionMetadata } from "../../../_components/section-placeholder";
+import { sectionMetadata } from "../../../_components/section-placeholder";
+import { ConversationList } from "./conversation-list";
 
 export const metadata = sectionMetadata("conversations");
 
 export default function ConversationsPage() {
-  return <SectionPlaceholder id="conversations" />;
+  return <ConversationList />;
 }
