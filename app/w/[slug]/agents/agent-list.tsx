@@ -10,6 +10,7 @@ import { useTRPC } from "../../../_components/trpc";
 import { useWorkspace } from "../../../_components/workspace-context";
 import { CapabilityChips } from "./capability-chips";
 import { KindBadge } from "./kind-badge";
+import { LoadMore } from "../../../_components/load-more";
 
 const primary = "rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700";
 const secondary = "rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50";
@@ -88,11 +89,7 @@ export function AgentList() {
           </table>
         </div>
       ) : null}
-      {agents.hasNextPage ? (
-        <button type="button" disabled={agents.isFetchingNextPage} onClick={() => void agents.fetchNextPage()} className="mt-3 text-sm font-medium text-brand-700 disabled:opacity-50">
-          {agents.isFetchingNextPage ? "Loading…" : "Load more"}
-        </button>
-      ) : null}
+      <LoadMore query={agents} />
     </>
   );
 }

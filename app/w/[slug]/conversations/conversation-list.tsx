@@ -14,6 +14,7 @@ import { PerformativeBadge, StatusBadge } from "./performative-badge";
 import { SendBox } from "./send-box";
 import { useLiveEvents } from "./use-live-events";
 import { preview } from "./message-content";
+import { LoadMore } from "../../../_components/load-more";
 
 const statuses = ["queued", "running", "answered", "failed"] as const;
 type Status = (typeof statuses)[number];
@@ -104,11 +105,7 @@ export function ConversationList() {
           ))}
         </ul>
       ) : null}
-      {conversations.hasNextPage ? (
-        <button type="button" disabled={conversations.isFetchingNextPage} onClick={() => void conversations.fetchNextPage()} className="mt-3 text-sm font-medium text-brand-700 disabled:opacity-50">
-          {conversations.isFetchingNextPage ? "Loading…" : "Load more"}
-        </button>
-      ) : null}
+      <LoadMore query={conversations} />
     </>
   );
 }

@@ -10,6 +10,7 @@ import { useTRPC } from "../../../_components/trpc";
 import { useWorkspace } from "../../../_components/workspace-context";
 import { ToolBadges, ToolKindBadge } from "./tool-badges";
 import { UploadForm } from "./upload-form";
+import { LoadMore } from "../../../_components/load-more";
 
 export function ToolList() {
   const workspace = useWorkspace();
@@ -75,11 +76,7 @@ export function ToolList() {
           </table>
         </div>
       ) : null}
-      {tools.hasNextPage ? (
-        <button type="button" disabled={tools.isFetchingNextPage} onClick={() => void tools.fetchNextPage()} className="mt-3 text-sm font-medium text-brand-700 disabled:opacity-50">
-          {tools.isFetchingNextPage ? "Loading…" : "Load more"}
-        </button>
-      ) : null}
+      <LoadMore query={tools} />
     </>
   );
 }

@@ -6,6 +6,7 @@ import { relativeTime } from "../../../../_components/relative-time";
 import { useTRPC } from "../../../../_components/trpc";
 import { useWorkspace } from "../../../../_components/workspace-context";
 import { DiagnosticBadge, durationText } from "./outcome";
+import { LoadMore } from "../../../../_components/load-more";
 
 /** The tool's recent runs, newest first; the page refetches it after each run. */
 export function ToolInvocations({ name }: { name: string }) {
@@ -52,11 +53,7 @@ export function ToolInvocations({ name }: { name: string }) {
           </table>
         </div>
       ) : null}
-      {invocations.hasNextPage ? (
-        <button type="button" disabled={invocations.isFetchingNextPage} onClick={() => void invocations.fetchNextPage()} className="mt-2 text-sm font-medium text-brand-700 disabled:opacity-50">
-          {invocations.isFetchingNextPage ? "Loading…" : "Load more"}
-        </button>
-      ) : null}
+      <LoadMore query={invocations} />
     </section>
   );
 }
