@@ -42,6 +42,7 @@ test("creating from a template lands on the agent page at v1", async ({ page }) 
   await expect(page).toHaveURL(new RegExp(`/w/${slug}/agents/${agent}$`));
   await expect(page.getByTestId("push-outcome")).toContainText(`Created ${agent} v1`);
   await expect(page.getByTestId("active-version")).toHaveText("v1 · 0.1.0");
+  await expect(page.getByTestId("breaker-state")).toHaveText("closed");
   await expect(page.getByRole("textbox", { name: `${agent} active document` })).toContainText("in 5 bullet points");
   await expect(page.getByTestId("version-row")).toHaveCount(1);
 });

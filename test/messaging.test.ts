@@ -141,6 +141,9 @@ describe("circuit breakers", () => {
     const refused = await send({ capability: "shaky", content: "x" });
     expect(refused.body.replies[0]).toMatchObject({ performative: "FAILURE", sender: { label: "router" } });
     expect(refused.body.replies[0].content.reason).toContain('Every agent offering "shaky" has an open circuit breaker (a-flaky)');
+    const page = (await (await fetch(`${caxton.url}/api/v1/agents/a-flaky`, { headers: { authorization: token.authorization } })).json()) as { breaker: string; recentFailures: { reason: string }[] };
+    expect(page.breaker).toBe("open");
+    expect(page.recentFailures.map((f) => f.reason)).toEqual(['Tool "explode" failed.', 'Tool "explode" failed.']);
 
     await pushAgent(owner, toolAgent("b-steady", ["shaky"]));
     const rerouted = await send({ capability: "shaky", content: "x y" });

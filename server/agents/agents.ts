@@ -7,6 +7,7 @@ import { getDb } from "../db/client";
 import { AppError, notFound } from "../lib/errors";
 import { pageArgs, toPage, type PageQuery } from "../lib/pagination";
 import { enforceQuota } from "../quotas/quotas";
+import { breakerState } from "../routing/breaker";
 import { announceAgentsChanged } from "../routing/index-cache";
 import { unifiedDiff } from "./diff";
 import type { AgentConfig } from "./schema";
@@ -40,6 +41,13 @@ export const agentSummarySchema = z.object({
   createdAt: z.string(),
 });
 export const agentDetailSchema = agentSummarySchema.extend({ source: z.string(), config: z.record(z.string(), z.unknown()) });
+
+/** What the agent's page shows besides its document: its circuit breaker and recent failures. */
+export const agentHealthSchema = z.object({
+  breaker: z.enum(["closed", "open", "half-open"]),
+  recentFailures: z.array(z.object({ messageId: z.string(), conversationId: z.string(), capability: z.string(), reason: z.string(), createdAt: z.string() })),
+});
+export const agentPageSchema = agentDetailSchema.extend(agentHealthSchema.shape);
 
 export const pushResultSchema = z.object({
   outcome: z.enum(["created", "updated", "unchanged", "reactivated"]).describe("unchanged: identical to the active version; reactivated: identical to an older version, now active again"),
@@ -117,9 +125,21 @@ export async function listAgents(actor: Actor, page: PageQuery) {
   return toPage(rows, page, summaryOf);
 }
 
-export async function getAgent(actor: Actor, name: string) {
+export async function getAgent(actor: Actor, name: string): Promise<z.infer<typeof agentPageSchema>> {
   authorize(actor, "agents.view");
-  return detailOf(await findLive(getDb(), actor, name));
+  const agent = await findLive(getDb(), actor, name);
+  const [breaker, failures] = await Promise.all([
+    breakerState(agent.id).catch(() => "closed" as const),
+    getDb().message.findMany({ where: { workspaceId: actor.workspaceId, senderAgentId: agent.id, performative: "FAILURE" }, orderBy: { createdAt: "desc" }, take: 5 }),
+  ]);
+  const recentFailures = failures.map((m) => ({
+    messageId: m.inReplyToId ?? m.id,
+    conversationId: m.conversationId,
+    capability: m.capability,
+    reason: String((m.content as { reason?: unknown } | null)?.reason ?? "failed"),
+    createdAt: m.createdAt.toISOString(),
+  }));
+  return { ...detailOf(agent), breaker, recentFailures };
 }
 
 /**

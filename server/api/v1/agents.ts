@@ -2,6 +2,7 @@ import { z } from "zod";
 import {
   activateVersion,
   agentDetailSchema,
+  agentPageSchema,
   agentSummarySchema,
   agentVersionDetailSchema,
   agentVersionSchema,
@@ -117,9 +118,9 @@ export const agentRoutes = [
     method: "GET",
     path: "/agents/{name}",
     tag: "Agents",
-    summary: "An agent with its active document",
+    summary: "An agent with its active document, circuit breaker and recent failures",
     params: nameParams,
-    response: agentDetailSchema,
+    response: agentPageSchema,
     async handler({ actor, params }) {
       return getAgent(actor, params.name);
     },

@@ -2,6 +2,7 @@ import { z } from "zod";
 import {
   activateVersion,
   agentDetailSchema,
+  agentPageSchema,
   agentSummarySchema,
   agentVersionDetailSchema,
   agentVersionSchema,
@@ -34,7 +35,7 @@ export const agentsRouter = router({
     .input(ws.extend(pageQuerySchema.shape))
     .output(pageSchema(agentSummarySchema))
     .query(({ ctx, input }) => listAgents(ctx.actor, input)),
-  get: workspaceProcedure.input(named).output(agentDetailSchema).query(({ ctx, input }) => getAgent(ctx.actor, input.name)),
+  get: workspaceProcedure.input(named).output(agentPageSchema).query(({ ctx, input }) => getAgent(ctx.actor, input.name)),
   validate: workspaceProcedure
     .input(ws.extend({ source }))
     .output(checkResultSchema)

@@ -14,6 +14,7 @@ import { CapabilityChips } from "../capability-chips";
 import { KindBadge } from "../kind-badge";
 import { useLastPush } from "../last-push";
 import { PushOutcome } from "../push-outcome";
+import { BreakerBadge, RecentFailures } from "./agent-health";
 import { AgentVersions } from "./agent-versions";
 
 export function AgentDetail({ name }: { name: string }) {
@@ -72,6 +73,10 @@ export function AgentDetail({ name }: { name: string }) {
           <dd><CapabilityChips capabilities={a.capabilities} /></dd>
         </div>
         <div className="flex items-center gap-2">
+          <dt className="text-slate-500">Circuit breaker</dt>
+          <dd><BreakerBadge state={a.breaker} /></dd>
+        </div>
+        <div className="flex items-center gap-2">
           <dt className="text-slate-500">Last activity</dt>
           <dd title={new Date(a.lastActivityAt).toLocaleString()}>{relativeTime(a.lastActivityAt)}</dd>
         </div>
@@ -84,6 +89,7 @@ export function AgentDetail({ name }: { name: string }) {
         </section>
         <AgentVersions name={a.name} activeNumber={a.activeVersion?.number ?? null} />
       </div>
+      <RecentFailures failures={a.recentFailures} base={`/w/${workspace.slug}`} />
       {workspace.can("agents.write") ? (
         <section className="mt-10 max-w-2xl rounded-lg border border-red-200 bg-white p-5">
           <h2 className="font-semibold text-red-800">Delete agent</h2>
