@@ -4,6 +4,7 @@ import { Prisma } from "@prisma/client";
 import { audit } from "../audit/audit";
 import { authorize, type Actor } from "../auth/actor";
 import { getDb } from "../db/client";
+import { retryOnUniqueRace } from "../db/retry";
 import { AppError, notFound } from "../lib/errors";
 import { pageArgs, toPage, type PageQuery } from "../lib/pagination";
 import { enforceQuota } from "../quotas/quotas";
@@ -154,10 +155,9 @@ export async function pushAgent(actor: Actor, source: string | Uint8Array): Prom
   const { config } = validation;
   const hash = contentHash(text);
   const warnings = validation.problems;
-  // Two pushes of a new name, or of new versions, can race on the unique keys: the loser retries once.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const result = await getDb().$transaction(async (tx) => {
+  // Two pushes of a new name, or of new versions, can race on the unique keys: the loser runs once more.
+  const result = await retryOnUniqueRace(() =>
+    getDb().$transaction(async (tx) => {
         const existing = await tx.agent.findFirst({ where: { workspaceId: actor.workspaceId, liveName: config.name }, include: withActive });
         const newVersion = (agentId: string, number: number) =>
           tx.agentVersion.create({
@@ -194,14 +194,10 @@ export async function pushAgent(actor: Actor, source: string | Uint8Array): Prom
           diff: unifiedDiff(previous ? { label: `${config.name} v${previous.number}`, text: previous.source } : null, { label: `${config.name} v${version.number}`, text }),
           warnings,
         };
-      });
-      if (result.outcome !== "unchanged") await announceAgentsChanged(actor.workspaceId);
-      return result;
-    } catch (error) {
-      if (attempt < 2 && error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") continue;
-      throw error;
-    }
-  }
+    }),
+  );
+  if (result.outcome !== "unchanged") await announceAgentsChanged(actor.workspaceId);
+  return result;
 }
 
 export async function listVersions(actor: Actor, name: string, page: PageQuery) {

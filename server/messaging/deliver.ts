@@ -45,8 +45,7 @@ export async function deliverMessage(messageId: string): Promise<void> {
   const db = getDb();
   const request = await db.message.findUnique({ where: { id: messageId } });
   if (!request || request.status === "answered" || request.status === "failed") return;
-  await db.message.update({ where: { id: request.id }, data: { status: "running", startedAt: request.startedAt ?? new Date() } });
-  await publishMessageEvent({ id: request.id });
+  await publishMessageEvent(await db.message.update({ where: { id: request.id }, data: { status: "running", startedAt: request.startedAt ?? new Date() } }));
 
   const index = await capabilityIndexOf(request.workspaceId);
   const providers = index.providers(request.capability);
@@ -63,19 +62,13 @@ export async function deliverMessage(messageId: string): Promise<void> {
 
   if (providers.length > 0 && admitted.length === 0) {
     const reason = `Every agent offering "${request.capability}" has an open circuit breaker (${providers.map((p) => p.agentName).join(", ")}): it failed repeatedly. Try again after the cool-down.`;
-    await reply(request, null, { performative: "FAILURE", content: { reason, breakers } }, null);
-    await db.message.update({ where: { id: request.id }, data: { status: "failed", error: reason, routing, completedAt: new Date() } });
-    await publishMessageEvent({ id: request.id });
-    return;
+    return failRequest(request, reason, { reason, breakers }, routing);
   }
 
   if (decision.chosen.length === 0) {
     const nearest = index.nearest(request.capability);
     const reason = `No agent offers "${request.capability}".${nearest.length ? ` Nearest: ${nearest.map((n) => `${n.capability} (${n.agents} agent${n.agents === 1 ? "" : "s"})`).join(", ")}.` : " No agent in this workspace offers anything yet."}`;
-    await reply(request, null, { performative: "FAILURE", content: { reason, nearest } }, null);
-    await db.message.update({ where: { id: request.id }, data: { status: "failed", error: reason, routing, completedAt: new Date() } });
-    await publishMessageEvent({ id: request.id });
-    return;
+    return failRequest(request, reason, { reason, nearest }, routing);
   }
 
   const results = await Promise.all(
@@ -89,11 +82,17 @@ export async function deliverMessage(messageId: string): Promise<void> {
   );
   const answered = results.some((r) => r.performative === "INFORM");
   const first = decision.chosen[0]!;
-  await db.message.update({
+  const done = await db.message.update({
     where: { id: request.id },
     data: { status: answered ? "answered" : "failed", receiverAgentId: first.agentId, agentVersionId: first.versionId, routing, completedAt: new Date() },
   });
-  await publishMessageEvent({ id: request.id });
+  await publishMessageEvent(done);
+}
+
+/** Ends a request the router itself answers: a FAILURE reply from `router`, the request failed. */
+async function failRequest(request: MessageRow, reason: string, content: Prisma.InputJsonObject, routing?: Prisma.InputJsonObject): Promise<void> {
+  await reply(request, null, { performative: "FAILURE", content }, null);
+  await publishMessageEvent(await getDb().message.update({ where: { id: request.id }, data: { status: "failed", error: reason, ...(routing ? { routing } : {}), completedAt: new Date() } }));
 }
 
 /** A request no attempt could deliver (a poison message) ends as a FAILURE with the reason. */
@@ -101,7 +100,5 @@ export async function giveUpOnMessage(messageId: string, reason: string): Promis
   const db = getDb();
   const request = await db.message.findUnique({ where: { id: messageId } });
   if (!request || request.status === "answered" || request.status === "failed") return;
-  await reply(request, null, { performative: "FAILURE", content: { reason: `The message could not be delivered: ${reason}` } }, null);
-  await db.message.update({ where: { id: request.id }, data: { status: "failed", error: reason, completedAt: new Date() } });
-  await publishMessageEvent({ id: request.id });
+  await failRequest(request, reason, { reason: `The message could not be delivered: ${reason}` });
 }

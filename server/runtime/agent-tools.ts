@@ -11,7 +11,7 @@ export type AgentTool = NonNullable<Awaited<ReturnType<typeof findAgentTools>>[n
 
 export async function findAgentTools(workspaceId: string, names: string[]) {
   if (!names.length) return [];
-  const tools = await getDb().tool.findMany({ where: { workspaceId, liveName: { in: names } }, include: { activeVersion: true } });
+  const tools = await getDb().tool.findMany({ where: { workspaceId, liveName: { in: names } }, include: { activeVersion: { select: { id: true, manifest: true } } } });
   return names.map((name) => {
     const tool = tools.find((t) => t.liveName === name);
     if (!tool?.activeVersion) return null;

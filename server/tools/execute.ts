@@ -13,9 +13,11 @@ import type { RunnableTool } from "./sandbox/types";
 /** Versions never change, so what the sandbox needs is kept per version id. */
 const runnables = new Map<string, RunnableTool>();
 
-export function runnableOf(version: { id: string; kind: "wasm" | "js"; manifest: Prisma.JsonValue; module: Uint8Array }): RunnableTool {
-  let runnable = runnables.get(version.id);
+/** What the sandbox needs to run a version; the module is read from the database only once. */
+async function runnableFor(versionId: string): Promise<RunnableTool> {
+  let runnable = runnables.get(versionId);
   if (!runnable) {
+    const version = await getDb().toolVersion.findUniqueOrThrow({ where: { id: versionId } });
     const manifest = version.manifest as unknown as ToolManifest;
     runnable = {
       key: version.id,
@@ -35,10 +37,10 @@ export function runnableOf(version: { id: string; kind: "wasm" | "js"; manifest:
 
 export async function executeInvocation(invocationId: string): Promise<void> {
   const db = getDb();
-  const invocation = await db.toolInvocation.findUnique({ where: { id: invocationId }, include: { version: true } });
+  const invocation = await db.toolInvocation.findUnique({ where: { id: invocationId } });
   // A redelivered job whose invocation already has its result changes nothing.
   if (!invocation || invocation.status !== "queued") return;
-  const outcome = await (await getSandbox()).run(runnableOf(invocation.version), invocation.input);
+  const outcome = await (await getSandbox()).run(await runnableFor(invocation.toolVersionId), invocation.input);
   const recorded = await db.toolInvocation.updateMany({
     where: { id: invocationId, status: "queued" },
     data: outcome.ok

@@ -17,7 +17,7 @@ import { runTool } from "./runs";
 
 async function listedTools(actor: Actor) {
   authorize(actor, "tools.view");
-  const tools = await getDb().tool.findMany({ where: { workspaceId: actor.workspaceId, deletedAt: null }, include: { activeVersion: true }, orderBy: { name: "asc" } });
+  const tools = await getDb().tool.findMany({ where: { workspaceId: actor.workspaceId, deletedAt: null }, include: { activeVersion: { select: { manifest: true } } }, orderBy: { name: "asc" } });
   return tools.flatMap((tool) => {
     if (!tool.activeVersion) return [];
     const manifest = tool.activeVersion.manifest as unknown as ToolManifest;

@@ -4,6 +4,7 @@ import { Prisma } from "@prisma/client";
 import { audit } from "../audit/audit";
 import { authorize, type Actor } from "../auth/actor";
 import { getDb } from "../db/client";
+import { retryOnUniqueRace } from "../db/retry";
 import { problemSchema, type Problem } from "../documents/problems";
 import type { DocumentFormat } from "../documents/read";
 import { AppError, notFound } from "../lib/errors";
@@ -119,7 +120,7 @@ export function checkUpload(upload: ToolUpload): { manifest: ToolManifest; text:
 }
 
 /** Validates and stores a bundle as the active version of the tool it names. */
-export async function uploadTool(actor: Actor, upload: ToolUpload, options: { sample?: boolean; db?: Prisma.TransactionClient } = {}): Promise<UploadResult> {
+export async function uploadTool(actor: Actor, upload: ToolUpload, options: { sample?: boolean } = {}): Promise<UploadResult> {
   authorize(actor, "tools.write");
   const { manifest, text, warnings } = checkUpload(upload);
   const hash = createHash("sha256").update(text.replace(/\r\n/g, "\n")).update("\0").update(upload.module).digest("hex");
@@ -154,16 +155,8 @@ export async function uploadTool(actor: Actor, upload: ToolUpload, options: { sa
     if (!options.sample) await audit(actor, { action: "tool.uploaded", workspaceId: actor.workspaceId, targetType: "tool", targetId: manifest.name, data: { outcome, version: version.number, kind: manifest.kind, bytes: upload.module.length } }, tx);
     return { outcome, tool: detailOf(active), version: versionOf(version, version.id), warnings };
   };
-  if (options.db) return store(options.db);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await getDb().$transaction(store);
-    } catch (error) {
-      // Two uploads of a new name can race on the unique key: the loser retries once.
-      if (attempt < 2 && error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") continue;
-      throw error;
-    }
-  }
+  // Two uploads of a new name can race on the unique key: the loser runs once more.
+  return retryOnUniqueRace(() => getDb().$transaction(store));
 }
 
 export async function listTools(actor: Actor, page: PageQuery) {
