@@ -69,6 +69,16 @@ describe("the registry", () => {
     expect(await getDb().toolVersion.count({ where: { workspaceId: ws.workspace.id } })).toBe(before);
   });
 
+  it("refuses a multipart upload without both files, and a run of an unknown tool", async () => {
+    const onlyManifest = new FormData();
+    onlyManifest.set("manifest", new Blob([sampleJsTool("half").manifest as BlobPart]), "manifest.toml");
+    const refused = await api("/tools", { method: "POST", body: onlyManifest });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toBe("The upload needs two files, `manifest` and `module`; got `manifest`.");
+    const unknown = await post("/tools/no-such-tool/run", { input: {} });
+    expect(unknown.status).toBe(404);
+  });
+
   it("refuses modules that cannot run, saying why", async () => {
     const owner = await ws.actor("owner");
     const syntax = await refusal(() => uploadTool(owner, { ...sampleJsTool("bad-js"), module: new TextEncoder().encode("function run(input) { return {") }));
