@@ -1,4 +1,5 @@
 import { getDb } from "../db/client";
+import { NOW_UTC, sql } from "../db/sql";
 import { AppError, notFound } from "../lib/errors";
 import { can, permissionTable, type Permission, type Role, type Scope } from "./permissions";
 import { sameHash, sha256 } from "./secrets";
@@ -59,35 +60,50 @@ export async function actorForToken(authorization: string | null | undefined): P
     throw unauthorized("The API token is malformed.", "Tokens look like `cx_` followed by 32 characters; copy it again.");
   }
   const hash = sha256(token);
-  const row = await getDb().apiToken.findUnique({ where: { hash }, include: { workspace: true, user: true } });
+  // Plain SQL, one statement: every API request makes it (see server/db/sql.ts).
+  const [row] = await sql<TokenRow>(
+    `SELECT t.id, t.hash, t.name, t.scopes, t."workspaceId", t."userId", t."revokedAt", t."expiresAt", w.slug AS "workspaceSlug",
+       u.email AS "userEmail", u.name AS "userName", m.role
+     FROM "ApiToken" t JOIN "Workspace" w ON w.id = t."workspaceId" JOIN "User" u ON u.id = t."userId"
+     LEFT JOIN "Membership" m ON m."workspaceId" = t."workspaceId" AND m."userId" = t."userId"
+     WHERE t.hash = $1`,
+    [hash],
+  );
   if (!row || !sameHash(row.hash, hash)) {
     throw unauthorized("The API token is not valid.", "Check that you copied the whole token, or create a new one.");
   }
   if (row.revokedAt) throw unauthorized("The API token was revoked.", "Create a new token.");
   if (row.expiresAt && row.expiresAt <= new Date()) throw unauthorized("The API token has expired.", "Create a new token.");
-  const membership = await getDb().membership.findUnique({
-    where: { workspaceId_userId: { workspaceId: row.workspaceId, userId: row.userId } },
-  });
-  if (!membership) {
+  if (!row.role) {
     throw unauthorized("The API token's owner is no longer a member of its workspace.", "Ask a workspace admin for access.");
   }
   // Record use, at most once a minute per token, so reads do not write every time.
-  void getDb()
-    .apiToken.updateMany({
-      where: { id: row.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(Date.now() - 60_000) } }] },
-      data: { lastUsedAt: new Date() },
-    })
-    .catch(() => {});
+  void sql(`UPDATE "ApiToken" SET "lastUsedAt" = ${NOW_UTC} WHERE id = $1 AND ("lastUsedAt" IS NULL OR "lastUsedAt" < ${NOW_UTC} - interval '1 minute')`, [row.id]).catch(() => {});
   return {
     userId: row.userId,
     workspaceId: row.workspaceId,
-    workspaceSlug: row.workspace.slug,
-    role: membership.role,
+    workspaceSlug: row.workspaceSlug,
+    role: row.role,
     scopes: row.scopes as Scope[],
     tokenId: row.id,
     via: "token",
-    label: `token ${row.name} (${userLabel(row.user)})`,
+    label: `token ${row.name} (${userLabel({ id: row.userId, email: row.userEmail, name: row.userName })})`,
   };
+}
+
+interface TokenRow {
+  id: string;
+  hash: string;
+  name: string;
+  scopes: string[];
+  workspaceId: string;
+  userId: string;
+  revokedAt: Date | null;
+  expiresAt: Date | null;
+  workspaceSlug: string;
+  userEmail: string | null;
+  userName: string | null;
+  role: Role | null;
 }
 
 /** Refuses with 403 when the actor lacks the permission (it is a member: 403 is no leak). */

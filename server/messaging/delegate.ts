@@ -1,7 +1,7 @@
-import type { Prisma } from "@prisma/client";
-import { getDb } from "../db/client";
 import { jobs } from "../queue/jobs";
 import { enqueue, getQueueEvents } from "../queue/queues";
+import { publishMessageEvent } from "./events";
+import { chainOf, insertRequest, requestWithReplies } from "./message-rows";
 
 /**
  * An agent asking another capability during its turn (the runtime's built-in `ask`): a new
@@ -28,19 +28,6 @@ export interface Delegator {
 
 export type Delegation = { ok: true; content: unknown; agent: string } | { ok: false; reason: string };
 
-/** The capabilities requested along the chain that led to `parentId`, nearest first. */
-async function chainOf(parentId: string): Promise<string[]> {
-  const capabilities: string[] = [];
-  let next: string | null = parentId;
-  for (let hops = 0; next && hops < 64; hops++) {
-    const row: { capability: string; parentId: string | null } | null = await getDb().message.findUnique({ where: { id: next }, select: { capability: true, parentId: true } });
-    if (!row) break;
-    capabilities.push(row.capability);
-    next = row.parentId;
-  }
-  return capabilities;
-}
-
 export async function delegate(parent: DelegationParent, from: Delegator, capability: string, content: unknown, timeoutMs: number): Promise<Delegation> {
   const depth = parent.depth + 1;
   if (depth > from.maxDepth) {
@@ -50,28 +37,26 @@ export async function delegate(parent: DelegationParent, from: Delegator, capabi
   if (chain.includes(capability)) {
     return { ok: false, reason: `"${capability}" is already being worked on up this chain (${[...chain].reverse().join(" → ")}); asking it again would loop.` };
   }
-  const db = getDb();
-  const request = await db.message.create({
-    data: {
-      workspaceId: parent.workspaceId,
-      conversationId: parent.conversationId,
-      performative: "REQUEST",
-      capability,
-      senderType: "agent",
-      senderLabel: from.agentName,
-      senderAgentId: from.agentId,
-      content: (content ?? "") as Prisma.InputJsonValue,
-      depth,
-      parentId: parent.id,
-    },
+  const request = await insertRequest({
+    workspaceId: parent.workspaceId,
+    conversationId: parent.conversationId,
+    capability,
+    senderType: "agent",
+    senderLabel: from.agentName,
+    senderAgentId: from.agentId,
+    content: content ?? "",
+    depth,
+    parentId: parent.id,
   });
+  if (!request) return { ok: false, reason: "The conversation was deleted while the agent was working." };
+  await publishMessageEvent(request);
   const job = await enqueue(jobs.messageDeliver, { messageId: request.id }, request.id);
   try {
     await job.waitUntilFinished(getQueueEvents("messages"), timeoutMs);
   } catch {
     // Timed out or failed: the replies stored so far say which.
   }
-  const replies = await db.message.findMany({ where: { inReplyToId: request.id }, orderBy: { createdAt: "asc" } });
+  const { replies } = await requestWithReplies(request.id);
   const answer = replies.find((r) => r.performative === "INFORM");
   if (answer) return { ok: true, content: answer.content, agent: answer.senderLabel };
   const failure = replies.find((r) => r.performative === "FAILURE");

@@ -1,51 +1,39 @@
 import type { Prisma } from "@prisma/client";
-import { getDb } from "../db/client";
 import type { Provider } from "../routing/capabilities";
 import { capabilityIndexOf } from "../routing/index-cache";
 import { admit, recordFailure, recordSuccess, type BreakerState } from "../routing/breaker";
 import { choose, inFlight } from "../routing/strategies";
 import { runTurn, type TurnResult } from "../runtime/turn";
 import { publishMessageEvent } from "./events";
+import { answerRequest, markRunning, type MessageRow, type NewReply, type RequestOutcome } from "./message-rows";
 
 /**
  * The worker's side of a request: route it by capability, let each chosen agent take its
- * turn, store the replies. Every reply has a `replyKey` (request id and agent), unique, so a
- * job that runs twice (a worker killed mid-turn) cannot answer twice.
+ * turn, then store the replies with the request's outcome in one statement. Every reply has
+ * a `replyKey` (request id and agent), unique, so a job that runs twice (a worker killed
+ * mid-turn) cannot answer twice.
  */
 
-type MessageRow = Prisma.MessageGetPayload<object>;
+const replyFrom = (from: Provider | null, result: TurnResult): NewReply => ({
+  performative: result.performative,
+  content: result.content,
+  trace: result.trace,
+  senderType: from ? "agent" : "system",
+  senderLabel: from?.agentName ?? "router",
+  senderAgentId: from?.agentId ?? null,
+  agentVersionId: from?.versionId ?? null,
+});
 
-async function reply(request: MessageRow, from: Provider | null, result: TurnResult, versionId: string | null): Promise<void> {
-  await getDb().message.createMany({
-    data: [
-      {
-        workspaceId: request.workspaceId,
-        conversationId: request.conversationId,
-        performative: result.performative,
-        capability: request.capability,
-        senderType: from ? "agent" : "system",
-        senderLabel: from?.agentName ?? "router",
-        senderAgentId: from?.agentId ?? null,
-        agentVersionId: versionId,
-        inReplyToId: request.id,
-        replyKey: `${request.id}:${from?.agentId ?? "router"}`,
-        content: result.content,
-        ...(result.trace ? { trace: result.trace } : {}),
-        status: result.performative === "FAILURE" ? "failed" : "answered",
-        depth: request.depth,
-        completedAt: new Date(),
-      },
-    ],
-    skipDuplicates: true,
-  });
-  await publishMessageEvent({ replyKey: `${request.id}:${from?.agentId ?? "router"}` });
+/** Stores the replies and the request's outcome together, then tells live viewers. */
+async function answer(request: MessageRow, replies: NewReply[], outcome: RequestOutcome): Promise<void> {
+  const rows = await answerRequest(request, replies, outcome);
+  await Promise.all(rows.map(publishMessageEvent));
 }
 
 export async function deliverMessage(messageId: string): Promise<void> {
-  const db = getDb();
-  const request = await db.message.findUnique({ where: { id: messageId } });
-  if (!request || request.status === "answered" || request.status === "failed") return;
-  await publishMessageEvent(await db.message.update({ where: { id: request.id }, data: { status: "running", startedAt: request.startedAt ?? new Date() } }));
+  const request = await markRunning(messageId);
+  if (!request) return;
+  await publishMessageEvent(request);
 
   const index = await capabilityIndexOf(request.workspaceId);
   const providers = index.providers(request.capability);
@@ -71,34 +59,29 @@ export async function deliverMessage(messageId: string): Promise<void> {
     return failRequest(request, reason, { reason, nearest }, routing);
   }
 
-  const results = await Promise.all(
-    decision.chosen.map(async (provider) => {
-      const result = await inFlight(provider.agentId, () => runTurn(request.workspaceId, provider, request.content, request));
-      await reply(request, provider, result, provider.versionId);
-      if (result.performative === "INFORM") await recordSuccess(provider.agentId, provider.agentName);
-      else await recordFailure(provider.agentId, provider.agentName);
-      return result;
-    }),
+  const turns = await Promise.all(
+    decision.chosen.map(async (provider) => ({ provider, result: await inFlight(provider.agentId, () => runTurn(request.workspaceId, provider, request.content, request)) })),
   );
-  const answered = results.some((r) => r.performative === "INFORM");
+  const answered = turns.some((t) => t.result.performative === "INFORM");
   const first = decision.chosen[0]!;
-  const done = await db.message.update({
-    where: { id: request.id },
-    data: { status: answered ? "answered" : "failed", receiverAgentId: first.agentId, agentVersionId: first.versionId, routing, completedAt: new Date() },
-  });
-  await publishMessageEvent(done);
+  await answer(
+    request,
+    turns.map((t) => replyFrom(t.provider, t.result)),
+    { status: answered ? "answered" : "failed", receiverAgentId: first.agentId, agentVersionId: first.versionId, routing },
+  );
+  await Promise.all(
+    turns.map(({ provider, result }) => (result.performative === "INFORM" ? recordSuccess(provider.agentId, provider.agentName) : recordFailure(provider.agentId, provider.agentName))),
+  );
 }
 
 /** Ends a request the router itself answers: a FAILURE reply from `router`, the request failed. */
 async function failRequest(request: MessageRow, reason: string, content: Prisma.InputJsonObject, routing?: Prisma.InputJsonObject): Promise<void> {
-  await reply(request, null, { performative: "FAILURE", content }, null);
-  await publishMessageEvent(await getDb().message.update({ where: { id: request.id }, data: { status: "failed", error: reason, ...(routing ? { routing } : {}), completedAt: new Date() } }));
+  await answer(request, [replyFrom(null, { performative: "FAILURE", content })], { status: "failed", error: reason, routing });
 }
 
 /** A request no attempt could deliver (a poison message) ends as a FAILURE with the reason. */
 export async function giveUpOnMessage(messageId: string, reason: string): Promise<void> {
-  const db = getDb();
-  const request = await db.message.findUnique({ where: { id: messageId } });
-  if (!request || request.status === "answered" || request.status === "failed") return;
+  const request = await markRunning(messageId);
+  if (!request) return;
   await failRequest(request, reason, { reason: `The message could not be delivered: ${reason}` });
 }

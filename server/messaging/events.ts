@@ -1,6 +1,5 @@
-import type { Prisma } from "@prisma/client";
-import { getDb } from "../db/client";
 import { getRedis, redisKey } from "../redis";
+import type { MessageRow } from "./message-rows";
 import { messageView, type MessageView } from "./messages";
 
 /**
@@ -16,20 +15,12 @@ export interface MessageEvent {
 
 export const eventsChannel = (workspaceId: string) => redisKey("events", workspaceId);
 
-type MessageRow = Prisma.MessageGetPayload<object>;
-/** A stored row, or where to find one (a reply written with createMany is found by its replyKey). */
-type MessageRef = MessageRow | { id: string } | { replyKey: string };
-
-const isRow = (ref: MessageRef): ref is MessageRow => "workspaceId" in ref;
-
 /**
- * Publishes the message's current state. Never throws: live events are a convenience, and a
- * Redis hiccup must not fail a delivery (the rows are the record).
+ * Publishes a message's state, from the row just written. Never throws: live events are a
+ * convenience, and a Redis hiccup must not fail a delivery (the rows are the record).
  */
-export async function publishMessageEvent(ref: MessageRef): Promise<void> {
+export async function publishMessageEvent(row: MessageRow): Promise<void> {
   try {
-    const row = isRow(ref) ? ref : await getDb().message.findUnique({ where: "id" in ref ? { id: ref.id } : { replyKey: ref.replyKey } });
-    if (!row) return;
     const event: MessageEvent = { type: "message", message: messageView(row) };
     await getRedis().publish(eventsChannel(row.workspaceId), JSON.stringify(event));
   } catch {

@@ -9,6 +9,7 @@ import { jobs } from "../queue/jobs";
 import { enqueue, getQueueEvents } from "../queue/queues";
 import { pageArgs, toPage, type PageQuery } from "../lib/pagination";
 import { publishMessageEvent } from "./events";
+import { insertRequest, requestWithReplies, type MessageRow } from "./message-rows";
 
 /**
  * Sending a message from outside (REST, tRPC, CLI): the row is written first, then enqueued
@@ -56,7 +57,7 @@ export const sentSchema = z.object({ message: messageSchema, replies: z.array(me
 export const conversationSchema = z.object({ id: z.string(), subject: z.string(), createdAt: z.string(), messages: z.array(messageSchema) });
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
-export const messageView = (m: Prisma.MessageGetPayload<object>): MessageView => ({
+export const messageView = (m: MessageRow): MessageView => ({
   id: m.id,
   conversationId: m.conversationId,
   performative: m.performative,
@@ -80,7 +81,6 @@ export const messageView = (m: Prisma.MessageGetPayload<object>): MessageView =>
 export async function sendMessage(actor: Actor, input: SendInput) {
   authorize(actor, "messages.send");
   const { capability, content, conversationId, wait } = sendInputSchema.parse(input);
-  const db = getDb();
   const limit = await limitOf(actor.workspaceId, "messages_per_minute");
   const rate = await hit(`messages:${actor.workspaceId}`, limit);
   if (!rate.allowed) {
@@ -89,28 +89,21 @@ export async function sendMessage(actor: Actor, input: SendInput) {
       retryAfterS: rate.retryAfterS,
     });
   }
-  if (conversationId && !(await db.conversation.findFirst({ where: { id: conversationId, workspaceId: actor.workspaceId } }))) throw notFound("Conversation");
-  const message = await db.message.create({
-    data: {
-      workspaceId: actor.workspaceId,
-      conversation: conversationId ? { connect: { id: conversationId } } : { create: { workspaceId: actor.workspaceId, subject: capability } },
-      performative: "REQUEST",
-      capability,
-      senderType: actor.via === "token" ? "token" : "user",
-      senderLabel: actor.label,
-      content: content as Prisma.InputJsonValue,
-    },
+  const message = await insertRequest({
+    workspaceId: actor.workspaceId,
+    conversationId,
+    capability,
+    senderType: actor.via === "token" ? "token" : "user",
+    senderLabel: actor.label,
+    content,
   });
+  if (!message) throw notFound("Conversation");
   await publishMessageEvent(message);
   const job = await enqueue(jobs.messageDeliver, { messageId: message.id }, message.id);
-  if (wait > 0) {
-    await job.waitUntilFinished(getQueueEvents("messages"), wait * 1000).catch(() => undefined);
-  }
-  const [current, replies] = await Promise.all([
-    db.message.findUniqueOrThrow({ where: { id: message.id } }),
-    db.message.findMany({ where: { inReplyToId: message.id }, orderBy: { createdAt: "asc" } }),
-  ]);
-  return { message: messageView(current), replies: replies.map(messageView) };
+  if (wait === 0) return { message: messageView(message), replies: [] };
+  await job.waitUntilFinished(getQueueEvents("messages"), wait * 1000).catch(() => undefined);
+  const { request, replies } = await requestWithReplies(message.id);
+  return { message: messageView(request ?? message), replies: replies.map(messageView) };
 }
 
 export async function getConversation(actor: Actor, id: string) {

@@ -1,22 +1,36 @@
-import type { Prisma } from "@prisma/client";
-import { getDb } from "../db/client";
+import { newId } from "../db/ids";
+import { NOW_UTC, sql } from "../db/sql";
 import { limitOf } from "../quotas/quotas";
-import { toolMsToday } from "../quotas/tool-time";
-import { executeInvocation } from "../tools/execute";
+import { addToolMs, toolMsToday } from "../quotas/tool-time";
+import { runVersion } from "../tools/execute";
 import type { ToolManifest } from "../tools/manifest";
 
-/** Workspace tools as an agent uses them: looked up by live name, run as a recorded invocation. */
+/**
+ * Workspace tools as an agent uses them: looked up by live name, run as a recorded
+ * invocation. Agents take their turns in the worker, which owns the sandbox, so the tool runs
+ * here directly (no job of its own) and its invocation row is written once, finished. Plain
+ * SQL: a tool agent does this for every message (see server/db/sql.ts).
+ */
 
-export type AgentTool = NonNullable<Awaited<ReturnType<typeof findAgentTools>>[number]>;
+export interface AgentTool {
+  id: string;
+  name: string;
+  versionId: string;
+  description: string;
+  inputSchema: Record<string, unknown>;
+}
 
-export async function findAgentTools(workspaceId: string, names: string[]) {
+export async function findAgentTools(workspaceId: string, names: string[]): Promise<(AgentTool | null)[]> {
   if (!names.length) return [];
-  const tools = await getDb().tool.findMany({ where: { workspaceId, liveName: { in: names } }, include: { activeVersion: { select: { id: true, manifest: true } } } });
+  const rows = await sql<{ id: string; liveName: string; versionId: string; manifest: ToolManifest }>(
+    `SELECT t.id, t."liveName", v.id AS "versionId", v.manifest FROM "Tool" t JOIN "ToolVersion" v ON v.id = t."activeVersionId"
+     WHERE t."workspaceId" = $1 AND t."liveName" = ANY($2::text[])`,
+    [workspaceId, names],
+  );
   return names.map((name) => {
-    const tool = tools.find((t) => t.liveName === name);
-    if (!tool?.activeVersion) return null;
-    const manifest = tool.activeVersion.manifest as unknown as ToolManifest;
-    return { id: tool.id, name, versionId: tool.activeVersion.id, description: manifest.description, inputSchema: manifest.inputSchema as Record<string, unknown> };
+    const row = rows.find((r) => r.liveName === name);
+    if (!row) return null;
+    return { id: row.id, name, versionId: row.versionId, description: row.manifest.description, inputSchema: row.manifest.inputSchema as Record<string, unknown> };
   });
 }
 
@@ -26,15 +40,29 @@ export type AgentToolRun =
 
 /** One call of a tool by an agent: the day's tool-time quota checked, the run recorded (caller type "agent"). */
 export async function runToolAsAgent(workspaceId: string, agentName: string, tool: { id: string; name: string; versionId: string }, input: unknown): Promise<AgentToolRun> {
-  const db = getDb();
   const [limit, used] = await Promise.all([limitOf(workspaceId, "tool_cpu_ms_per_day"), toolMsToday(workspaceId)]);
   if (used >= limit) return { ok: false, diagnostic: null, invocationId: null, message: `This workspace has used its ${limit} ms of tool run time for today (quota "tool_cpu_ms_per_day").` };
-  const invocation = await db.toolInvocation.create({
-    data: { workspaceId, toolId: tool.id, toolVersionId: tool.versionId, callerType: "agent", callerLabel: agentName, input: input as Prisma.InputJsonValue },
-  });
-  await executeInvocation(invocation.id);
-  const done = await db.toolInvocation.findUniqueOrThrow({ where: { id: invocation.id } });
-  if (done.status === "ok") return { ok: true, output: done.output ?? null, invocationId: done.id };
-  const diagnostic = done.diagnostic as { message?: string } | null;
-  return { ok: false, diagnostic: done.diagnostic ?? null, invocationId: done.id, message: `Tool "${tool.name}" failed${diagnostic?.message ? `: ${diagnostic.message}` : "."}` };
+  const outcome = await runVersion(tool.versionId, input);
+  const invocationId = newId();
+  const durationMs = Math.round(outcome.durationMs);
+  await sql(
+    `INSERT INTO "ToolInvocation" (id, "workspaceId", "toolId", "toolVersionId", status, "callerType", "callerLabel", input, output, diagnostic, "durationMs", "createdAt", "completedAt")
+     VALUES ($1, $2, $3, $4, $5, 'agent', $6, $7::jsonb, $8::jsonb, $9::jsonb, $10, ${NOW_UTC}, ${NOW_UTC})`,
+    [
+      invocationId,
+      workspaceId,
+      tool.id,
+      tool.versionId,
+      outcome.ok ? "ok" : "failed",
+      agentName,
+      JSON.stringify(input ?? null),
+      outcome.ok ? JSON.stringify(outcome.output ?? null) : null,
+      outcome.ok ? null : JSON.stringify(outcome.diagnostic),
+      durationMs,
+    ],
+  );
+  await addToolMs(workspaceId, outcome.durationMs);
+  if (outcome.ok) return { ok: true, output: outcome.output ?? null, invocationId };
+  const diagnostic = outcome.diagnostic as { message?: string } | null;
+  return { ok: false, diagnostic: outcome.diagnostic ?? null, invocationId, message: `Tool "${tool.name}" failed${diagnostic?.message ? `: ${diagnostic.message}` : "."}` };
 }

@@ -3,7 +3,7 @@ import { getDb } from "../db/client";
 import { addToolMs } from "../quotas/tool-time";
 import type { ToolManifest } from "./manifest";
 import { getSandbox } from "./sandbox-instance";
-import type { RunnableTool } from "./sandbox/types";
+import type { RunnableTool, RunOutcome } from "./sandbox/types";
 
 /**
  * The worker's side of a tool run: one sandbox per worker process (warm instances pooled
@@ -35,12 +35,17 @@ async function runnableFor(versionId: string): Promise<RunnableTool> {
   return runnable;
 }
 
+/** Runs a tool version on an input in this process's sandbox (worker only). */
+export async function runVersion(versionId: string, input: unknown): Promise<RunOutcome> {
+  return (await getSandbox()).run(await runnableFor(versionId), input);
+}
+
 export async function executeInvocation(invocationId: string): Promise<void> {
   const db = getDb();
   const invocation = await db.toolInvocation.findUnique({ where: { id: invocationId } });
   // A redelivered job whose invocation already has its result changes nothing.
   if (!invocation || invocation.status !== "queued") return;
-  const outcome = await (await getSandbox()).run(await runnableFor(invocation.toolVersionId), invocation.input);
+  const outcome = await runVersion(invocation.toolVersionId, invocation.input);
   const recorded = await db.toolInvocation.updateMany({
     where: { id: invocationId, status: "queued" },
     data: outcome.ok

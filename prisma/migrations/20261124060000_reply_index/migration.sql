@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "Message_inReplyToId_idx" ON "Message"("inReplyToId");
+

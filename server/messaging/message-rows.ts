@@ -1,0 +1,165 @@
+import type { Prisma } from "@prisma/client";
+import { newId } from "../db/ids";
+import { NOW_UTC, sql } from "../db/sql";
+
+/**
+ * The statements every message goes through, in plain SQL (see server/db/sql.ts for why):
+ * one to store a request (and open its conversation), one to mark it running, one per reply,
+ * one to finish it. Each returns the row it wrote, so live events need no second read.
+ */
+
+export type MessageRow = Prisma.MessageGetPayload<object>;
+
+const json = (value: unknown) => JSON.stringify(value ?? null);
+
+export interface NewRequest {
+  workspaceId: string;
+  /** An existing conversation of this workspace; without one, a conversation is opened. */
+  conversationId?: string;
+  capability: string;
+  senderType: string;
+  senderLabel: string;
+  content: unknown;
+  /** A delegation: the asking agent, the request whose turn asked, and the depth below it. */
+  senderAgentId?: string;
+  parentId?: string;
+  depth?: number;
+}
+
+/** Stores a REQUEST; null when `conversationId` names no conversation of the workspace. */
+export async function insertRequest(input: NewRequest): Promise<MessageRow | null> {
+  const [row] = await sql<MessageRow>(
+    `WITH opened AS (
+       INSERT INTO "Conversation" (id, "workspaceId", subject, "createdAt", "updatedAt")
+       SELECT $2, $3, $4, ${NOW_UTC}, ${NOW_UTC} WHERE $5::text IS NULL
+       RETURNING id
+     ), conversation AS (
+       SELECT id FROM opened
+       UNION ALL SELECT id FROM "Conversation" WHERE $5::text IS NOT NULL AND id = $5 AND "workspaceId" = $3
+     )
+     INSERT INTO "Message" (id, "workspaceId", "conversationId", performative, capability, "senderType", "senderLabel", "senderAgentId", content, status, depth, "parentId", "createdAt")
+     SELECT $1, $3, conversation.id, 'REQUEST', $4, $6, $7, $8, $9::jsonb, 'queued', $10, $11, ${NOW_UTC} FROM conversation
+     RETURNING *`,
+    [
+      newId(),
+      newId(),
+      input.workspaceId,
+      input.capability,
+      input.conversationId ?? null,
+      input.senderType,
+      input.senderLabel,
+      input.senderAgentId ?? null,
+      json(input.content),
+      input.depth ?? 0,
+      input.parentId ?? null,
+    ],
+  );
+  return row ?? null;
+}
+
+/** The capabilities requested along the delegation chain that led to `id`, nearest first. */
+export async function chainOf(id: string): Promise<string[]> {
+  const rows = await sql<{ capability: string }>(
+    `WITH RECURSIVE chain AS (
+       SELECT capability, "parentId", 0 AS hops FROM "Message" WHERE id = $1
+       UNION ALL
+       SELECT m.capability, m."parentId", chain.hops + 1 FROM "Message" m JOIN chain ON m.id = chain."parentId" WHERE chain.hops < 63
+     )
+     SELECT capability FROM chain ORDER BY hops`,
+    [id],
+  );
+  return rows.map((r) => r.capability);
+}
+
+/** Marks a request running; null when it is already answered or failed (a redelivered job). */
+export async function markRunning(id: string): Promise<MessageRow | null> {
+  const [row] = await sql<MessageRow>(
+    `UPDATE "Message" SET status = 'running', "startedAt" = COALESCE("startedAt", ${NOW_UTC})
+     WHERE id = $1 AND status IN ('queued', 'running') RETURNING *`,
+    [id],
+  );
+  return row ?? null;
+}
+
+export interface NewReply {
+  performative: "INFORM" | "FAILURE";
+  content: unknown;
+  trace?: unknown;
+  senderType: "agent" | "system";
+  senderLabel: string;
+  senderAgentId: string | null;
+  agentVersionId: string | null;
+}
+
+export interface RequestOutcome {
+  status: "answered" | "failed";
+  receiverAgentId?: string | null;
+  agentVersionId?: string | null;
+  routing?: unknown;
+  error?: string | null;
+}
+
+/**
+ * Ends a request in one statement: its replies stored (at most one per request and sender,
+ * by `replyKey`, so a job that ran twice adds nothing) and the request updated (fields not
+ * given keep their values). Returns the rows written: the new replies, then the request.
+ */
+export async function answerRequest(request: MessageRow, replies: NewReply[], outcome: RequestOutcome): Promise<MessageRow[]> {
+  const input = replies.map((reply) => ({
+    id: newId(),
+    performative: reply.performative,
+    senderType: reply.senderType,
+    senderLabel: reply.senderLabel,
+    senderAgentId: reply.senderAgentId,
+    agentVersionId: reply.agentVersionId,
+    replyKey: `${request.id}:${reply.senderAgentId ?? "router"}`,
+    content: reply.content ?? null,
+    trace: reply.trace ?? null,
+    status: reply.performative === "FAILURE" ? "failed" : "answered",
+  }));
+  const rows = await sql<MessageRow>(
+    `WITH input AS (
+       SELECT * FROM jsonb_to_recordset($2::jsonb) AS r(id text, performative text, "senderType" text, "senderLabel" text, "senderAgentId" text,
+         "agentVersionId" text, "replyKey" text, content jsonb, trace jsonb, status text)
+     ), replies AS (
+       INSERT INTO "Message" (id, "workspaceId", "conversationId", performative, capability, "senderType", "senderLabel", "senderAgentId",
+         "agentVersionId", "inReplyToId", "replyKey", content, trace, status, depth, "createdAt", "completedAt")
+       SELECT id, $3, $4, performative::"Performative", $5, "senderType", "senderLabel", "senderAgentId", "agentVersionId", $1, "replyKey",
+         COALESCE(content, 'null'::jsonb), trace, status::"MessageStatus", $6, ${NOW_UTC}, ${NOW_UTC}
+       FROM input
+       ON CONFLICT ("replyKey") DO NOTHING
+       RETURNING *
+     ), finished AS (
+       UPDATE "Message" SET status = $7,
+         "receiverAgentId" = CASE WHEN $8 THEN $9 ELSE "receiverAgentId" END,
+         "agentVersionId" = CASE WHEN $8 THEN $10 ELSE "agentVersionId" END,
+         routing = COALESCE($11::jsonb, routing),
+         error = COALESCE($12, error),
+         "completedAt" = ${NOW_UTC}
+       WHERE id = $1 RETURNING *
+     )
+     SELECT * FROM replies UNION ALL SELECT * FROM finished`,
+    [
+      request.id,
+      JSON.stringify(input),
+      request.workspaceId,
+      request.conversationId,
+      request.capability,
+      request.depth,
+      outcome.status,
+      outcome.receiverAgentId !== undefined,
+      outcome.receiverAgentId ?? null,
+      outcome.agentVersionId ?? null,
+      outcome.routing === undefined ? null : json(outcome.routing),
+      outcome.error ?? null,
+    ],
+  );
+  // Replies first, the request last: the order live viewers should see them in.
+  return [...rows.filter((r) => r.id !== request.id), ...rows.filter((r) => r.id === request.id)];
+}
+
+/** A message and its replies, oldest reply first. */
+export async function requestWithReplies(id: string): Promise<{ request: MessageRow | null; replies: MessageRow[] }> {
+  const rows = await sql<MessageRow>(`SELECT * FROM "Message" WHERE id = $1 UNION ALL SELECT * FROM "Message" WHERE "inReplyToId" = $1 ORDER BY "createdAt", id`, [id]);
+  return { request: rows.find((r) => r.id === id) ?? null, replies: rows.filter((r) => r.id !== id) };
+}
