@@ -8,6 +8,7 @@ import { fromRoot } from "../server/platform/paths";
 import { onStopSignals } from "../server/platform/stop-signals";
 import { closeQueues } from "../server/queue/queues";
 import { closeRedis } from "../server/redis";
+import { isRestRequest, serveRest } from "./rest";
 
 /**
  * The web process: Next.js behind our own HTTP server, so that shutdown is ours to
@@ -35,7 +36,8 @@ async function main() {
       res.end(JSON.stringify({ error: { code: "bad_request", message: "The URL has a malformed %-escape.", hint: "Percent-encode the path correctly." } }));
       return;
     }
-    void handle(req, res);
+    if (isRestRequest(req.url)) void serveRest(req, res, `http://${req.headers.host ?? `localhost:${config.port}`}`);
+    else void handle(req, res);
   });
   server.on("error", (error) => {
     logger.fatal({ err: error }, `cannot listen on ${config.host}:${config.port}: ${error.message}`);
