@@ -7,7 +7,7 @@ import type { AgentConfig } from "../server/agents/schema";
 import { buildCapabilityIndex } from "../server/routing/capabilities";
 import { choose } from "../server/routing/strategies";
 import { startTestServices } from "../test/support/services";
-import { createReport, percentile, startBenchPlatform } from "./support";
+import { createReport, jsonClient, percentile, startBenchPlatform } from "./support";
 
 const { report, summary } = createReport();
 const ms = (x: number) => `${x.toFixed(x < 10 ? 3 : 0)} ms`;
@@ -48,10 +48,11 @@ async function benchEndToEnd(databaseUrl: string, redisUrl: string) {
   const platform = await startBenchPlatform("messaging", databaseUrl, redisUrl, { CAXTON_QUOTA_MESSAGES_PM: "1000000", CAXTON_QUOTA_API_RPM: "1000000", CAXTON_WORKER_CONCURRENCY: "50" });
   const { server, token } = platform;
   const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+  const client = jsonClient(server.url, { authorization: `Bearer ${token}` });
   const send = async (wait: number) => {
-    const response = await fetch(`${server.url}/api/v1/messages`, { method: "POST", headers, body: JSON.stringify({ capability: "count-words", content: "the quick brown fox", wait }) });
-    if (response.status !== 200) throw new Error(`POST /messages answered ${response.status}: ${await response.text()}`);
-    return (await response.json()) as { message: { id: string; status: string }; replies: unknown[] };
+    const response = await client.request("POST", "/api/v1/messages", { capability: "count-words", content: "the quick brown fox", wait });
+    if (response.status !== 200) throw new Error(`POST /messages answered ${response.status}: ${JSON.stringify(response.json)}`);
+    return response.json as { message: { id: string; status: string }; replies: unknown[] };
   };
   try {
     const pushed = await fetch(`${server.url}/api/v1/agents`, { method: "POST", headers: { ...headers, "content-type": "application/toml" }, body: toolAgent });
@@ -102,6 +103,7 @@ async function benchEndToEnd(databaseUrl: string, redisUrl: string) {
     const perSecond = total / ((performance.now() - started) / 1000);
     report("tool-agent messages per second, one worker", `${perSecond.toFixed(0)}/s`, ">= 1,000/s", perSecond >= 1_000, `${total} messages, worker concurrency 50, 2 cores shared with the web process and Postgres`);
   } finally {
+    client.close();
     await platform.stop();
   }
 }

@@ -1,5 +1,6 @@
 // Helpers the benches share: figures next to their budgets, and a platform started as users start it.
 import { spawn, type ChildProcess } from "node:child_process";
+import http from "node:http";
 import { fromRoot } from "../server/platform/paths";
 import { freePort } from "../server/platform/ports";
 
@@ -24,6 +25,42 @@ export function createReport() {
       const over = rows.filter((r) => !r.ok).length;
       console.log(`\n${rows.length - over} within budget, ${over} over budget`);
     },
+  };
+}
+
+/**
+ * A light JSON client for load: node:http over kept-alive sockets. fetch (undici) costs
+ * about 1.5 ms of CPU per request here, which the load generator would take from the two
+ * cores the platform under test runs on.
+ */
+export function jsonClient(baseUrl: string, headers: Record<string, string>, sockets = 64) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
+  const url = new URL(baseUrl);
+  return {
+    request(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+      const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+      return new Promise((resolve, reject) => {
+        const req = http.request(
+          { agent, host: url.hostname, port: url.port, method, path, headers: { ...headers, ...(payload ? { "content-type": "application/json", "content-length": payload.length } : {}) } },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on("data", (c: Buffer) => chunks.push(c));
+            res.on("end", () => {
+              const text = Buffer.concat(chunks).toString("utf8");
+              try {
+                resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : null });
+              } catch {
+                resolve({ status: res.statusCode ?? 0, json: text });
+              }
+            });
+            res.on("error", reject);
+          },
+        );
+        req.on("error", reject);
+        req.end(payload);
+      });
+    },
+    close: () => agent.destroy(),
   };
 }
 

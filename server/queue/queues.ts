@@ -1,16 +1,21 @@
 import { Queue, QueueEvents, type Job } from "bullmq";
 import { getConfig } from "../config/load";
 import type { Redis } from "ioredis";
-import { createRedis, getRedis, quietQuit } from "../redis";
+import { createRedis, quietQuit } from "../redis";
 import type { JobDefinition, QueueName } from "./jobs";
 
-const holder = globalThis as unknown as { __caxtonQueues?: Map<QueueName, Queue>; __caxtonQueueEvents?: Map<QueueName, { events: QueueEvents; connection: Redis }> };
+const holder = globalThis as unknown as {
+  __caxtonQueues?: Map<QueueName, Queue>;
+  __caxtonQueueConnection?: Redis;
+  __caxtonQueueEvents?: Map<QueueName, { events: QueueEvents; connection: Redis }>;
+};
 
 export function getQueue(name: QueueName): Queue {
   holder.__caxtonQueues ??= new Map();
   let queue = holder.__caxtonQueues.get(name);
   if (!queue) {
-    queue = new Queue(name, { connection: getRedis(), prefix: getConfig().redisPrefix });
+    holder.__caxtonQueueConnection ??= createRedis("queue");
+    queue = new Queue(name, { connection: holder.__caxtonQueueConnection, prefix: getConfig().redisPrefix });
     // Errors reach the caller of add(); the event only needs a listener so it cannot crash us.
     queue.on("error", () => {});
     holder.__caxtonQueues.set(name, queue);
@@ -47,10 +52,12 @@ export function getQueueEvents(name: QueueName): QueueEvents {
 export async function closeQueues(): Promise<void> {
   const queues = holder.__caxtonQueues;
   const events = holder.__caxtonQueueEvents;
+  const connection = holder.__caxtonQueueConnection;
   holder.__caxtonQueues = undefined;
+  holder.__caxtonQueueConnection = undefined;
   holder.__caxtonQueueEvents = undefined;
   await Promise.all([
-    ...[...(queues?.values() ?? [])].map((q) => q.close().catch(() => {})),
+    Promise.all([...(queues?.values() ?? [])].map((q) => q.close().catch(() => {}))).then(() => connection && quietQuit(connection)),
     // QueueEvents does not close a connection it was given: quit it too.
     ...[...(events?.values() ?? [])].map(({ events, connection }) => events.close().catch(() => {}).then(() => quietQuit(connection))),
   ]);
