@@ -5,6 +5,10 @@ import type { AddressInfo } from "node:net";
  * A fake LLM vendor: a real HTTP server on 127.0.0.1 that answers each request with the next
  * scripted response and records what it was sent. The builders below speak OpenAI's chat
  * completions (plain, tool calls, streamed) and Anthropic's messages (text, tool_use).
+ *
+ * Streaming is real: events are written one at a time with a pause between them. An OpenAI
+ * request with `"stream": true` answered by a plain scripted reply (openAiText,
+ * openAiToolCall) gets that reply as a stream of chunks, as a real server would send it.
  */
 
 export interface RecordedRequest {
@@ -21,6 +25,10 @@ export interface Scripted {
   json?: unknown;
   /** Server-sent events: each item is sent as one `data:` event (strings as they are); `[DONE]` ends it. */
   sse?: unknown[];
+  /** Pause between two events of a stream (default 15 ms). */
+  delayMs?: number;
+  /** Cut the connection after this many events, without ending the stream properly. */
+  breakAfter?: number;
 }
 
 export type Script = Scripted | ((request: RecordedRequest) => Scripted);
@@ -51,11 +59,12 @@ export async function startFakeLlm(): Promise<FakeLlm> {
       const recorded: RecordedRequest = { method: req.method ?? "", path: req.url ?? "", headers: req.headers, body };
       requests.push(recorded);
       const next = queue.shift();
-      const answer = typeof next === "function" ? next(recorded) : (next ?? { status: 500, json: { error: { message: "the fake LLM has no scripted response left" } } });
+      const scripted = typeof next === "function" ? next(recorded) : (next ?? { status: 500, json: { error: { message: "the fake LLM has no scripted response left" } } });
+      const wantsStream = (body as { stream?: unknown } | null)?.stream === true;
+      const answer = wantsStream && !scripted.sse ? (asOpenAiStream(scripted) ?? scripted) : scripted;
       if (answer.sse) {
         res.writeHead(answer.status ?? 200, { "content-type": "text/event-stream", ...answer.headers });
-        for (const event of answer.sse) res.write(`data: ${typeof event === "string" ? event : JSON.stringify(event)}\n\n`);
-        res.end("data: [DONE]\n\n");
+        void writeSlowly(res, answer);
         return;
       }
       res.writeHead(answer.status ?? 200, { "content-type": "application/json", ...answer.headers });
@@ -72,6 +81,34 @@ export async function startFakeLlm(): Promise<FakeLlm> {
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+async function writeSlowly(res: import("node:http").ServerResponse, answer: Scripted): Promise<void> {
+  const events = answer.sse!;
+  for (let i = 0; i < events.length; i++) {
+    if (res.destroyed) return;
+    if (answer.breakAfter !== undefined && i >= answer.breakAfter) {
+      res.socket?.destroy();
+      return;
+    }
+    const event = events[i];
+    res.write(`data: ${typeof event === "string" ? event : JSON.stringify(event)}\n\n`);
+    await new Promise((resolve) => setTimeout(resolve, answer.delayMs ?? 15));
+  }
+  res.end("data: [DONE]\n\n");
+}
+
+/** A plain chat completion (as openAiText/openAiToolCall script it) sent as a stream of chunks; null when it is not one. */
+function asOpenAiStream(answer: Scripted): Scripted | null {
+  const completion = answer.json as { object?: string; choices?: { message?: { content?: string | null; tool_calls?: { id: string; function: { name: string; arguments: string } }[] } }[] } | undefined;
+  if ((answer.status ?? 200) !== 200 || completion?.object !== "chat.completion") return null;
+  const message = completion.choices?.[0]?.message ?? {};
+  const [call] = message.tool_calls ?? [];
+  const { sse } = openAiStream(pieces(message.content ?? "", 4), call ? { id: call.id, name: call.function.name, argumentParts: pieces(call.function.arguments, 5) } : undefined);
+  return { ...answer, json: undefined, sse };
+}
+
+/** Text cut into pieces of `size` characters (a model's tokens, roughly). */
+export const pieces = (text: string, size: number): string[] => text.match(new RegExp(`[\\s\\S]{1,${size}}`, "g")) ?? [];
 
 // --- OpenAI-compatible ---
 
