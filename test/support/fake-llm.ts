@@ -29,6 +29,8 @@ export interface Scripted {
   delayMs?: number;
   /** Cut the connection after this many events, without ending the stream properly. */
   breakAfter?: number;
+  /** Hold the stream after `after` events until `open` resolves (to look at a half-written answer). */
+  gates?: { after: number; open: Promise<unknown> }[];
 }
 
 export type Script = Scripted | ((request: RecordedRequest) => Scripted);
@@ -78,7 +80,12 @@ export async function startFakeLlm(): Promise<FakeLlm> {
     requests,
     script: (...responses) => queue.push(...responses),
     pending: () => queue.length,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // A stream held open (a gate never opened) must not keep the server from closing.
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -90,6 +97,7 @@ async function writeSlowly(res: import("node:http").ServerResponse, answer: Scri
       res.socket?.destroy();
       return;
     }
+    for (const gate of answer.gates ?? []) if (gate.after === i) await gate.open;
     const event = events[i];
     res.write(`data: ${typeof event === "string" ? event : JSON.stringify(event)}\n\n`);
     await new Promise((resolve) => setTimeout(resolve, answer.delayMs ?? 15));
