@@ -100,8 +100,9 @@ export async function runLlmTurn(workspaceId: string, provider: Provider, conten
     return JSON.stringify({ error: run.message });
   };
 
-  // Only a turn on a stored request has somewhere to show a draft (a test run of an agent does not).
-  const draft: DraftWriter | null = llm.stream && request ? draftWriter(workspaceId, { requestId: request.id, conversationId: request.conversationId, agent: provider.agentName }) : null;
+  // Only a turn on a stored request has somewhere to show a draft (a test run of an agent does
+  // not). A config stored before `stream` existed has no such key: it streams, like a new one.
+  const draft: DraftWriter | null = llm.stream !== false && request ? draftWriter(workspaceId, { requestId: request.id, conversationId: request.conversationId, agent: provider.agentName }) : null;
   const streaming = draft ? { stream: true, onText: (delta: string) => draft.append(delta) } : {};
 
   const loop = async (): Promise<TurnResult> => {
