@@ -1,4 +1,4 @@
-import { getRedis } from "../redis";
+import { connected, getRedis } from "../redis";
 import { eventsChannel } from "./events";
 
 /**
@@ -62,11 +62,17 @@ export function draftWriter(
     if (!dirty) return publishing;
     dirty = false;
     const event: DraftEvent = { type: "draft", ...draft, step, text, seq: ++seq };
-    // Chained, so events leave in the order they were made.
-    publishing = publishing.then(() => getRedis().publish(eventsChannel(workspaceId), JSON.stringify(event)).then(
-      () => undefined,
-      () => undefined,
-    ));
+    // Chained, so events leave in the order they were made. The shared connection keeps no
+    // offline queue, so a worker's first draft waits (briefly) for it to be ready.
+    const payload = JSON.stringify(event);
+    publishing = publishing.then(() =>
+      connected(getRedis(), 1_000)
+        .then((redis) => redis.publish(eventsChannel(workspaceId), payload))
+        .then(
+          () => undefined,
+          () => undefined,
+        ),
+    );
     return publishing;
   };
 

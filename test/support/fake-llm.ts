@@ -29,6 +29,10 @@ export interface Scripted {
   delayMs?: number;
   /** Cut the connection after this many events, without ending the stream properly. */
   breakAfter?: number;
+  /** End the stream without `[DONE]` (a server that stops mid-answer but closes cleanly). */
+  noDone?: boolean;
+  /** Send `json` as it is even to a request that asks for a stream (a server that ignores `stream`). */
+  asIs?: boolean;
   /** Hold the stream after `after` events until `open` resolves (to look at a half-written answer). */
   gates?: { after: number; open: Promise<unknown> }[];
 }
@@ -63,7 +67,7 @@ export async function startFakeLlm(): Promise<FakeLlm> {
       const next = queue.shift();
       const scripted = typeof next === "function" ? next(recorded) : (next ?? { status: 500, json: { error: { message: "the fake LLM has no scripted response left" } } });
       const wantsStream = (body as { stream?: unknown } | null)?.stream === true;
-      const answer = wantsStream && !scripted.sse ? (asOpenAiStream(scripted) ?? scripted) : scripted;
+      const answer = wantsStream && !scripted.sse && !scripted.asIs ? (asOpenAiStream(scripted) ?? scripted) : scripted;
       if (answer.sse) {
         res.writeHead(answer.status ?? 200, { "content-type": "text/event-stream", ...answer.headers });
         void writeSlowly(res, answer);
@@ -102,7 +106,7 @@ async function writeSlowly(res: import("node:http").ServerResponse, answer: Scri
     res.write(`data: ${typeof event === "string" ? event : JSON.stringify(event)}\n\n`);
     await new Promise((resolve) => setTimeout(resolve, answer.delayMs ?? 15));
   }
-  res.end("data: [DONE]\n\n");
+  res.end(answer.noDone ? undefined : "data: [DONE]\n\n");
 }
 
 /** A plain chat completion (as openAiText/openAiToolCall script it) sent as a stream of chunks; null when it is not one. */
