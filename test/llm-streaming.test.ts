@@ -4,7 +4,7 @@ import type { Actor } from "../server/auth/actor";
 import { getDb } from "../server/db/client";
 import type { DraftEvent } from "../server/messaging/draft-events";
 import type { MessageView } from "../server/messaging/messages";
-import { openAiStream, openAiText, startFakeLlm, type FakeLlm, type RecordedRequest } from "./support/fake-llm";
+import { anthropicStream, openAiStream, openAiText, startFakeLlm, type FakeLlm, type RecordedRequest } from "./support/fake-llm";
 import { eventually, startCaxton, useTestEnvironment, type RunningCaxton } from "./support/env";
 import { createWorkspaceWithRoles, type TestToken, type WorkspaceFixture } from "./support/identity";
 
@@ -18,7 +18,7 @@ let ws: WorkspaceFixture;
 let owner: Actor;
 let token: TestToken;
 
-const streamingAgent = (name: string, capability: string, options: { tools?: string[]; stream?: boolean } = {}) => `name = "${name}"
+const streamingAgent = (name: string, capability: string, options: { tools?: string[]; stream?: boolean; provider?: string } = {}) => `name = "${name}"
 version = "1.0.0"
 description = "Answers with a language model, streamed."
 capabilities = ["${capability}"]
@@ -26,7 +26,7 @@ tools = ${JSON.stringify(options.tools ?? [])}
 system_prompt = "You are ${name}."
 
 [llm]
-provider = "openai"
+provider = "${options.provider ?? "openai"}"
 model = "fake-model"
 base_url = "${fake.url}"
 ${options.stream === undefined ? "" : `stream = ${options.stream}`}
@@ -167,6 +167,21 @@ describe("streamed LLM turns", () => {
     expect(body.message.status).toBe("failed");
     // Whatever draft went out before the break never grew into the whole text.
     expect(drafts(events).every((d) => !d.text.includes("ends"))).toBe(true);
+  });
+
+  it("stream Anthropic answers too", async () => {
+    await pushAgent(owner, streamingAgent("claude-writer", "claude-write", { provider: "anthropic" }));
+    fake.requests.length = 0;
+    const parts = ["Claude ", "streams ", "its ", "text ", "as ", "text_delta ", "events."];
+    fake.script({ ...anthropicStream(parts), delayMs: 40 });
+    const { body, events } = await sendFollowing("claude-write", "stream please");
+
+    expect(fake.requests[0]).toMatchObject({ path: "/v1/messages", body: { stream: true } });
+    expect(body.replies[0]).toMatchObject({ performative: "INFORM", content: parts.join(""), trace: { provider: "anthropic", usage: { inputTokens: 7, outputTokens: 6 } } });
+    const written = drafts(events);
+    expect(written.length).toBeGreaterThanOrEqual(2);
+    expect(written.at(-1)!.text).toBe(parts.join(""));
+    expect(replyIndex(events)).toBeGreaterThan(events.indexOf(written.at(-1)!));
   });
 
   it("does not stream with [llm] stream = false", async () => {

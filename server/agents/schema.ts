@@ -51,7 +51,7 @@ const llmSchema = z
     max_tokens: z.int().min(1).max(1_000_000).optional().meta({ description: "Upper bound on the tokens of one reply.", examples: [1024] }),
     stream: z.boolean().default(true).meta({
       description:
-        "Stream the model's answer (OpenAI-compatible servers), so the dashboard shows the reply as it is written. The stored reply is the same either way. Set `false` for a server that cannot stream; Anthropic answers are not streamed yet.",
+        "Stream the model's answer, so the dashboard shows the reply as it is written. The stored reply is the same either way. Set `false` for a server that cannot stream.",
       examples: [true],
     }),
     base_url: z.url({ protocol: /^https?$/ }).optional().meta({

@@ -67,7 +67,7 @@ export async function startFakeLlm(): Promise<FakeLlm> {
       const next = queue.shift();
       const scripted = typeof next === "function" ? next(recorded) : (next ?? { status: 500, json: { error: { message: "the fake LLM has no scripted response left" } } });
       const wantsStream = (body as { stream?: unknown } | null)?.stream === true;
-      const answer = wantsStream && !scripted.sse && !scripted.asIs ? (asOpenAiStream(scripted) ?? scripted) : scripted;
+      const answer = wantsStream && !scripted.sse && !scripted.asIs ? (asOpenAiStream(scripted) ?? asAnthropicStream(scripted) ?? scripted) : scripted;
       if (answer.sse) {
         res.writeHead(answer.status ?? 200, { "content-type": "text/event-stream", ...answer.headers });
         void writeSlowly(res, answer);
@@ -106,7 +106,9 @@ async function writeSlowly(res: import("node:http").ServerResponse, answer: Scri
     res.write(`data: ${typeof event === "string" ? event : JSON.stringify(event)}\n\n`);
     await new Promise((resolve) => setTimeout(resolve, answer.delayMs ?? 15));
   }
-  res.end(answer.noDone ? undefined : "data: [DONE]\n\n");
+  // OpenAI ends with `[DONE]`; Anthropic's last event is `message_stop`.
+  const anthropic = (events.at(-1) as { type?: string } | undefined)?.type === "message_stop";
+  res.end(answer.noDone || anthropic ? undefined : "data: [DONE]\n\n");
 }
 
 /** A plain chat completion (as openAiText/openAiToolCall script it) sent as a stream of chunks; null when it is not one. */
@@ -161,5 +163,35 @@ export const anthropicText = (text: string): Scripted => ({
 export const anthropicToolUse = (name: string, input: unknown, id = "toolu_1", text = "Let me check."): Scripted => ({
   json: { id: "msg_2", type: "message", role: "assistant", content: [{ type: "text", text }, { type: "tool_use", id, name, input }], stop_reason: "tool_use", usage: { input_tokens: 11, output_tokens: 6 } },
 });
+
+/** A streamed Anthropic answer: text in pieces, then (optionally) one tool_use whose input arrives as JSON pieces. */
+export function anthropicStream(textParts: string[], toolUse?: { id: string; name: string; jsonParts: string[] }): Scripted {
+  const events: unknown[] = [{ type: "message_start", message: { id: "msg_s", type: "message", role: "assistant", content: [], usage: { input_tokens: 7, output_tokens: 1 } } }];
+  let index = 0;
+  if (textParts.length) {
+    events.push({ type: "content_block_start", index, content_block: { type: "text", text: "" } });
+    for (const text of textParts) events.push({ type: "content_block_delta", index, delta: { type: "text_delta", text } });
+    events.push({ type: "content_block_stop", index });
+    index += 1;
+  }
+  if (toolUse) {
+    events.push({ type: "content_block_start", index, content_block: { type: "tool_use", id: toolUse.id, name: toolUse.name, input: {} } });
+    for (const partial_json of toolUse.jsonParts) events.push({ type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json } });
+    events.push({ type: "content_block_stop", index });
+  }
+  events.push({ type: "message_delta", delta: { stop_reason: toolUse ? "tool_use" : "end_turn" }, usage: { output_tokens: 6 } });
+  events.push({ type: "message_stop" });
+  return { sse: events };
+}
+
+/** A plain messages answer (as anthropicText/anthropicToolUse script it) sent as a stream; null when it is not one. */
+function asAnthropicStream(answer: Scripted): Scripted | null {
+  const message = answer.json as { type?: string; content?: { type: string; text?: string; id?: string; name?: string; input?: unknown }[] } | undefined;
+  if ((answer.status ?? 200) !== 200 || message?.type !== "message" || !Array.isArray(message.content)) return null;
+  const text = message.content.filter((b) => b.type === "text").map((b) => b.text ?? "").join("");
+  const use = message.content.find((b) => b.type === "tool_use");
+  const { sse } = anthropicStream(pieces(text, 4), use ? { id: use.id ?? "toolu_1", name: use.name ?? "", jsonParts: pieces(JSON.stringify(use.input ?? {}), 5) } : undefined);
+  return { ...answer, json: undefined, sse };
+}
 
 export const anthropicError = (status: number, message: string): Scripted => ({ status, json: { type: "error", error: { type: status === 529 ? "overloaded_error" : "invalid_request_error", message } } });
