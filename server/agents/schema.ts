@@ -49,6 +49,11 @@ const llmSchema = z
     model: z.string().min(1).max(200).meta({ description: "The provider's model name.", examples: ["gpt-4o-mini"] }),
     temperature: z.number().min(0).max(2).optional().meta({ description: "Sampling temperature, 0 to 2.", examples: [0.2] }),
     max_tokens: z.int().min(1).max(1_000_000).optional().meta({ description: "Upper bound on the tokens of one reply.", examples: [1024] }),
+    stream: z.boolean().default(true).meta({
+      description:
+        "Stream the model's answer, so the dashboard shows the reply as it is written. The stored reply is the same either way. Set `false` for a server that cannot stream.",
+      examples: [true],
+    }),
     base_url: z.url({ protocol: /^https?$/ }).optional().meta({
       description: "Where the provider's API lives, for self-hosted or compatible servers.",
       examples: ["http://127.0.0.1:11434/v1"],

@@ -140,7 +140,7 @@ describe("valid agents", () => {
       capabilities: ["summarize"],
       tools: [],
       system_prompt: "You summarize.",
-      llm: { provider: "mock", model: "scripted" },
+      llm: { provider: "mock", model: "scripted", stream: true },
       routing: { strategy: "single", weight: 1 },
       limits: { max_steps: 8, timeout_ms: 60_000, max_depth: 8, max_concurrent: 10 },
       memory: { enabled: false, scope: "agent", top_k: 5, min_score: 0.5 },

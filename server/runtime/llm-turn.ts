@@ -1,6 +1,7 @@
 import type { Prisma } from "@prisma/client";
 import type { AgentConfig } from "../agents/schema";
 import { getDb } from "../db/client";
+import { draftWriter, type DraftWriter } from "../messaging/draft-events";
 import type { Provider } from "../routing/capabilities";
 import { readSecretForRuntime } from "../secrets/secrets";
 import { findAgentTools, runToolAsAgent, type AgentTool } from "./agent-tools";
@@ -12,6 +13,8 @@ import type { TurnRequest, TurnResult } from "./turn";
  * An LLM agent's turn: the prompt from the agent's template, then up to `[limits] max_steps`
  * model calls, running the tools the model asks for (workspace tools in the sandbox, `ask`
  * through delegation) and feeding their results back. The reply's `trace` records every step.
+ * With `[llm] stream` (the default) each model call is streamed, and the text is published
+ * as draft events while it arrives (messaging/draft-events.ts); the stored reply is unchanged.
  */
 
 export interface TraceStep {
@@ -97,10 +100,16 @@ export async function runLlmTurn(workspaceId: string, provider: Provider, conten
     return JSON.stringify({ error: run.message });
   };
 
+  // Only a turn on a stored request has somewhere to show a draft (a test run of an agent does
+  // not). A config stored before `stream` existed has no such key: it streams, like a new one.
+  const draft: DraftWriter | null = llm.stream !== false && request ? draftWriter(workspaceId, { requestId: request.id, conversationId: request.conversationId, agent: provider.agentName }) : null;
+  const streaming = draft ? { stream: true, onText: (delta: string) => draft.append(delta) } : {};
+
   const loop = async (): Promise<TurnResult> => {
     const messages: ChatMessage[] = [{ role: "user", content: prompt }];
     for (let step = 1; step <= config.limits.max_steps; step++) {
-      const completion = await client.complete({ model: llm.model, system: config.system_prompt ?? "", messages, tools: specs, temperature: llm.temperature, maxTokens: llm.max_tokens, signal: abort.signal });
+      if (step > 1) draft?.nextStep();
+      const completion = await client.complete({ model: llm.model, system: config.system_prompt ?? "", messages, tools: specs, temperature: llm.temperature, maxTokens: llm.max_tokens, signal: abort.signal, ...streaming });
       usage.inputTokens += completion.usage?.inputTokens ?? 0;
       usage.outputTokens += completion.usage?.outputTokens ?? 0;
       if (!completion.toolCalls.length) return { performative: "INFORM", content: completion.text, trace: trace() };
@@ -113,14 +122,18 @@ export async function runLlmTurn(workspaceId: string, provider: Provider, conten
     return failure(`Agent "${provider.agentName}" used all ${config.limits.max_steps} steps ([limits] max_steps) without a final answer.`, trace());
   };
 
+  let result: TurnResult | undefined;
   try {
     const outcome = await Promise.race([loop(), timeout]);
-    return outcome === "timeout" ? timedOut() : outcome;
+    result = outcome === "timeout" ? timedOut() : outcome;
   } catch (error) {
-    if (abort.signal.aborted) return timedOut();
-    if (error instanceof ProviderError) return failure(`The ${kind} provider failed for agent "${provider.agentName}": ${error.message}`, trace());
-    throw error;
+    if (abort.signal.aborted) result = timedOut();
+    else if (error instanceof ProviderError) result = failure(`The ${kind} provider failed for agent "${provider.agentName}": ${error.message}`, trace());
+    else throw error;
   } finally {
     clearTimeout(timer);
+    // The last draft event (the whole answer) goes out before the reply is stored and published.
+    await draft?.close({ publishPending: result?.performative === "INFORM" });
   }
+  return result;
 }

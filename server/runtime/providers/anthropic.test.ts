@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { anthropicError, anthropicText, anthropicToolUse, startFakeLlm, type FakeLlm } from "../../../test/support/fake-llm";
+import { anthropicError, anthropicStream, anthropicText, anthropicToolUse, startFakeLlm, type FakeLlm } from "../../../test/support/fake-llm";
+import { ProviderError } from "./http";
 import { anthropicProvider } from "./anthropic";
 
 let fake: FakeLlm;
@@ -56,5 +57,24 @@ describe("the Anthropic provider", () => {
       .complete({ model: "c", system: "", messages: [{ role: "user", content: "x" }], tools: [] })
       .catch((e: unknown) => e as Error);
     expect((error as Error).message).toBe("anthropic answered 400: max_tokens: must be positive (invalid_request_error)");
+  });
+
+  it("streams: text pieces to onText, a tool_use assembled from its JSON pieces", async () => {
+    fake.script(anthropicStream(["Let ", "me check."], { id: "toolu_s", name: "word-count", jsonParts: ['{"text"', ': "a b c"}'] }));
+    const seen: string[] = [];
+    const answer = await anthropicProvider({ baseUrl: fake.url, retry: fast }).complete({ model: "claude-x", system: "", messages: [{ role: "user", content: "count" }], tools, stream: true, onText: (delta) => seen.push(delta) });
+    expect(fake.requests[0]!.body.stream).toBe(true);
+    expect(seen).toEqual(["Let ", "me check."]);
+    expect(answer).toEqual({ text: "Let me check.", toolCalls: [{ id: "toolu_s", name: "word-count", arguments: { text: "a b c" } }], stopReason: "tool_use", usage: { inputTokens: 7, outputTokens: 6 } });
+  });
+
+  it("fails with a clear reason when the stream breaks off or sends an error event", async () => {
+    fake.script({ ...anthropicStream(["Half ", "an ", "answer"]), breakAfter: 3 }, { sse: [{ type: "message_start", message: {} }, { type: "error", error: { type: "overloaded_error", message: "Overloaded" } }] });
+    const llm = anthropicProvider({ baseUrl: fake.url, retry: fast });
+    const ask = () => llm.complete({ model: "claude-x", system: "", messages: [{ role: "user", content: "hi" }], tools: [], stream: true }).catch((e: unknown) => e);
+    const broken = await ask();
+    expect(broken).toBeInstanceOf(ProviderError);
+    expect((broken as ProviderError).message).toContain("the streamed answer broke off after 3 events");
+    expect(((await ask()) as ProviderError).message).toContain("Overloaded (overloaded_error)");
   });
 });

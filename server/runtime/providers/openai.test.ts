@@ -65,6 +65,43 @@ describe("the OpenAI-compatible provider", () => {
     expect(answer).toMatchObject({ text: "Hello", toolCalls: [], stopReason: "stop" });
   });
 
+  it("hands each streamed text piece to onText, in order, and not the tool-call pieces", async () => {
+    fake.script(openAiStream(["Let ", "me ", "count."], { id: "call_t", name: "word-count", argumentParts: ['{"text": ', '"a b"}'] }));
+    const seen: string[] = [];
+    const answer = await openAiProvider({ baseUrl: fake.url, retry: fast }).complete({ model: "m", system: "", messages: [{ role: "user", content: "count" }], tools, stream: true, onText: (delta) => seen.push(delta) });
+    expect(seen).toEqual(["Let ", "me ", "count."]);
+    expect(answer.toolCalls).toEqual([{ id: "call_t", name: "word-count", arguments: { text: "a b" } }]);
+  });
+
+  it("reads a plain JSON answer from a server that ignores stream, and still reports its text", async () => {
+    fake.script({ ...openAiText("Not streamed."), asIs: true });
+    const seen: string[] = [];
+    const answer = await openAiProvider({ baseUrl: fake.url, retry: fast }).complete({ model: "m", system: "", messages: [{ role: "user", content: "hi" }], tools: [], stream: true, onText: (delta) => seen.push(delta) });
+    expect(answer.text).toBe("Not streamed.");
+    expect(seen.join("")).toBe("Not streamed.");
+  });
+
+  it("fails with a clear reason, without retrying, when the stream breaks off", async () => {
+    fake.script({ ...openAiStream(["Half ", "an ", "answer"]), breakAfter: 2 });
+    const seen: string[] = [];
+    const error = await openAiProvider({ baseUrl: fake.url, retry: fast })
+      .complete({ model: "m", system: "", messages: [{ role: "user", content: "hi" }], tools: [], stream: true, onText: (delta) => seen.push(delta) })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect((error as ProviderError).message).toContain("the streamed answer broke off after 2 chunks");
+    expect((error as ProviderError).message).toContain("stream = false");
+    expect(seen).toEqual(["Half "]);
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it("fails when the stream ends before the answer is complete", async () => {
+    fake.script({ sse: [{ choices: [{ index: 0, delta: { content: "Cut" }, finish_reason: null }] }], noDone: true });
+    const error = await openAiProvider({ baseUrl: fake.url, retry: fast })
+      .complete({ model: "m", system: "", messages: [{ role: "user", content: "hi" }], tools: [], stream: true })
+      .catch((e: unknown) => e);
+    expect((error as ProviderError).message).toContain("the connection closed before the answer was complete");
+  });
+
   it("retries a 429, honouring Retry-After, then succeeds", async () => {
     fake.script(openAiError(429, "Rate limit reached", { "retry-after": "0.02" }), openAiText("Finally."));
     const started = Date.now();

@@ -43,7 +43,13 @@ export function openAiProvider(options: ProviderOptions = {}): LlmProvider {
         ...(request.stream ? { stream: true, stream_options: { include_usage: true } } : {}),
       };
       const response = await postJson("openai", url, headers, body, request.signal, options.retry);
-      return request.stream ? readStream(response) : readJson(response);
+      // A compatible server that ignores `stream` answers with plain JSON: read it as such.
+      if (!request.stream || !(response.headers.get("content-type") ?? "").includes("text/event-stream")) {
+        const completion = await readJson(response);
+        if (request.stream && completion.text) request.onText?.(completion.text);
+        return completion;
+      }
+      return readStream(response, request.onText);
     },
   };
 }
@@ -64,34 +70,62 @@ async function readJson(response: Response): Promise<Completion> {
   };
 }
 
-/** Text deltas are concatenated; tool-call deltas are assembled by their `index`. */
-async function readStream(response: Response): Promise<Completion> {
+/**
+ * Text deltas are concatenated (and handed to `onText` as they come); tool-call deltas are
+ * assembled by their `index`. A stream that breaks off (connection lost, or ended before a
+ * `finish_reason` or `[DONE]`) is a ProviderError: a half answer is never returned as whole.
+ */
+async function readStream(response: Response, onText?: (delta: string) => void): Promise<Completion> {
   let text = "";
   let stopReason = "";
+  let done = false;
   let usage: Completion["usage"];
+  let chunks = 0;
   const calls = new Map<number, { id: string; name: string; arguments: string }>();
-  for await (const data of sseData(response)) {
-    if (data.trim() === "[DONE]") break;
-    const chunk = JSON.parse(data) as {
-      choices?: { delta?: { content?: string | null; tool_calls?: WireToolCall[] }; finish_reason?: string | null }[];
-      usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
-      error?: { message?: string };
-    };
-    if (chunk.error) throw new ProviderError("openai", response.status, chunk.error.message ?? "error in the stream", 1);
-    if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
-    for (const choice of chunk.choices ?? []) {
-      if (choice.delta?.content) text += choice.delta.content;
-      for (const delta of choice.delta?.tool_calls ?? []) {
-        const index = delta.index ?? calls.size;
-        const call = calls.get(index) ?? { id: "", name: "", arguments: "" };
-        if (delta.id) call.id = delta.id;
-        if (delta.function?.name) call.name += delta.function.name;
-        if (delta.function?.arguments) call.arguments += delta.function.arguments;
-        calls.set(index, call);
+  const brokeOff = (why: string) =>
+    new ProviderError("openai", response.status, `the streamed answer broke off after ${chunks} chunk${chunks === 1 ? "" : "s"} (${why}); nothing of it was kept. Try again, or set \`stream = false\` in [llm] if this server cannot stream`, 1);
+  try {
+    for await (const data of sseData(response)) {
+      if (data.trim() === "[DONE]") {
+        done = true;
+        break;
       }
-      if (choice.finish_reason) stopReason = choice.finish_reason;
+      let chunk: {
+        choices?: { delta?: { content?: string | null; tool_calls?: WireToolCall[] }; finish_reason?: string | null }[];
+        usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+        error?: { message?: string };
+      };
+      try {
+        chunk = JSON.parse(data) as typeof chunk;
+      } catch {
+        throw new ProviderError("openai", response.status, `the stream sent an unreadable chunk: ${data.slice(0, 200)}`, 1);
+      }
+      chunks += 1;
+      if (chunk.error) throw new ProviderError("openai", response.status, chunk.error.message ?? "error in the stream", 1);
+      if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
+      for (const choice of chunk.choices ?? []) {
+        if (choice.delta?.content) {
+          text += choice.delta.content;
+          onText?.(choice.delta.content);
+        }
+        for (const delta of choice.delta?.tool_calls ?? []) {
+          const index = delta.index ?? calls.size;
+          const call = calls.get(index) ?? { id: "", name: "", arguments: "" };
+          if (delta.id) call.id = delta.id;
+          if (delta.function?.name) call.name += delta.function.name;
+          if (delta.function?.arguments) call.arguments += delta.function.arguments;
+          calls.set(index, call);
+        }
+        if (choice.finish_reason) stopReason = choice.finish_reason;
+      }
     }
+  } catch (error) {
+    if (error instanceof ProviderError) throw error;
+    // The turn's own abort (its time limit) is not the vendor's fault: let the caller see it.
+    if ((error as Error).name === "AbortError") throw error;
+    throw brokeOff(`${(error as Error).message}${(error as { cause?: { code?: string } }).cause?.code ? `, ${(error as { cause: { code: string } }).cause.code}` : ""}`);
   }
+  if (!done && !stopReason) throw brokeOff("the connection closed before the answer was complete");
   const toolCalls = [...calls.entries()].sort(([a], [b]) => a - b).map(([i, c]): ToolCall => ({ id: c.id || `call_${i}`, name: c.name, arguments: parseArguments(c.arguments) }));
   return { text, toolCalls, stopReason: stopReason || (toolCalls.length ? "tool_calls" : "stop"), ...(usage ? { usage } : {}) };
 }

@@ -31,6 +31,8 @@ export interface CompletionRequest {
   signal?: AbortSignal;
   /** Ask for a streamed answer (where the provider supports it); the result is the same. */
   stream?: boolean;
+  /** Streamed answers: each piece of text as it arrives (tool-call pieces are not text). */
+  onText?: (delta: string) => void;
 }
 
 export interface Usage {

@@ -7,6 +7,7 @@ import { ErrorNote } from "../../../../_components/error-note";
 import { PageHeader } from "../../../../_components/page-header";
 import { useTRPC } from "../../../../_components/trpc";
 import { useWorkspace } from "../../../../_components/workspace-context";
+import { LiveDrafts } from "../live-drafts";
 import { MessageContent } from "../message-content";
 import { PerformativeBadge, StatusBadge } from "../performative-badge";
 import { SendBox } from "../send-box";
@@ -78,6 +79,7 @@ export function ConversationView({ id }: { id: string }) {
           <TimelineItem key={m.id} message={m} />
         ))}
       </ol>
+      <LiveDrafts slug={workspace.slug} conversationId={c.id} answered={c.messages.flatMap((m) => (m.inReplyTo ? [`${m.inReplyTo}:${m.sender.label}`] : []))} />
       <div className="mt-6">
         <SendBox conversationId={c.id} capability={c.subject} />
       </div>

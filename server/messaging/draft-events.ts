@@ -1,0 +1,101 @@
+import { connected, getRedis } from "../redis";
+import { eventsChannel } from "./events";
+
+/**
+ * Draft events: the reply an LLM agent is writing, while it streams, published on the same
+ * workspace channel as the message events (so `GET /api/events` relays them too). A draft is
+ * a preview only: the stored reply (one INFORM or FAILURE at the end of the turn) is the
+ * record, and a client drops the draft when that reply's message event arrives.
+ *
+ * Each event carries the whole text of the current model call so far (not the delta), so a
+ * client that missed some events still shows the right text. Deltas are coalesced: at most
+ * one event per `intervalMs`, so a fast model does not flood Redis.
+ */
+
+export interface DraftEvent {
+  type: "draft";
+  /** The request being answered, and the agent answering it (a broadcast has several). */
+  requestId: string;
+  conversationId: string;
+  agent: string;
+  /** The model call (tool-calling round) of the turn this text belongs to, from 1. */
+  step: number;
+  /** Everything the model has written in this step so far. */
+  text: string;
+  /** Grows with every event of one draft, so a client can ignore one that arrives late. */
+  seq: number;
+}
+
+export const DRAFT_INTERVAL_MS = 75;
+
+export interface DraftWriter {
+  /** A piece of text the model just wrote. */
+  append(delta: string): void;
+  /** A new model call starts: the draft starts over (the previous step's text led to tool calls). */
+  nextStep(): void;
+  /**
+   * Stops the draft; appends after this are ignored. `publishPending: false` drops text not
+   * yet published (a turn that failed: its half-written text must not look like an answer).
+   */
+  close(options?: { publishPending?: boolean }): Promise<void>;
+}
+
+/**
+ * Never throws: like message events, drafts are a convenience, and a Redis hiccup must not
+ * fail a turn.
+ */
+export function draftWriter(
+  workspaceId: string,
+  draft: { requestId: string; conversationId: string; agent: string },
+  intervalMs = DRAFT_INTERVAL_MS,
+): DraftWriter {
+  let text = "";
+  let step = 1;
+  let seq = 0;
+  let dirty = false;
+  let closed = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let publishing: Promise<void> = Promise.resolve();
+
+  const publish = () => {
+    timer = undefined;
+    if (!dirty) return publishing;
+    dirty = false;
+    const event: DraftEvent = { type: "draft", ...draft, step, text, seq: ++seq };
+    // Chained, so events leave in the order they were made. The shared connection keeps no
+    // offline queue, so a worker's first draft waits (briefly) for it to be ready.
+    const payload = JSON.stringify(event);
+    publishing = publishing.then(() =>
+      connected(getRedis(), 1_000)
+        .then((redis) => redis.publish(eventsChannel(workspaceId), payload))
+        .then(
+          () => undefined,
+          () => undefined,
+        ),
+    );
+    return publishing;
+  };
+
+  return {
+    append(delta) {
+      if (closed || !delta) return;
+      text += delta;
+      dirty = true;
+      timer ??= setTimeout(() => void publish(), intervalMs);
+    },
+    nextStep() {
+      if (closed) return;
+      clearTimeout(timer);
+      void publish();
+      text = "";
+      step += 1;
+    },
+    async close({ publishPending = true } = {}) {
+      if (closed) return publishing;
+      closed = true;
+      clearTimeout(timer);
+      if (!publishPending) dirty = false;
+      await publish();
+    },
+  };
+}
