@@ -2,7 +2,7 @@
 //   1. routing decision (index lookup + strategy) with 10,000 agents over 1,000 capabilities: p95
 //   2. POST /api/v1/messages (wait) to the stored reply of a tool agent, 50 concurrent senders: p50/p95/p99
 //   3. sustained throughput of tool-agent messages with one worker process: messages per second
-// The delegation chain figure comes with the LLM runtime (not measured yet). Loopback only.
+// The delegation chain (added latency per hop) is bench/delegation.ts. Loopback only.
 import type { AgentConfig } from "../server/agents/schema";
 import { buildCapabilityIndex } from "../server/routing/capabilities";
 import { choose } from "../server/routing/strategies";

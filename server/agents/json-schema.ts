@@ -39,6 +39,7 @@ temperature = 0.2
 
 const sections: { key: string; heading: string }[] = [
   { key: "llm", heading: "[llm]" },
+  { key: "llm.script", heading: "[[llm.script]]" },
   { key: "handler", heading: "[handler]" },
   { key: "routing", heading: "[routing]" },
   { key: "limits", heading: "[limits]" },
@@ -139,7 +140,8 @@ export function renderAgentConfigDoc(): string {
     "",
   ];
   for (const { key, heading } of sections) {
-    const field = asSchema(properties[key]);
+    // A nested table (`llm.script`) is found through its parent's properties.
+    const field = key.split(".").reduce<JsonSchema>((parent, part) => asSchema(parent.properties?.[part]), { properties });
     const table = field.type === "array" ? asSchema(field.items) : field;
     out.push(`## ${code(heading)}`, "", [field.description ?? table.description ?? "", table.description && table.description !== field.description ? table.description : ""].filter(Boolean).join(" "), "");
     if (field.type === "array") out.push(`Write one ${code(heading)} table per entry. ${rulesOf(field).join(" ")}`.trimEnd(), "");

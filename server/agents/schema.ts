@@ -40,6 +40,23 @@ export const agentNameSchema = name("Agent").refine(
 );
 export const toolNameSchema = name("Tool");
 
+const mockScriptEntrySchema = z
+  .strictObject({
+    call: z.string().min(1).max(200).optional().meta({
+      description: "Makes this entry a tool call: `ask` (delegate to another capability) or one of the agent's `tools`. An entry has either `call` or `reply`.",
+      examples: ["ask"],
+    }),
+    input: z.record(z.string(), z.unknown()).optional().meta({
+      description: "The call's arguments (`ask` takes `capability` and `request`). Strings may use `{{request}}`, `{{result.N}}` and `{{result.N.field}}`; a string that is exactly one placeholder passes the value itself (a number, a table).",
+      examples: [{ capability: "count-words", request: "{{request}}" }],
+    }),
+    reply: z.string().min(1).max(100_000).optional().meta({
+      description: "Makes this entry the final answer, labelled `[mock reply from NAME]`. May use `{{request}}`, `{{result.N}}` and `{{result.N.field}}` (the Nth call's result, or a field inside it).",
+      examples: ["{{result.1.content.words}} words"],
+    }),
+  })
+  .meta({ description: "One model call of the `mock` provider: a tool call (`call`, `input`) or the final `reply`. Each model call takes the next entry; when none is left, the mock answers with its labelled echo of the request." });
+
 const llmSchema = z
   .strictObject({
     provider: z.enum(llmProviders).meta({
@@ -63,6 +80,9 @@ const llmSchema = z
       .regex(/^[A-Z][A-Z0-9_]*$/, "Secret names use uppercase letters, digits and underscores")
       .optional()
       .meta({ description: "Name of the workspace secret that holds the provider's API key. Keys never appear in agent files.", examples: ["OPENAI_API_KEY"] }),
+    script: z.array(mockScriptEntrySchema).min(1).max(100).optional().meta({
+      description: "Only with `provider = \"mock\"`: the scripted model, one `[[llm.script]]` table per model call. Without it the mock echoes the request, labelled.",
+    }),
   })
   .meta({ description: "The language model an LLM agent thinks with. An agent has either `[llm]` or `[handler]`." });
 
@@ -144,6 +164,9 @@ export const agentConfigSchema = z
 
 /** An agent document after validation, defaults filled in. */
 export type AgentConfig = z.output<typeof agentConfigSchema>;
+export type MockScriptEntry = z.output<typeof mockScriptEntrySchema>;
+/** The keys a `[[llm.script]]` entry accepts. */
+export const mockScriptEntryKeys = Object.keys(mockScriptEntrySchema.shape);
 
 /** The keys each table accepts, for "did you mean" and the header trap. */
 export const knownKeys = {

@@ -169,3 +169,60 @@ describe("valid agents", () => {
     expect(where(doc(head, llm))).toEqual(one("missing_field", "system_prompt", 1, 1));
   });
 });
+
+describe("the mock provider's [[llm.script]]", () => {
+  const tools = 'tools = ["word-count"]';
+  const entry = (...lines: string[]) => ["", "[[llm.script]]", ...lines];
+
+  it("accepts calls and a reply that use the placeholders the mock fills", () => {
+    const result = validateAgentSource(
+      doc(head, tools, prompt, llm, entry('call = "ask"', 'input = { capability = "count-words", request = "{{request}}" }'), entry('call = "word-count"', 'input = { text = "{{ request }}" }'), entry('reply = "{{result.1.content.words}} and {{result.2}}"')),
+    );
+    expect(result.problems).toEqual([]);
+    expect(result.config?.llm?.script).toEqual([
+      { call: "ask", input: { capability: "count-words", request: "{{request}}" } },
+      { call: "word-count", input: { text: "{{ request }}" } },
+      { reply: "{{result.1.content.words}} and {{result.2}}" },
+    ]);
+  });
+
+  it("points at an unknown placeholder and suggests the one meant", () => {
+    const result = validateAgentSource(doc(head, prompt, llm, entry('reply = "You said {{requets}}"')));
+    expect(result.ok).toBe(false);
+    expect(result.problems).toMatchObject([{ code: "unknown_placeholder", field: "llm.script[0].reply", line: 12, column: 19, suggestions: ["{{request}}"] }]);
+    expect(result.problems[0]!.message).toContain("Did you mean `{{request}}`?");
+  });
+
+  it("refuses a result of a call that has not happened yet", () => {
+    const problems = where(doc(head, prompt, llm, entry('call = "ask"', 'input = { capability = "c", request = "{{result.1}}" }'), entry('reply = "{{result.2.content}}"')));
+    expect(problems).toEqual([
+      { code: "unknown_placeholder", field: "llm.script[0].input.request", line: 13, column: 40 },
+      { code: "unknown_placeholder", field: "llm.script[1].reply", line: 16, column: 10 },
+    ]);
+    expect(validateAgentSource(doc(head, prompt, llm, entry('reply = "{{result.2.content}}"'))).problems[0]!.message).toContain("only 0 calls come before [[llm.script]] entry 1");
+  });
+
+  it("is only allowed with provider = mock", () => {
+    const openai = ["", "[llm]", 'provider = "openai"', 'model = "gpt-4o-mini"'];
+    const result = validateAgentSource(doc(head, prompt, openai, entry('reply = "hi"')));
+    expect(result.problems).toMatchObject([{ code: "invalid_value", field: "llm.script", line: 11, column: 1 }]);
+    expect(result.problems[0]!.message).toContain('only works with provider = "mock"');
+  });
+
+  it("needs call or reply in each entry, a tool the agent has, and known keys", () => {
+    expect(where(doc(head, tools, prompt, llm, entry('input = { text = "x" }'), entry('call = "word-cout"', "colour = 1"), entry('call = "ask"', 'reply = "both"')))).toEqual([
+      { code: "missing_field", field: "llm.script[0]", line: 12, column: 1 },
+      { code: "invalid_value", field: "llm.script[1].call", line: 16, column: 8 },
+      { code: "unknown_key", field: "llm.script[1].colour", line: 17, column: 1 },
+      { code: "invalid_value", field: "llm.script[2]", line: 19, column: 1 },
+    ]);
+    const wrongTool = validateAgentSource(doc(head, tools, prompt, llm, entry('call = "word-cout"'))).problems[0]!;
+    expect(wrongTool.suggestions).toEqual(["word-count"]);
+  });
+
+  it("warns about entries after the reply, which never run", () => {
+    const result = validateAgentSource(doc(head, prompt, llm, entry('reply = "done"'), entry('reply = "never"')));
+    expect(result.ok).toBe(true);
+    expect(result.problems).toMatchObject([{ severity: "warning", code: "unused_field", field: "llm.script[1]", line: 14, column: 1 }]);
+  });
+});

@@ -3,7 +3,8 @@ import { problem, START, type Problem } from "../documents/problems";
 import { isTable, locate, readDocument } from "../documents/read";
 import { schemaProblems, tableLabel } from "../documents/schema-problems";
 import { formatPath, positionOf, type PathSegment, type Position, type SourceMap } from "../documents/source-map";
-import { agentConfigSchema, agentTables, knownKeys, PROMPT_PLACEHOLDERS, topLevelValueKeys, type AgentConfig, type AgentTable } from "./schema";
+import { parseScriptPlaceholder, SCRIPT_PLACEHOLDER, SCRIPT_PLACEHOLDER_FORMS, stringsIn } from "./mock-script";
+import { agentConfigSchema, agentTables, knownKeys, mockScriptEntryKeys, PROMPT_PLACEHOLDERS, topLevelValueKeys, type AgentConfig, type AgentTable } from "./schema";
 
 export { MAX_NESTING, problemCodes, problemSchema, type Problem, type ProblemCode } from "../documents/problems";
 
@@ -95,6 +96,19 @@ function keyProblems(data: Record<string, unknown>, map: () => SourceMap, proble
       if (Array.isArray(value)) value.forEach((item, index) => isTable(item) && check("tests", item, ["tests", index]));
     } else if (isTable(value)) check(table, value, [table]);
   }
+  // `[[llm.script]]` entries: the schema's own unknown-key issues are skipped above.
+  const script = isTable(data.llm) ? data.llm.script : undefined;
+  if (Array.isArray(script)) {
+    script.forEach((entry, index) => {
+      if (!isTable(entry)) return;
+      for (const key of Object.keys(entry)) {
+        if (mockScriptEntryKeys.includes(key)) continue;
+        const suggestions = suggest(key, mockScriptEntryKeys);
+        const path = ["llm", "script", index, key];
+        problems.push(problem("unknown_key", formatPath(path), `Unknown key \`${key}\` in [[llm.script]] entry ${index + 1}.${suggestions.length ? ` Did you mean \`${suggestions[0]}\`?` : ""}`, locate(map(), path, "key"), suggestions.length ? suggestions : [...mockScriptEntryKeys]));
+      }
+    });
+  }
   return explained;
 }
 
@@ -119,13 +133,10 @@ function ruleProblems(data: Record<string, unknown>, text: string, map: () => So
   }
   const template = data.user_prompt_template;
   if (typeof template === "string") {
-    const valueAt = map().entries.get("user_prompt_template")?.value;
-    const from = valueAt ? offsetOf(text, valueAt) : 0;
     for (const match of template.matchAll(/\{\{\s*([^{}]*?)\s*\}\}/g)) {
       const placeholder = match[1]!;
       if ((PROMPT_PLACEHOLDERS as readonly string[]).includes(placeholder)) continue;
-      const found = text.indexOf(match[0], from);
-      const at = found >= 0 ? positionOf(text, found) : (valueAt ?? START);
+      const at = placeholderAt(text, map, ["user_prompt_template"], match[0]);
       const close = suggest(placeholder, PROMPT_PLACEHOLDERS);
       problems.push(
         problem(
@@ -138,6 +149,7 @@ function ruleProblems(data: Record<string, unknown>, text: string, map: () => So
       );
     }
   }
+  scriptProblems(data, text, map, problems);
   for (const list of ["capabilities", "tools"] as const) {
     const values = data[list];
     if (!Array.isArray(values)) continue;
@@ -147,6 +159,67 @@ function ruleProblems(data: Record<string, unknown>, text: string, map: () => So
       }
     });
   }
+}
+
+/** Where a placeholder is written: inside the value at `path`, else the value itself. */
+function placeholderAt(text: string, map: () => SourceMap, path: PathSegment[], placeholder: string): Position {
+  const valueAt = map().entries.get(formatPath(path))?.value;
+  const found = text.indexOf(placeholder, valueAt ? offsetOf(text, valueAt) : 0);
+  return found >= 0 ? positionOf(text, found) : (valueAt ?? locate(map(), path));
+}
+
+/**
+ * The mock provider's script: only under provider = "mock", each entry a call or a reply,
+ * calls of known tools, placeholders the provider fills (a `{{result.N}}` only after N calls).
+ */
+function scriptProblems(data: Record<string, unknown>, text: string, map: () => SourceMap, problems: Problem[]) {
+  const llm = data.llm;
+  if (!isTable(llm) || !Array.isArray(llm.script)) return;
+  if (typeof llm.provider === "string" && llm.provider !== "mock") {
+    problems.push(problem("invalid_value", "llm.script", `[[llm.script]] only works with provider = "mock"; with provider = "${llm.provider}" a real model answers and the script would be ignored.`, locate(map(), ["llm", "script", 0], "key"), ['Set provider = "mock" to run the script.', "Remove the [[llm.script]] tables to use the real model."]));
+  }
+  const tools = Array.isArray(data.tools) ? data.tools.filter((t): t is string => typeof t === "string") : [];
+  let calls = 0;
+  let replyAt: number | undefined;
+  llm.script.forEach((entry, index) => {
+    if (!isTable(entry)) return;
+    const path: PathSegment[] = ["llm", "script", index];
+    const field = formatPath(path);
+    const label = `[[llm.script]] entry ${index + 1}`;
+    if (replyAt !== undefined) {
+      problems.push(problem("unused_field", field, `${label} comes after the reply of entry ${replyAt + 1}, which ends the turn; it is never used.`, locate(map(), path, "key"), ["Remove it, or move the reply to the end."], "warning"));
+    }
+    const hasCall = entry.call !== undefined;
+    const hasReply = entry.reply !== undefined;
+    if (hasCall === hasReply) {
+      problems.push(problem(hasCall ? "invalid_value" : "missing_field", field, `${label} needs either \`call\` (a tool call) or \`reply\` (the final answer)${hasCall ? ", not both" : ""}.`, locate(map(), path, "key"), ['call = "ask" with input = { capability = "...", request = "{{request}}" }', 'reply = "..."']));
+    }
+    if (hasReply && !hasCall && entry.input !== undefined) {
+      problems.push(problem("unused_field", `${field}.input`, `\`input\` has no effect on a reply; only calls take input.`, locate(map(), [...path, "input"], "key"), ["Remove `input`, or write `call` instead of `reply`."], "warning"));
+    }
+    if (typeof entry.call === "string" && entry.call !== "ask" && !tools.includes(entry.call)) {
+      const known = ["ask", ...tools];
+      const close = suggest(entry.call, known);
+      problems.push(problem("invalid_value", `${field}.call`, `${label} calls "${entry.call}", which is neither \`ask\` nor one of this agent's \`tools\` (${tools.length ? tools.join(", ") : "none"}).${close.length ? ` Did you mean "${close[0]}"?` : ""}`, locate(map(), [...path, "call"]), close.length ? close : [`Add "${entry.call}" to \`tools\`.`]));
+    }
+    const strings = [...(typeof entry.reply === "string" ? [{ path: [...path, "reply"], text: entry.reply }] : []), ...stringsIn(entry.input).map((s) => ({ path: [...path, "input", ...s.path], text: s.text }))];
+    for (const { path: at, text: value } of strings) {
+      for (const match of value.matchAll(SCRIPT_PLACEHOLDER)) {
+        const placeholder = parseScriptPlaceholder(match[1]!);
+        if (placeholder && (placeholder.kind === "request" || placeholder.call <= calls)) continue;
+        const where = placeholderAt(text, map, at, match[0]);
+        if (placeholder?.kind === "result") {
+          const earlier = calls ? `\`{{result.1}}\` to \`{{result.${calls}}}\`` : "only `{{request}}`";
+          problems.push(problem("unknown_placeholder", formatPath(at), `\`${match[0]}\` is the result of call ${placeholder.call}, but only ${calls} call${calls === 1 ? "" : "s"} come${calls === 1 ? "s" : ""} before ${label}; it may use ${earlier}.`, where, calls ? [`{{result.${calls}}}`] : ["{{request}}"]));
+          continue;
+        }
+        const close = suggest(match[1]!, SCRIPT_PLACEHOLDER_FORMS);
+        problems.push(problem("unknown_placeholder", formatPath(at), `\`${match[0]}\` is not a placeholder the mock fills; it may use \`{{request}}\`, \`{{result.N}}\` and \`{{result.N.field}}\`.${close.length ? ` Did you mean \`{{${close[0]}}}\`?` : ""}`, where, (close.length ? close : SCRIPT_PLACEHOLDER_FORMS).map((p) => `{{${p}}}`)));
+      }
+    }
+    if (hasCall) calls++;
+    if (hasReply && replyAt === undefined) replyAt = index;
+  });
 }
 
 function offsetOf(text: string, position: Position): number {

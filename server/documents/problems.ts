@@ -21,7 +21,7 @@ export const problemCodes = {
   duplicate_value: "The same entry appears twice in a list that must not repeat.",
   // Agent documents only:
   agent_kind: "An agent needs exactly one of `[llm]` (an LLM agent) and `[handler]` (a tool agent).",
-  unknown_placeholder: "A `{{placeholder}}` in `user_prompt_template` that the runtime does not fill.",
+  unknown_placeholder: "A `{{placeholder}}` in `user_prompt_template` or in a mock `[[llm.script]]` that the runtime does not fill (or a `{{result.N}}` before call N).",
   unused_field: "A field that has no effect for this kind of agent (warning).",
 } as const;
 

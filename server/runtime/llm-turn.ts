@@ -7,6 +7,7 @@ import { readSecretForRuntime } from "../secrets/secrets";
 import { findAgentTools, runToolAsAgent, type AgentTool } from "./agent-tools";
 import { ask, ASK_TOOL } from "./ask";
 import { providerFor, ProviderError, type ChatMessage, type ToolCall, type ToolSpec } from "./providers";
+import { mockProvider } from "./providers/mock";
 import type { TurnRequest, TurnResult } from "./turn";
 
 /**
@@ -52,7 +53,7 @@ const failure = (reason: string, trace?: Prisma.InputJsonValue): TurnResult => (
 export async function runLlmTurn(workspaceId: string, provider: Provider, content: unknown, request?: TurnRequest): Promise<TurnResult> {
   const config: AgentConfig = provider.config;
   const llm = config.llm!;
-  const kind = llm.provider as "openai" | "anthropic";
+  const kind = llm.provider;
   let apiKey: string | undefined;
   if (llm.api_key_secret) {
     apiKey = (await readSecretForRuntime(workspaceId, llm.api_key_secret)) ?? undefined;
@@ -69,7 +70,7 @@ export async function runLlmTurn(workspaceId: string, provider: Provider, conten
   if (request && !tools.has(ASK_TOOL.name)) specs.push(ASK_TOOL);
 
   const prompt = renderPrompt(config.user_prompt_template, { request: asText(content), context: await contextOf(request), memory: "" });
-  const client = providerFor(kind, { baseUrl: llm.base_url, apiKey });
+  const client = kind === "mock" ? mockProvider({ agentName: provider.agentName, request: asText(content), script: llm.script }) : providerFor(kind, { baseUrl: llm.base_url, apiKey });
   const steps: TraceStep[] = [];
   const usage = { inputTokens: 0, outputTokens: 0 };
   const trace = (): Prisma.InputJsonValue => ({ provider: kind, model: llm.model, steps: steps as unknown as Prisma.InputJsonValue, usage });

@@ -2,13 +2,11 @@ import type { Prisma } from "@prisma/client";
 import type { Provider } from "../routing/capabilities";
 import { findAgentTools, runToolAsAgent } from "./agent-tools";
 import { runLlmTurn } from "./llm-turn";
-import { mockReply } from "./providers/mock";
 
 /**
  * One turn of an agent on a request, in the worker. A tool agent (`[handler]`) runs its tool
  * on the message content, recorded as a tool invocation by the agent. An LLM agent runs the
- * tool-calling loop against its provider (llm-turn.ts); the `mock` provider answers with a
- * labelled echo.
+ * tool-calling loop against its provider (llm-turn.ts), the scripted `mock` provider included.
  */
 
 export interface TurnResult {
@@ -42,7 +40,6 @@ export async function runTurn(workspaceId: string, provider: Provider, content: 
     if (!run.invocationId) return failure(run.message);
     return failure(`Tool "${config.handler.tool}" failed.`, { diagnostic: (run.diagnostic ?? null) as Prisma.InputJsonValue, invocationId: run.invocationId });
   }
-  if (config.llm?.provider === "mock") return { performative: "INFORM", content: mockReply(provider.agentName, content) };
   if (config.llm) return runLlmTurn(workspaceId, provider, content, request);
   return failure(`Agent "${provider.agentName}" has neither [llm] nor [handler].`);
 }
