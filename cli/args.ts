@@ -12,7 +12,7 @@ export interface ParsedArgs {
  * A flag named in `listFlags` may be repeated (`--scopes a --scopes b` is `a,b`); any other
  * value flag given twice is refused rather than silently keeping one of the two.
  */
-export function parseArgs(argv: string[], booleanFlags = ["json", "help", "version", "dev"], listFlags = ["scopes", "param"]): ParsedArgs {
+export function parseArgs(argv: string[], booleanFlags = ["json", "help", "version", "dev", "yes"], listFlags = ["scopes", "param"]): ParsedArgs {
   const positionals: string[] = [];
   const flags: Record<string, string | boolean> = {};
   const lists: Record<string, string[]> = {};

@@ -22,3 +22,14 @@ async function ask(question: string): Promise<string> {
     prompt.close();
   }
 }
+
+/**
+ * A yes/no confirmation for a delete that needs no typed name: `--yes` skips it; in a
+ * terminal the question is asked; in a script without --yes, it is refused (exit 2).
+ */
+export async function confirmYes(args: ParsedArgs, out: Output, question: string, command: string): Promise<void> {
+  if (args.flags.yes === true) return;
+  if (!process.stdin.isTTY || out.json) throw usageError(`${question} Nothing was changed: confirm with --yes.`, `Run \`${command} --yes\`.`);
+  const answer = (await ask(`${question} [y/N] `)).toLowerCase();
+  if (answer !== "y" && answer !== "yes") throw usageError("Not confirmed; nothing was changed.", `Answer "y", or run \`${command} --yes\`.`);
+}

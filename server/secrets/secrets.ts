@@ -20,7 +20,13 @@ export const secretNameSchema = z
   .regex(SECRET_NAME_PATTERN, "Secret names use uppercase letters, digits and underscores, and start with a letter (e.g. OPENAI_API_KEY)");
 export const secretValueSchema = z.string().min(1).max(16_384);
 
-export const secretSummarySchema = z.object({ name: z.string(), createdAt: z.date(), updatedAt: z.date() });
+export const secretSummarySchema = z.object({
+  name: z.string(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+  /** Who last set the value, from the audit log; null when that entry is gone. */
+  setBy: z.string().nullable(),
+});
 export type SecretSummary = z.infer<typeof secretSummarySchema>;
 
 // Changing this context string makes every stored secret unreadable: it versions the key.
@@ -69,10 +75,21 @@ export async function setSecret(actor: Actor, name: string, value: string): Prom
   });
 }
 
-/** Names and dates only. */
+/** Names, dates and who last set each one: never a value. */
 export async function listSecrets(actor: Actor): Promise<SecretSummary[]> {
   authorize(actor, "secrets.write");
-  return getDb().secret.findMany({ where: { workspaceId: actor.workspaceId }, select: { name: true, createdAt: true, updatedAt: true }, orderBy: { name: "asc" } });
+  const db = getDb();
+  const secrets = await db.secret.findMany({ where: { workspaceId: actor.workspaceId }, select: { name: true, createdAt: true, updatedAt: true }, orderBy: { name: "asc" } });
+  if (!secrets.length) return [];
+  // The row keeps no author; the audit log has one entry per set, newest first wins.
+  const sets = await db.auditEvent.findMany({
+    where: { workspaceId: actor.workspaceId, action: "secret.set", targetType: "secret", targetId: { in: secrets.map((s) => s.name) } },
+    orderBy: { createdAt: "desc" },
+    distinct: ["targetId"],
+    select: { targetId: true, actorLabel: true },
+  });
+  const setBy = new Map(sets.map((e) => [e.targetId, e.actorLabel]));
+  return secrets.map((s) => ({ ...s, setBy: setBy.get(s.name) ?? null }));
 }
 
 export async function deleteSecret(actor: Actor, name: string): Promise<void> {

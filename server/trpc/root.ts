@@ -6,6 +6,7 @@ import { meRouter } from "./routers/me";
 import { systemRouter } from "./routers/system";
 import { auditRouter } from "./routers/audit";
 import { invitationsRouter, membersRouter } from "./routers/members";
+import { secretsRouter } from "./routers/secrets";
 import { tokensRouter } from "./routers/tokens";
 import { usageRouter } from "./routers/usage";
 import { workspacesRouter } from "./routers/workspaces";
@@ -18,6 +19,7 @@ export const appRouter = router({
   members: membersRouter,
   invitations: invitationsRouter,
   tokens: tokensRouter,
+  secrets: secretsRouter,
   audit: auditRouter,
   usage: usageRouter,
   agents: agentsRouter,

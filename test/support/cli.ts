@@ -17,6 +17,8 @@ export interface CliOptions {
   /** false: no server and no token (offline commands); default true. */
   login?: boolean;
   env?: Record<string, string>;
+  /** Piped to the command's stdin (otherwise stdin is empty). */
+  input?: string;
 }
 
 /**
@@ -42,6 +44,7 @@ export async function startCliEnvironment(label: string) {
       cwd,
       encoding: "utf8",
       timeout: 30_000,
+      input: options.input ?? "",
       env: { ...process.env, HOME: cwd, XDG_CONFIG_HOME: path.join(cwd, "xdg"), DATABASE_URL: "", CAXTON_CONFIG: "", CAXTON_URL: login ? caxton.url : "", CAXTON_TOKEN: login ? token : "", ...options.env },
     });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr, json: () => JSON.parse(result.stdout) };
@@ -55,6 +58,8 @@ export async function startCliEnvironment(label: string) {
   return {
     caxton,
     token,
+    /** The platform's database, for asserting what a command stored. */
+    databaseUrl: database.url,
     cli,
     tempDir,
     async stop() {

@@ -178,6 +178,9 @@ export const trpcFills: Record<string, Fill<TrpcInput>> = {
   "messages.send": { fill: (t) => ({ workspace: t.slug, capability: "summarize", content: "from the probe", conversationId: t.conversationId }), rowParams: ["conversationId"] },
   "messages.conversation": { fill: (t) => ({ workspace: t.slug, id: t.conversationId }), rowParams: ["id"] },
   "messages.conversations": { fill: (t) => ({ workspace: t.slug }) },
+  "secrets.list": { fill: (t) => ({ workspace: t.slug }) },
+  "secrets.set": { fill: (t) => ({ workspace: t.slug, name: t.secretName, value: "taken-over-value" }) },
+  "secrets.delete": { fill: (t) => ({ workspace: t.slug, name: t.secretName }), rowParams: ["name"], endsRow: true },
   "agents.delete": { fill: (t) => ({ workspace: t.slug, name: t.agentName, confirm: t.agentName }), rowParams: ["name"], endsRow: true },
 };
 

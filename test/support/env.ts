@@ -14,7 +14,7 @@ import { freePort } from "../../server/platform/ports";
 import { closeQueues } from "../../server/queue/queues";
 import { closeRedis } from "../../server/redis";
 
-const TEST_AUTH_SECRET = "test-secret-test-secret-test-secret-0123456789";
+export const TEST_AUTH_SECRET = "test-secret-test-secret-test-secret-0123456789";
 
 export const uniqueName = (label: string) => `${label.replace(/[^a-z0-9]/gi, "_").toLowerCase()}_${randomBytes(4).toString("hex")}`;
 

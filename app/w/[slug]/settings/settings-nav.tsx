@@ -8,6 +8,7 @@ const tabs = [
   { path: "", label: "General", permission: "workspace.view" },
   { path: "/members", label: "Members", permission: "members.view" },
   { path: "/tokens", label: "API tokens", permission: "tokens.view" },
+  { path: "/secrets", label: "Secrets", permission: "secrets.write" },
   { path: "/audit", label: "Audit log", permission: "audit.view" },
   { path: "/usage", label: "Usage", permission: "quotas.view" },
 ];

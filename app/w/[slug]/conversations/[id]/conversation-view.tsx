@@ -2,6 +2,7 @@
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+import type { ReactNode } from "react";
 import type { MessageView } from "@/server/messaging/messages";
 import { ErrorNote } from "../../../../_components/error-note";
 import { PageHeader } from "../../../../_components/page-header";
@@ -12,6 +13,9 @@ import { MessageContent } from "../message-content";
 import { PerformativeBadge, StatusBadge } from "../performative-badge";
 import { SendBox } from "../send-box";
 import { useLiveEvents } from "../use-live-events";
+import { TimelineNode } from "./delegation-thread";
+import { threadTimeline } from "./thread-tree";
+import { TraceSteps } from "./trace-steps";
 
 interface Routing {
   strategy?: string;
@@ -75,8 +79,8 @@ export function ConversationView({ id }: { id: string }) {
       </div>
       {c.messages.length === 0 ? <p className="text-sm text-slate-500">No messages in this conversation.</p> : null}
       <ol className="relative space-y-3 border-l-2 border-slate-200 pl-4" aria-label="Timeline">
-        {c.messages.map((m) => (
-          <TimelineItem key={m.id} message={m} />
+        {threadTimeline(c.messages).map((node) => (
+          <TimelineNode key={node.message.id} node={node} renderItem={(m, nested) => <TimelineItem key={m.id} message={m} nested={nested} />} />
         ))}
       </ol>
       <LiveDrafts slug={workspace.slug} conversationId={c.id} answered={c.messages.flatMap((m) => (m.inReplyTo ? [`${m.inReplyTo}:${m.sender.label}`] : []))} />
@@ -87,7 +91,7 @@ export function ConversationView({ id }: { id: string }) {
   );
 }
 
-function TimelineItem({ message: m }: { message: TimelineMessage }) {
+function TimelineItem({ message: m, nested }: { message: TimelineMessage; nested?: ReactNode }) {
   const routing = (m.routing ?? null) as Routing | null;
   return (
     <li data-testid="timeline-message" data-performative={m.performative} className="min-w-0 rounded-lg border border-slate-200 bg-white p-3">
@@ -105,7 +109,9 @@ function TimelineItem({ message: m }: { message: TimelineMessage }) {
       </div>
       {m.error && m.performative === "REQUEST" ? <p className="mt-1 text-xs text-red-700">{m.error}</p> : null}
       {routing ? <RoutingNote routing={routing} /> : null}
+      {m.trace ? <TraceSteps trace={m.trace} /> : null}
       <Timings message={m} />
+      {nested}
     </li>
   );
 }
