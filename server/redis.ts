@@ -1,5 +1,6 @@
 import { Redis, type RedisOptions } from "ioredis";
 import { getConfig } from "./config/load";
+import { AppError } from "./lib/errors";
 
 /**
  * producer: web requests and health checks; fails fast instead of queueing commands while
@@ -68,3 +69,15 @@ export async function quietQuit(redis: Redis): Promise<void> {
 
 /** A Redis key in this install's namespace. */
 export const redisKey = (...parts: string[]) => [getConfig().redisPrefix, ...parts].join(":");
+
+/**
+ * What a request answers while Redis is away: 503 with nothing done, so the caller knows to
+ * retry (the rows in Postgres stay the record; nothing half-sent is left behind).
+ */
+export function redisUnavailable(cause: unknown): AppError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new AppError("unavailable", `Caxton cannot reach Redis (its queue) right now, so nothing was done: ${reason}.`, {
+    hint: "Retry in a few seconds (Retry-After). If it persists, check that Redis is running: GET /api/health names the failing check.",
+    retryAfterS: 5,
+  });
+}
