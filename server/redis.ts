@@ -81,3 +81,14 @@ export function redisUnavailable(cause: unknown): AppError {
     retryAfterS: 5,
   });
 }
+
+const connectionFailure = /Connection is closed|enableOfflineQueue|max retries per request|Redis is not reachable|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT/i;
+
+/** Whether an error (or a job's failedReason) only says Redis was unreachable, not that the work failed. */
+export function isRedisConnectionError(error: unknown): boolean {
+  if (typeof error === "string") return connectionFailure.test(error);
+  if (error instanceof AppError) return error.code === "unavailable";
+  if (!(error instanceof Error)) return false;
+  const code = (error as NodeJS.ErrnoException).code ?? "";
+  return connectionFailure.test(`${code} ${error.message}`);
+}

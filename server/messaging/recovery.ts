@@ -3,6 +3,7 @@ import { getDb } from "../db/client";
 import type { Logger } from "../observability/logger";
 import { jobs } from "../queue/jobs";
 import { enqueue, getQueue } from "../queue/queues";
+import { isRedisConnectionError } from "../redis";
 
 /**
  * Postgres is the record of every request; Redis only holds the jobs that deliver them, and
@@ -68,19 +69,21 @@ export async function sweepLostDeliveries(options: { now?: number; graceMs?: num
       if (state === "unknown") {
         await enqueue(jobs.messageDeliver, { messageId: id }, id);
         result.requeued++;
-      } else if (state === "failed") {
-        // Out of attempts, yet the request was never given up (recording it failed, e.g.
-        // Postgres was away): record the FAILURE now, as the last attempt meant to.
+      } else if (state === "failed" || state === "completed") {
         const job = await queue.getJob(id);
-        await (await import("./deliver")).giveUpOnMessage(id, job?.failedReason || "the delivery job failed");
-        result.givenUp++;
-      } else if (state === "completed") {
-        // A finished job whose request is still open (it ended without recording anything):
-        // the job id is taken until the old job is removed, so remove it and deliver again.
-        const job = await queue.getJob(id);
-        await job?.remove().catch(() => {});
-        await enqueue(jobs.messageDeliver, { messageId: id }, id);
-        result.requeued++;
+        if (state === "failed" && !isRedisConnectionError(job?.failedReason ?? "")) {
+          // Out of attempts, yet the request was never given up (recording it failed, e.g.
+          // Postgres was away): record the FAILURE now, as the last attempt meant to.
+          await (await import("./deliver")).giveUpOnMessage(id, job?.failedReason || "the delivery job failed");
+          result.givenUp++;
+        } else {
+          // Failed only because Redis went away (never given up, see server/queue/worker.ts),
+          // or finished without recording anything: the job id stays taken until the old job
+          // is removed, so remove it and deliver again.
+          await job?.remove().catch(() => {});
+          await enqueue(jobs.messageDeliver, { messageId: id }, id);
+          result.requeued++;
+        }
       }
       // waiting, delayed, prioritized, active: the queue has it in hand.
     }),

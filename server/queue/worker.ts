@@ -1,6 +1,7 @@
 import { UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "../observability/logger";
+import { isRedisConnectionError } from "../redis";
 import { findJob, queueNames, type JobDefinition } from "./jobs";
 
 export interface WorkerPoolOptions {
@@ -33,7 +34,9 @@ export function startWorkerPool(options: WorkerPoolOptions) {
       result = await definition.handle(parsed.data, { jobId: job.id ?? "", workerId });
     } catch (error) {
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      if (lastAttempt && definition.onGiveUp) {
+      // Redis going away is no reason to give up: the job cannot be recorded as failed either,
+      // and the recovery sweep enqueues its request again once Redis is back.
+      if (lastAttempt && definition.onGiveUp && !isRedisConnectionError(error)) {
         const reason = `${(error as Error).message} (after ${job.attemptsMade + 1} attempt${job.attemptsMade ? "s" : ""})`;
         await definition.onGiveUp(parsed.data, reason).catch((giveUpError: Error) => logger.error({ job: job.name, jobId: job.id, err: giveUpError.message }, "recording a job's failure failed"));
       }
