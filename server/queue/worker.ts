@@ -46,6 +46,13 @@ export function startWorkerPool(options: WorkerPoolOptions) {
     return result;
   }
 
+  // While Redis is away every Worker reports each reconnect attempt: say it once per outage.
+  let redisAway = false;
+  options.connection.on("ready", () => {
+    if (redisAway) logger.info({ event: "redis back" }, "Redis is reachable again; taking jobs");
+    redisAway = false;
+  });
+
   const workers = queueNames.map((queue) => {
     const worker = new Worker(queue, processJob, {
       connection: options.connection,
@@ -54,7 +61,11 @@ export function startWorkerPool(options: WorkerPoolOptions) {
       // A killed worker's jobs are found stalled and taken over after this long.
       ...(options.lockMs ? { lockDuration: options.lockMs, stalledInterval: options.lockMs } : {}),
     });
-    worker.on("error", (error) => logger.error({ queue, err: error }, "queue worker error"));
+    worker.on("error", (error) => {
+      if (!isRedisConnectionError(error)) return logger.error({ queue, err: error }, "queue worker error");
+      if (!redisAway) logger.warn({ event: "redis away", err: error.message }, "Redis is unreachable; reconnecting (jobs it loses are re-enqueued by the recovery sweep)");
+      redisAway = true;
+    });
     worker.on("failed", (job, error) =>
       logger.warn({ queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, "job failed"),
     );
