@@ -1,5 +1,6 @@
 import { Redis, type RedisOptions } from "ioredis";
 import { getConfig } from "./config/load";
+import { AppError } from "./lib/errors";
 
 /**
  * producer: our own commands (events, rate limits, breakers, meters); fails fast instead of
@@ -73,3 +74,26 @@ export async function quietQuit(redis: Redis): Promise<void> {
 
 /** A Redis key in this install's namespace. */
 export const redisKey = (...parts: string[]) => [getConfig().redisPrefix, ...parts].join(":");
+
+/**
+ * What a request answers while Redis is away: 503 with nothing done, so the caller knows to
+ * retry (the rows in Postgres stay the record; nothing half-sent is left behind).
+ */
+export function redisUnavailable(cause: unknown): AppError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new AppError("unavailable", `Caxton cannot reach Redis (its queue) right now, so nothing was done: ${reason}.`, {
+    hint: "Retry in a few seconds (Retry-After). If it persists, check that Redis is running: GET /api/health names the failing check.",
+    retryAfterS: 5,
+  });
+}
+
+const connectionFailure = /Connection is closed|enableOfflineQueue|max retries per request|Redis is not reachable|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT/i;
+
+/** Whether an error (or a job's failedReason) only says Redis was unreachable, not that the work failed. */
+export function isRedisConnectionError(error: unknown): boolean {
+  if (typeof error === "string") return connectionFailure.test(error);
+  if (error instanceof AppError) return error.code === "unavailable";
+  if (!(error instanceof Error)) return false;
+  const code = (error as NodeJS.ErrnoException).code ?? "";
+  return connectionFailure.test(`${code} ${error.message}`);
+}

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { getConfig } from "../server/config/load";
 import { closeDb } from "../server/db/client";
+import { startRecovery } from "../server/messaging/recovery";
 import { createLogger, since } from "../server/observability/logger";
 import { onStopSignals } from "../server/platform/stop-signals";
 import { startHeartbeat } from "../server/queue/heartbeat";
@@ -37,6 +38,8 @@ async function main() {
   const heartbeat = startHeartbeat(getRedis(), workerId, config.heartbeatIntervalMs, (error) =>
     logger.warn({ err: error.message }, "heartbeat failed"),
   );
+  // Requests whose job Redis lost (a Redis restart keeps nothing) are enqueued again.
+  const recovery = startRecovery({ intervalMs: config.recoveryIntervalMs, logger });
   logger.info({ event: "worker ready", workerId, concurrency: config.workerConcurrency, durationMs: since(started) }, "worker ready");
   process.send?.({ event: "ready" });
 
@@ -48,6 +51,7 @@ async function main() {
       logger.warn({ timeoutMs: config.shutdownTimeoutMs }, "jobs still running at the deadline; they will be retried");
     }
     await heartbeat.stop();
+    await recovery.stop();
     await closeSandbox();
     await agentChanges.stop();
     await Promise.all([closeQueues(), closeRedis(), quietQuit(connection), closeDb()]);

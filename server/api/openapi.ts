@@ -40,6 +40,7 @@ const errorResponses = {
   "403": { description: "The role or the token's scopes do not allow it", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
   "404": { description: "Not found (including anything of another workspace)", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
   "429": { description: "Rate limited; see Retry-After", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+  "503": { description: "Redis (queue and rate limiter) unreachable: nothing was done; retry after Retry-After", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
 };
 
 /** The OpenAPI 3.1 document, built from the very route table the dispatcher serves. */

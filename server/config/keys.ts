@@ -118,6 +118,14 @@ export const configKeys = {
     schema: z.coerce.number().int().min(100).max(60_000),
     default: 5_000,
   }),
+  recoveryIntervalMs: key({
+    toml: "worker.recovery_interval_ms",
+    env: "CAXTON_RECOVERY_INTERVAL_MS",
+    description: "How often a worker re-enqueues requests still queued or running whose job Redis lost (after a Redis restart).",
+    allowed: "a whole number of milliseconds from 100 to 600000",
+    schema: z.coerce.number().int().min(100).max(600_000),
+    default: 10_000,
+  }),
   publicUrl: key({
     toml: "public_url",
     env: "CAXTON_PUBLIC_URL",

@@ -16,7 +16,8 @@ export type ErrorCode =
   | "rate_limited"
   | "payload_too_large"
   | "unsupported_media_type"
-  | "method_not_allowed";
+  | "method_not_allowed"
+  | "unavailable";
 
 const statusOf: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -32,6 +33,7 @@ const statusOf: Record<ErrorCode, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   method_not_allowed: 405,
+  unavailable: 503,
 };
 
 export interface ErrorBody {

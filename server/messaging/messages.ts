@@ -5,11 +5,11 @@ import { getDb } from "../db/client";
 import { AppError, notFound } from "../lib/errors";
 import { limitOf } from "../quotas/quotas";
 import { hit } from "../quotas/rate-limit";
-import { jobs } from "../queue/jobs";
-import { enqueue, getQueueEvents } from "../queue/queues";
+import { getQueueEvents } from "../queue/queues";
 import { pageArgs, toPage, type PageQuery } from "../lib/pagination";
 import { publishMessageEvent } from "./events";
 import { insertRequest, requestWithReplies, type MessageRow } from "./message-rows";
+import { enqueueDelivery } from "./recovery";
 
 /**
  * Sending a message from outside (REST, tRPC, CLI): the row is written first, then enqueued
@@ -99,8 +99,9 @@ export async function sendMessage(actor: Actor, input: SendInput) {
   });
   if (!message) throw notFound("Conversation");
   await publishMessageEvent(message);
-  const job = await enqueue(jobs.messageDeliver, { messageId: message.id }, message.id);
-  if (wait === 0) return { message: messageView(message), replies: [] };
+  // Redis may refuse the job: the row is durable and the recovery sweep enqueues it later.
+  const job = await enqueueDelivery(message.id);
+  if (!job || wait === 0) return { message: messageView(message), replies: [] };
   await job.waitUntilFinished(getQueueEvents("messages"), wait * 1000).catch(() => undefined);
   const { request, replies } = await requestWithReplies(message.id);
   return { message: messageView(request ?? message), replies: replies.map(messageView) };

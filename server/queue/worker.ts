@@ -1,6 +1,7 @@
 import { UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "../observability/logger";
+import { isRedisConnectionError } from "../redis";
 import { findJob, queueNames, type JobDefinition } from "./jobs";
 
 export interface WorkerPoolOptions {
@@ -33,7 +34,9 @@ export function startWorkerPool(options: WorkerPoolOptions) {
       result = await definition.handle(parsed.data, { jobId: job.id ?? "", workerId });
     } catch (error) {
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      if (lastAttempt && definition.onGiveUp) {
+      // Redis going away is no reason to give up: the job cannot be recorded as failed either,
+      // and the recovery sweep enqueues its request again once Redis is back.
+      if (lastAttempt && definition.onGiveUp && !isRedisConnectionError(error)) {
         const reason = `${(error as Error).message} (after ${job.attemptsMade + 1} attempt${job.attemptsMade ? "s" : ""})`;
         await definition.onGiveUp(parsed.data, reason).catch((giveUpError: Error) => logger.error({ job: job.name, jobId: job.id, err: giveUpError.message }, "recording a job's failure failed"));
       }
@@ -43,6 +46,13 @@ export function startWorkerPool(options: WorkerPoolOptions) {
     return result;
   }
 
+  // While Redis is away every Worker reports each reconnect attempt: say it once per outage.
+  let redisAway = false;
+  options.connection.on("ready", () => {
+    if (redisAway) logger.info({ event: "redis back" }, "Redis is reachable again; taking jobs");
+    redisAway = false;
+  });
+
   const workers = queueNames.map((queue) => {
     const worker = new Worker(queue, processJob, {
       connection: options.connection,
@@ -51,7 +61,11 @@ export function startWorkerPool(options: WorkerPoolOptions) {
       // A killed worker's jobs are found stalled and taken over after this long.
       ...(options.lockMs ? { lockDuration: options.lockMs, stalledInterval: options.lockMs } : {}),
     });
-    worker.on("error", (error) => logger.error({ queue, err: error }, "queue worker error"));
+    worker.on("error", (error) => {
+      if (!isRedisConnectionError(error)) return logger.error({ queue, err: error }, "queue worker error");
+      if (!redisAway) logger.warn({ event: "redis away", err: error.message }, "Redis is unreachable; reconnecting (jobs it loses are re-enqueued by the recovery sweep)");
+      redisAway = true;
+    });
     worker.on("failed", (job, error) =>
       logger.warn({ queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, "job failed"),
     );

@@ -1,4 +1,4 @@
-import { connected, getRedis, redisKey } from "../redis";
+import { connected, getRedis, redisKey, redisUnavailable } from "../redis";
 
 /**
  * Fixed one-minute windows in Redis: INCR a counter named for the current minute, which
@@ -16,10 +16,14 @@ export interface RateDecision {
 
 export async function hit(subject: string, limit: number, now = Date.now()): Promise<RateDecision> {
   const minute = Math.floor(now / 60_000);
-  const redis = await connected(getRedis());
-  const [[, count]] = (await redis.multi().incr(windowKey(subject, minute)).expire(windowKey(subject, minute), 120).exec()) as [
-    [Error | null, number],
-  ];
+  let count: number;
+  try {
+    const redis = await connected(getRedis());
+    [[, count]] = (await redis.multi().incr(windowKey(subject, minute)).expire(windowKey(subject, minute), 120).exec()) as [[Error | null, number]];
+  } catch (error) {
+    // No counter, no decision: refuse with a 503 the caller can retry, before anything is written.
+    throw redisUnavailable(error);
+  }
   const retryAfterS = Math.max(1, Math.ceil(((minute + 1) * 60_000 - now) / 1000));
   return { allowed: count <= limit, count, limit, retryAfterS };
 }

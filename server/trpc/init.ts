@@ -27,6 +27,7 @@ const trpcCode: Record<ErrorCode, TRPCError["code"]> = {
   payload_too_large: "PAYLOAD_TOO_LARGE",
   unsupported_media_type: "UNSUPPORTED_MEDIA_TYPE",
   method_not_allowed: "METHOD_NOT_SUPPORTED",
+  unavailable: "SERVICE_UNAVAILABLE",
 };
 
 const t = initTRPC.context<Context>().create({

@@ -1,0 +1,134 @@
+import type { Job } from "bullmq";
+import { getDb } from "../db/client";
+import type { Logger } from "../observability/logger";
+import { jobs } from "../queue/jobs";
+import { enqueue, getQueue } from "../queue/queues";
+import { isRedisConnectionError } from "../redis";
+
+/**
+ * Postgres is the record of every request; Redis only holds the jobs that deliver them, and
+ * keeps nothing on disk. After a Redis restart every job is gone, so a worker sweeps: any
+ * REQUEST still `queued` or `running` whose job no longer exists is enqueued again with its
+ * id as the job id (enqueueing twice adds one job; delivery stores one reply per request and
+ * agent, so a turn run twice answers once).
+ */
+
+/** Rows younger than this are left alone: their sender is enqueueing them right now. */
+export const RECOVERY_GRACE_MS = 5_000;
+/** Requests looked at per sweep; a backlog is walked page by page over successive sweeps. */
+export const RECOVERY_BATCH = 200;
+/** How long a send waits for Redis to take the job before leaving it to the sweeper. */
+const ENQUEUE_TIMEOUT_MS = 2_000;
+
+/**
+ * Enqueues delivery of a recorded request. When Redis does not take it (down, restarting),
+ * the row stays `queued` and the next sweep enqueues it: the sender still gets its message.
+ */
+export async function enqueueDelivery(messageId: string): Promise<Job | null> {
+  const adding = enqueue(jobs.messageDeliver, { messageId }, messageId);
+  // A late success is harmless (same job id); a late failure must not become unhandled.
+  adding.catch(() => {});
+  const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), ENQUEUE_TIMEOUT_MS).unref());
+  return Promise.race([adding, timeout]).catch(() => null);
+}
+
+export interface SweepResult {
+  checked: number;
+  requeued: number;
+  givenUp: number;
+}
+
+interface Cursor {
+  createdAt: Date;
+  id: string;
+}
+
+/**
+ * One sweep over (a page of) the pending requests of every workspace. This is the worker's
+ * system-level view, like delivery itself: it reads ids only and hands each to the job,
+ * which loads the row and acts inside its workspace.
+ */
+export async function sweepLostDeliveries(options: { now?: number; graceMs?: number; batch?: number; after?: Cursor | null } = {}): Promise<SweepResult & { next: Cursor | null }> {
+  const { now = Date.now(), graceMs = RECOVERY_GRACE_MS, batch = RECOVERY_BATCH, after = null } = options;
+  const rows = await getDb().message.findMany({
+    where: {
+      performative: "REQUEST",
+      status: { in: ["queued", "running"] },
+      createdAt: { lt: new Date(now - graceMs) },
+      ...(after ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] } : {}),
+    },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    take: batch,
+    select: { id: true, createdAt: true },
+  });
+  const queue = getQueue(jobs.messageDeliver.queue);
+  const result: SweepResult = { checked: rows.length, requeued: 0, givenUp: 0 };
+  await Promise.all(
+    rows.map(async ({ id }) => {
+      const state = await queue.getJobState(id);
+      if (state === "unknown") {
+        await enqueue(jobs.messageDeliver, { messageId: id }, id);
+        result.requeued++;
+      } else if (state === "failed" || state === "completed") {
+        const job = await queue.getJob(id);
+        if (state === "failed" && !isRedisConnectionError(job?.failedReason ?? "")) {
+          // Out of attempts, yet the request was never given up (recording it failed, e.g.
+          // Postgres was away): record the FAILURE now, as the last attempt meant to.
+          await (await import("./deliver")).giveUpOnMessage(id, job?.failedReason || "the delivery job failed");
+          result.givenUp++;
+        } else {
+          // Failed only because Redis went away (never given up, see server/queue/worker.ts),
+          // or finished without recording anything: the job id stays taken until the old job
+          // is removed, so remove it and deliver again.
+          await job?.remove().catch(() => {});
+          await enqueue(jobs.messageDeliver, { messageId: id }, id);
+          result.requeued++;
+        }
+      }
+      // waiting, delayed, prioritized, active: the queue has it in hand.
+    }),
+  );
+  const last = rows.at(-1);
+  return { ...result, next: rows.length === batch && last ? { createdAt: last.createdAt, id: last.id } : null };
+}
+
+/**
+ * Sweeps at start and every `intervalMs`, one sweep at a time. A sweep that fails (Redis or
+ * Postgres away) is logged and tried again at the next tick: that is the point of sweeping.
+ */
+export function startRecovery(options: { intervalMs: number; logger: Logger }) {
+  const { intervalMs, logger } = options;
+  let cursor: Cursor | null = null;
+  let running: Promise<void> | null = null;
+  let failing = false;
+
+  const tick = () => {
+    if (running) return;
+    running = sweepLostDeliveries({ after: cursor })
+      .then((result) => {
+        cursor = result.next;
+        if (failing) logger.info({ event: "recovery resumed" }, "recovery sweep works again");
+        failing = false;
+        if (result.requeued || result.givenUp) {
+          logger.warn({ event: "recovered", requeued: result.requeued, givenUp: result.givenUp }, "re-enqueued requests whose delivery job was lost");
+        }
+      })
+      .catch((error: Error) => {
+        // Once per outage, not once per tick.
+        if (!failing) logger.warn({ err: error.message }, "recovery sweep failed; retrying every tick");
+        failing = true;
+      })
+      .finally(() => {
+        running = null;
+      });
+  };
+  tick();
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
