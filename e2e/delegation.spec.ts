@@ -95,10 +95,10 @@ test("a delegation appears nested under the request that sent it, with the reply
   await expect(steps.nth(1)).toContainText('"agent": "deleg-echoer"');
 
   // Collapsible: the nested messages hide and come back; the summary stays.
-  await thread.locator("summary").click();
+  await thread.locator(":scope > summary").click();
   await expect(echoReply).toBeHidden();
   await expect(thread.getByTestId("delegation-depth")).toBeVisible();
-  await thread.locator("summary").click();
+  await thread.locator(":scope > summary").click();
   await expect(echoReply).toBeVisible();
 
   // After a reload the same shape comes from the server, not only from live events.

@@ -37,13 +37,15 @@ test("a scripted mock agent delegates to two tool agents and combines their answ
   await box.getByRole("button", { name: "Send" }).click();
   await page.waitForURL(new RegExp(`/w/${slug}/conversations/[^/]+$`));
 
-  const timeline = page.getByTestId("timeline-message");
-  const informs = timeline.filter({ has: page.getByTestId("performative").getByText("INFORM") });
-  const answer = informs.filter({ hasText: "[mock reply from text-analyst]" });
-  await expect(answer).toContainText("word-counter counted 8 words on 1 line(s); text-statistician found 2 sentence(s) and 7 distinct words.", DELIVERY);
+  // Messages nest (a delegation sits inside the request that sent it), so each is picked by its own attributes.
+  const message = (performative: string, sender?: string) => page.locator(`[data-testid="timeline-message"][data-performative="${performative}"]${sender ? `[data-sender="${sender}"]` : ""}`);
+  const answer = message("INFORM", "text-analyst");
+  await expect(answer).toContainText("[mock reply from text-analyst]", DELIVERY);
+  await expect(answer).toContainText("word-counter counted 8 words on 1 line(s); text-statistician found 2 sentence(s) and 7 distinct words.");
   // The two delegated requests and the tool agents' answers are in the same conversation.
-  const requests = timeline.filter({ has: page.getByTestId("performative").getByText("REQUEST") });
-  await expect(requests).toHaveCount(3);
-  await expect(informs.filter({ hasText: "word-counter" }).filter({ hasText: '"words": 8' })).toHaveCount(1);
-  await expect(informs.filter({ hasText: "text-statistician" }).filter({ hasText: '"sentences": 2' })).toHaveCount(1);
+  await expect(message("REQUEST")).toHaveCount(3);
+  await expect(message("INFORM", "word-counter")).toHaveCount(1);
+  await expect(message("INFORM", "word-counter")).toContainText('"words": 8');
+  await expect(message("INFORM", "text-statistician")).toHaveCount(1);
+  await expect(message("INFORM", "text-statistician")).toContainText('"sentences": 2');
 });

@@ -94,7 +94,7 @@ export function ConversationView({ id }: { id: string }) {
 function TimelineItem({ message: m, nested }: { message: TimelineMessage; nested?: ReactNode }) {
   const routing = (m.routing ?? null) as Routing | null;
   return (
-    <li data-testid="timeline-message" data-performative={m.performative} className="min-w-0 rounded-lg border border-slate-200 bg-white p-3">
+    <li data-testid="timeline-message" data-performative={m.performative} data-sender={m.sender.label} className="min-w-0 rounded-lg border border-slate-200 bg-white p-3">
       <div className="flex flex-wrap items-center gap-2">
         <PerformativeBadge performative={m.performative} />
         <span className="text-sm font-medium break-all">{m.sender.label}</span>
