@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import pg from "pg";
 import { getConfig } from "../config/load";
 import { splitSchema } from "./url";
@@ -44,9 +45,20 @@ export function getPool(): pg.Pool {
   return holder.__caxtonSql.pool;
 }
 
+/**
+ * Statements are prepared once per connection under a name derived from their text, so
+ * Postgres parses and plans each of them once rather than on every message.
+ */
+const names = new Map<string, string>();
+const nameOf = (text: string) => {
+  let name = names.get(text);
+  if (!name) names.set(text, (name = `cx_${createHash("sha1").update(text).digest("hex").slice(0, 16)}`));
+  return name;
+};
+
 /** Runs one statement; `values` are bound as $1, $2, … (JSON goes in as `JSON.stringify(x)` with `$n::jsonb`). */
 export async function sql<Row>(text: string, values: unknown[] = []): Promise<Row[]> {
-  return (await getPool().query(text, values)).rows as Row[];
+  return (await getPool().query({ name: nameOf(text), text, values })).rows as Row[];
 }
 
 export async function closeSql(): Promise<void> {

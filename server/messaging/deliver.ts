@@ -60,7 +60,7 @@ export async function deliverMessage(messageId: string): Promise<void> {
   }
 
   const turns = await Promise.all(
-    decision.chosen.map(async (provider) => ({ provider, result: await inFlight(provider.agentId, () => runTurn(request.workspaceId, provider, request.content, request)) })),
+    decision.chosen.map(async (provider) => ({ provider, result: await inFlight(provider, () => runTurn(request.workspaceId, provider, request.content, request)) })),
   );
   const answered = turns.some((t) => t.result.performative === "INFORM");
   const first = decision.chosen[0]!;

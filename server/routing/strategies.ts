@@ -43,10 +43,15 @@ export async function choose(workspaceId: string, capability: string, providers:
   return decided([providers[least]!], `least in flight (${providers.map((p, i) => `${p.agentName}=${loads[i]}`).join(", ")})`);
 }
 
-/** Counts a turn in flight for least-loaded routing while `work` runs. */
-export async function inFlight<T>(agentId: string, work: () => Promise<T>): Promise<T> {
+/**
+ * Counts a turn in flight while `work` runs, for least-loaded routing. Only agents routed
+ * least-loaded are counted: nothing else reads the count, and it costs two Redis round trips
+ * per turn.
+ */
+export async function inFlight<T>(provider: Provider, work: () => Promise<T>): Promise<T> {
+  if (provider.config.routing.strategy !== "least-loaded") return work();
   const redis = await connected(getRedis());
-  const key = inFlightKey(agentId);
+  const key = inFlightKey(provider.agentId);
   await redis.multi().incr(key).expire(key, 3600).exec();
   try {
     return await work();
