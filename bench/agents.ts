@@ -11,8 +11,7 @@ import path from "node:path";
 import { validateAgentSource } from "../server/agents/validate";
 import { fromRoot } from "../server/platform/paths";
 import { sampleAgent } from "../test/support/agents";
-import { startTestServices } from "../test/support/services";
-import { createReport, percentile, startBenchPlatform } from "./support";
+import { createReport, percentile, runBench, startBenchPlatform } from "./support";
 
 const { report, summary } = createReport();
 const ms = (x: number) => `${x.toFixed(x < 10 ? 3 : 0)} ms`;
@@ -86,18 +85,7 @@ async function benchDev(databaseUrl: string, redisUrl: string) {
   }
 }
 
-async function main() {
+runBench(summary, async (services) => {
   benchValidate();
-  const services = await startTestServices();
-  try {
-    await benchDev(services.databaseUrl, services.redisUrl);
-  } finally {
-    await services.stop();
-  }
-  summary();
-}
-
-main().catch((error) => {
-  console.error(`bench failed: ${(error as Error).message}`);
-  process.exit(1);
+  await benchDev(services.databaseUrl, services.redisUrl);
 });

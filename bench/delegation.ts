@@ -3,8 +3,7 @@
 // over word-count). One sender sends to C directly, to B (1 hop) and to A (2 hops), in turn,
 // and the added latency per hop is (A - C) / 2, with each hop shown on its own. Issue 6 sets
 // no budget for it: report only. Loopback only; the mock keeps any model time out of it.
-import { startTestServices } from "../test/support/services";
-import { createReport, percentile, startBenchPlatform } from "./support";
+import { createReport, percentile, runBench, startBenchPlatform } from "./support";
 
 const { report, summary } = createReport();
 const ms = (x: number) => `${x.toFixed(1)} ms`;
@@ -81,18 +80,4 @@ async function benchChain(databaseUrl: string, redisUrl: string) {
   }
 }
 
-async function main() {
-  const services = await startTestServices();
-  try {
-    await benchChain(services.databaseUrl, services.redisUrl);
-  } finally {
-    await services.stop();
-  }
-  summary();
-  process.exit(0);
-}
-
-main().catch((error) => {
-  console.error(`bench failed: ${(error as Error).message}`);
-  process.exit(1);
-});
+runBench(summary, (services) => benchChain(services.databaseUrl, services.redisUrl));

@@ -6,8 +6,7 @@
 import type { AgentConfig } from "../server/agents/schema";
 import { buildCapabilityIndex } from "../server/routing/capabilities";
 import { choose } from "../server/routing/strategies";
-import { startTestServices } from "../test/support/services";
-import { createReport, jsonClient, percentile, startBenchPlatform } from "./support";
+import { createReport, jsonClient, percentile, runBench, startBenchPlatform } from "./support";
 
 const { report, summary } = createReport();
 const ms = (x: number) => `${x.toFixed(x < 10 ? 3 : 0)} ms`;
@@ -108,19 +107,7 @@ async function benchEndToEnd(databaseUrl: string, redisUrl: string) {
   }
 }
 
-async function main() {
+runBench(summary, async (services) => {
   await benchRouting();
-  const services = await startTestServices();
-  try {
-    await benchEndToEnd(services.databaseUrl, services.redisUrl);
-  } finally {
-    await services.stop();
-  }
-  summary();
-  process.exit(0);
-}
-
-main().catch((error) => {
-  console.error(`bench failed: ${(error as Error).message}`);
-  process.exit(1);
+  await benchEndToEnd(services.databaseUrl, services.redisUrl);
 });

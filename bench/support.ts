@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import { fromRoot } from "../server/platform/paths";
+import { startTestServices } from "../test/support/services";
 import { freePort } from "../server/platform/ports";
 
 /** The middle sample (the upper one of an even count, as bench/startup.ts always reported). */
@@ -135,4 +136,25 @@ export async function startBenchPlatform(label: string, databaseUrl: string, red
       await client.end();
     },
   };
+}
+
+/**
+ * A bench's main: `measure` runs against Postgres and Redis as the tests find them, then
+ * the summary is printed and the process exits (1 with the reason when a measurement fails).
+ */
+export function runBench(summary: () => void, measure: (services: { databaseUrl: string; redisUrl: string }) => Promise<void>): void {
+  const main = async () => {
+    const services = await startTestServices();
+    try {
+      await measure(services);
+    } finally {
+      await services.stop();
+    }
+    summary();
+    process.exit(0);
+  };
+  main().catch((error) => {
+    console.error(`bench failed: ${(error as Error).message}`);
+    process.exit(1);
+  });
 }
