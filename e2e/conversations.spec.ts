@@ -81,6 +81,16 @@ test("a message to a tool agent's capability is answered live in the timeline", 
   expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
   await page.screenshot({ path: "test-results/artifacts/conversation-timeline.png", fullPage: true });
 
+  // The timeline and the live drafts share one event stream: a page holds one connection.
+  const streams: string[] = [];
+  page.on("request", (r) => {
+    if (new URL(r.url()).pathname === "/api/events") streams.push(r.url());
+  });
+  await page.goto(conversationPath);
+  await expect(reply).toHaveCount(2);
+  await expect(page.getByTestId("live-drafts")).toHaveAttribute("data-following", "true");
+  expect(streams).toHaveLength(1);
+
   await page.goto(`/w/${slug}/conversations`);
   const row = page.getByTestId("conversation-row").filter({ hasText: "count-words" });
   await expect(row).toContainText("4 messages");

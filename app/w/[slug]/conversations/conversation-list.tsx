@@ -43,7 +43,7 @@ export function ConversationList() {
     }, 1_000);
   };
   useEffect(() => () => clearTimeout(pending.current ?? undefined), []);
-  useLiveEvents(workspace.slug, refresh, refresh);
+  useLiveEvents(workspace.slug, { message: refresh, open: refresh });
   const rows = conversations.data?.pages.flatMap((p) => p.items) ?? [];
   const filtered = Boolean(filter.capability || filter.agent || filter.status);
   const base = `/w/${workspace.slug}/conversations`;

@@ -1,10 +1,8 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import type { DraftEvent } from "@/server/messaging/draft-events";
-import type { MessageView } from "@/server/messaging/messages";
-
-type LiveEvent = DraftEvent | { type: "message"; message: MessageView };
+import { useLiveEvents } from "./use-live-events";
 
 /** A draft is one agent's reply to one request: a broadcast request has one per agent. */
 const draftKey = (requestId: string, agent: string) => `${requestId}:${agent}`;
@@ -14,48 +12,36 @@ const draftKey = (requestId: string, agent: string) => `${requestId}:${agent}`;
  * draft events (server/messaging/draft-events.ts). A draft goes away when its stored reply
  * (or the request's end) arrives; `answered` lists the `requestId:agent` pairs the timeline
  * already holds, so a draft whose reply came in while the stream was away goes too.
- *
- * It follows /api/events with an EventSource of its own, so the timeline's code stays as it is.
  */
 export function LiveDrafts({ slug, conversationId, answered }: { slug: string; conversationId: string; answered: string[] }) {
   const [drafts, setDrafts] = useState<Map<string, DraftEvent>>(() => new Map());
   const [following, setFollowing] = useState(false);
 
-  useEffect(() => {
-    const source = new EventSource(`/api/events?workspace=${encodeURIComponent(slug)}`);
-    source.onopen = () => setFollowing(true);
-    source.onerror = () => setFollowing(false);
-    source.onmessage = (message: MessageEvent<string>) => {
-      let event: LiveEvent;
-      try {
-        event = JSON.parse(message.data) as LiveEvent;
-      } catch {
-        return;
-      }
-      if (event.type === "draft") {
-        if (event.conversationId !== conversationId) return;
-        const draft = event;
-        setDrafts((old) => {
-          const key = draftKey(draft.requestId, draft.agent);
-          // Events can overtake each other across reconnections: never go back to older text.
-          if ((old.get(key)?.seq ?? 0) >= draft.seq) return old;
-          return new Map(old).set(key, draft);
-        });
-      } else if (event.type === "message" && event.message.conversationId === conversationId) {
-        const { message: m } = event;
-        setDrafts((old) => {
-          const ended = [...old.keys()].filter((key) =>
-            m.inReplyTo ? key === draftKey(m.inReplyTo, m.sender.label) : key.startsWith(`${m.id}:`) && (m.status === "answered" || m.status === "failed"),
-          );
-          if (!ended.length) return old;
-          const left = new Map(old);
-          for (const key of ended) left.delete(key);
-          return left;
-        });
-      }
-    };
-    return () => source.close();
-  }, [slug, conversationId]);
+  useLiveEvents(slug, {
+    open: () => setFollowing(true),
+    error: () => setFollowing(false),
+    draft: (draft) => {
+      if (draft.conversationId !== conversationId) return;
+      setDrafts((old) => {
+        const key = draftKey(draft.requestId, draft.agent);
+        // Events can overtake each other across reconnections: never go back to older text.
+        if ((old.get(key)?.seq ?? 0) >= draft.seq) return old;
+        return new Map(old).set(key, draft);
+      });
+    },
+    message: ({ message: m }) => {
+      if (m.conversationId !== conversationId) return;
+      setDrafts((old) => {
+        const ended = [...old.keys()].filter((key) =>
+          m.inReplyTo ? key === draftKey(m.inReplyTo, m.sender.label) : key.startsWith(`${m.id}:`) && (m.status === "answered" || m.status === "failed"),
+        );
+        if (!ended.length) return old;
+        const left = new Map(old);
+        for (const key of ended) left.delete(key);
+        return left;
+      });
+    },
+  });
 
   const shown = [...drafts.entries()].filter(([key]) => !answered.includes(key));
   // Drafts sent before the stream opened are not replayed: `data-following` says from when they show.

@@ -39,9 +39,8 @@ export function ConversationView({ id }: { id: string }) {
   const options = trpc.messages.conversation.queryOptions({ workspace: workspace.slug, id });
   const conversation = useQuery(options);
 
-  useLiveEvents(
-    workspace.slug,
-    ({ message }) => {
+  useLiveEvents(workspace.slug, {
+    message: ({ message }) => {
       if (message.conversationId !== id) return;
       queryClient.setQueryData(options.queryKey, (old) => {
         // Not loaded yet: the fetch under way brings it.
@@ -51,8 +50,8 @@ export function ConversationView({ id }: { id: string }) {
       });
     },
     // On (re)connection, catch up with whatever happened before the stream was open.
-    () => void queryClient.invalidateQueries({ queryKey: options.queryKey }),
-  );
+    open: () => void queryClient.invalidateQueries({ queryKey: options.queryKey }),
+  });
 
   const base = `/w/${workspace.slug}/conversations`;
   const back = (
