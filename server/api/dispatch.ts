@@ -4,7 +4,7 @@ import { actorForToken, type Actor } from "../auth/actor";
 import { AppError, type ErrorBody } from "../lib/errors";
 import { readCappedBytes, readCappedText } from "../lib/request-body";
 import { createLogger } from "../observability/logger";
-import { limitOf } from "../quotas/quotas";
+import { limitFor } from "../quotas/quotas";
 import { hit } from "../quotas/rate-limit";
 import type { Route } from "./route";
 
@@ -79,7 +79,7 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: strin
 }
 
 async function rateLimit(actor: Actor): Promise<Record<string, string>> {
-  const limit = await limitOf(actor.workspaceId, "api_requests_per_minute");
+  const limit = await limitFor(actor, "api_requests_per_minute");
   const [decision] = await Promise.all([hit(`token:${actor.tokenId}`, limit), hit(`ws:${actor.workspaceId}`, Number.MAX_SAFE_INTEGER)]);
   const headers = { "x-ratelimit-limit": String(limit), "x-ratelimit-remaining": String(Math.max(0, limit - decision.count)) };
   if (!decision.allowed) {

@@ -20,6 +20,11 @@ export interface Actor {
   via: "session" | "token";
   /** Human label for audit entries: the user's email or name, or the token's name. */
   label: string;
+  /**
+   * API tokens only: the workspace's quota overrides, read with the token (one statement
+   * for both, on every API call), so a request's limits are those of its start.
+   */
+  quotaOverrides?: Record<string, number>;
 }
 
 const userLabel = (user: { email: string | null; name: string | null; id: string }) => user.email ?? user.name ?? user.id;
@@ -63,7 +68,8 @@ export async function actorForToken(authorization: string | null | undefined): P
   // Plain SQL, one statement: every API request makes it (see server/db/sql.ts).
   const [row] = await sql<TokenRow>(
     `SELECT t.id, t.hash, t.name, t.scopes, t."workspaceId", t."userId", t."revokedAt", t."expiresAt", w.slug AS "workspaceSlug",
-       u.email AS "userEmail", u.name AS "userName", m.role
+       u.email AS "userEmail", u.name AS "userName", m.role,
+       (SELECT COALESCE(json_object_agg(q.name, q."limit"), '{}'::json) FROM "Quota" q WHERE q."workspaceId" = t."workspaceId") AS "quotaOverrides"
      FROM "ApiToken" t JOIN "Workspace" w ON w.id = t."workspaceId" JOIN "User" u ON u.id = t."userId"
      LEFT JOIN "Membership" m ON m."workspaceId" = t."workspaceId" AND m."userId" = t."userId"
      WHERE t.hash = $1`,
@@ -88,6 +94,7 @@ export async function actorForToken(authorization: string | null | undefined): P
     tokenId: row.id,
     via: "token",
     label: `token ${row.name} (${userLabel({ id: row.userId, email: row.userEmail, name: row.userName })})`,
+    quotaOverrides: row.quotaOverrides,
   };
 }
 
@@ -104,6 +111,7 @@ interface TokenRow {
   userEmail: string | null;
   userName: string | null;
   role: Role | null;
+  quotaOverrides: Record<string, number>;
 }
 
 /** Refuses with 403 when the actor lacks the permission (it is a member: 403 is no leak). */

@@ -3,7 +3,7 @@ import type { Prisma } from "@prisma/client";
 import { authorize, type Actor } from "../auth/actor";
 import { getDb } from "../db/client";
 import { AppError, notFound } from "../lib/errors";
-import { limitOf } from "../quotas/quotas";
+import { limitFor } from "../quotas/quotas";
 import { hit } from "../quotas/rate-limit";
 import { getQueueEvents } from "../queue/queues";
 import { pageArgs, toPage, type PageQuery } from "../lib/pagination";
@@ -81,7 +81,7 @@ export const messageView = (m: MessageRow): MessageView => ({
 export async function sendMessage(actor: Actor, input: SendInput) {
   authorize(actor, "messages.send");
   const { capability, content, conversationId, wait } = sendInputSchema.parse(input);
-  const limit = await limitOf(actor.workspaceId, "messages_per_minute");
+  const limit = await limitFor(actor, "messages_per_minute");
   const rate = await hit(`messages:${actor.workspaceId}`, limit);
   if (!rate.allowed) {
     throw new AppError("rate_limited", `This workspace has sent its ${limit} messages this minute (quota "messages_per_minute").`, {

@@ -45,6 +45,12 @@ export async function limitOf(workspaceId: string, name: QuotaName, db?: Prisma.
   return override?.limit ?? defaults()[name];
 }
 
+/** The actor's workspace's limit: from the overrides its token brought along, else read. */
+export async function limitFor(actor: Actor, name: QuotaName): Promise<number> {
+  if (actor.quotaOverrides) return actor.quotaOverrides[name] ?? defaults()[name];
+  return limitOf(actor.workspaceId, name);
+}
+
 /** Refuses to go past a limit; call inside the transaction that would add the row. */
 export async function enforceQuota(
   db: Prisma.TransactionClient,
