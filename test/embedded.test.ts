@@ -48,7 +48,7 @@ describe("embedded services", () => {
 });
 
 describe("a platform on the embedded database", () => {
-  it("lets local admin commands find its database while it runs, and only then", async () => {
+  it("answers messages, and lets local admin commands find its database while it runs, and only then", async () => {
     const { spawnSync } = await import("node:child_process");
     const { fromRoot } = await import("../server/platform/paths");
     const { startCaxton } = await import("./support/env");
@@ -66,6 +66,31 @@ describe("a platform on the embedded database", () => {
       expect(result.status).toBe(0);
       expect(JSON.parse(result.stdout).url).toMatch(/\/signin\/local\?token=cxo_/);
       expect(result.stderr).toContain("Using the database of the Caxton running at");
+
+      // The message path's plain SQL works on PGlite too (one session shared by every
+      // connection: statements cannot stay prepared per connection there).
+      const bootstrap = spawnSync(process.execPath, [fromRoot("dist/caxton.mjs"), "admin", "bootstrap", "--email", "embedded@example.com", "--workspace", "embedded"], {
+        encoding: "utf8",
+        env: { ...process.env, ...env, CAXTON_CONFIG: "" },
+      });
+      expect(bootstrap.status).toBe(0);
+      const authorization = `Bearer ${bootstrap.stdout.trim()}`;
+      const agent = 'name = "counter"\nversion = "1.0.0"\ndescription = "Counts words."\ncapabilities = ["count-words"]\n\n[handler]\ntool = "word-count"\n';
+      const pushed = await fetch(`${caxton.url}/api/v1/agents`, { method: "POST", headers: { authorization, "content-type": "application/toml" }, body: agent });
+      expect(pushed.status).toBe(200);
+      const sent = await Promise.all(
+        ["one", "one two", "one two three", "one two three four"].map(async (text) => {
+          const response = await fetch(`${caxton.url}/api/v1/messages`, { method: "POST", headers: { authorization, "content-type": "application/json" }, body: JSON.stringify({ capability: "count-words", content: text, wait: 20 }) });
+          expect(response.status).toBe(200);
+          return (await response.json()) as { message: { status: string }; replies: { content: { words: number } }[] };
+        }),
+      );
+      expect(sent.map((s) => [s.message.status, s.replies.map((r) => r.content.words)])).toEqual([
+        ["answered", [1]],
+        ["answered", [2]],
+        ["answered", [3]],
+        ["answered", [4]],
+      ]);
     } finally {
       expect(await caxton.stop()).toBe(0);
     }

@@ -56,9 +56,26 @@ const nameOf = (text: string) => {
   return name;
 };
 
+/**
+ * Set when the server turns out to share one session between our connections (the embedded
+ * PGlite behind pglite-socket does; so would a transaction-mode pooler): a statement
+ * prepared "on another connection" is then already there, or missing. From then on this
+ * process sends its statements unnamed.
+ */
+let unnamed = false;
+const SESSION_SHARED = new Set(["42P05", "26000"]); // duplicate_prepared_statement, invalid_sql_statement_name
+
 /** Runs one statement; `values` are bound as $1, $2, … (JSON goes in as `JSON.stringify(x)` with `$n::jsonb`). */
 export async function sql<Row>(text: string, values: unknown[] = []): Promise<Row[]> {
-  return (await getPool().query({ name: nameOf(text), text, values })).rows as Row[];
+  if (unnamed) return (await getPool().query(text, values)).rows as Row[];
+  try {
+    return (await getPool().query({ name: nameOf(text), text, values })).rows as Row[];
+  } catch (error) {
+    // Both errors come at Parse or Bind, before anything ran: sending it again is safe.
+    if (!SESSION_SHARED.has((error as { code?: string }).code ?? "")) throw error;
+    unnamed = true;
+    return (await getPool().query(text, values)).rows as Row[];
+  }
 }
 
 export async function closeSql(): Promise<void> {
