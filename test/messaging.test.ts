@@ -169,6 +169,22 @@ describe("conversations", () => {
     expect(await getDb().message.count({ where: { conversationId } })).toBe(4);
   });
 
+  it("a tool agent past the workspace's tool time for the day answers FAILURE naming the quota, and runs nothing", async () => {
+    const spent = await createWorkspaceWithRoles("messaging_tool_quota");
+    const spentOwner = await spent.actor("owner");
+    await pushAgent(spentOwner, toolAgent("thrifty", ["count-words"]));
+    const spentToken = await spent.token("owner");
+    const before = await send({ capability: "count-words", content: "a b" }, spentToken);
+    expect(before.body.replies[0]).toMatchObject({ performative: "INFORM", content: { words: 2 } });
+    // The quota a delivery checks is read with the request it delivers: a change applies to the next message.
+    await setQuota(spentOwner, "tool_cpu_ms_per_day", 0);
+    const after = await send({ capability: "count-words", content: "a b" }, spentToken);
+    expect(after.body.message.status).toBe("failed");
+    expect(after.body.replies[0].performative).toBe("FAILURE");
+    expect(after.body.replies[0].content.reason).toContain('quota "tool_cpu_ms_per_day"');
+    expect(await getDb().toolInvocation.count({ where: { workspaceId: spent.workspace.id, callerType: "agent" } })).toBe(1);
+  });
+
   it("stops senders past the workspace's messages per minute with 429 and Retry-After", async () => {
     const small = await createWorkspaceWithRoles("messaging_quota");
     await setQuota(await small.actor("owner"), "messages_per_minute", 2);

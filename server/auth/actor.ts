@@ -1,5 +1,6 @@
 import { getDb } from "../db/client";
 import { NOW_UTC, sql } from "../db/sql";
+import { QUOTA_OVERRIDES_SQL } from "../quotas/overrides-sql";
 import { AppError, notFound } from "../lib/errors";
 import { can, permissionTable, type Permission, type Role, type Scope } from "./permissions";
 import { sameHash, sha256 } from "./secrets";
@@ -69,7 +70,7 @@ export async function actorForToken(authorization: string | null | undefined): P
   const [row] = await sql<TokenRow>(
     `SELECT t.id, t.hash, t.name, t.scopes, t."workspaceId", t."userId", t."revokedAt", t."expiresAt", w.slug AS "workspaceSlug",
        u.email AS "userEmail", u.name AS "userName", m.role,
-       (SELECT COALESCE(json_object_agg(q.name, q."limit"), '{}'::json) FROM "Quota" q WHERE q."workspaceId" = t."workspaceId") AS "quotaOverrides"
+       ${QUOTA_OVERRIDES_SQL(`t."workspaceId"`)} AS "quotaOverrides"
      FROM "ApiToken" t JOIN "Workspace" w ON w.id = t."workspaceId" JOIN "User" u ON u.id = t."userId"
      LEFT JOIN "Membership" m ON m."workspaceId" = t."workspaceId" AND m."userId" = t."userId"
      WHERE t.hash = $1`,

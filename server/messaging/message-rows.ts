@@ -1,6 +1,7 @@
 import type { Prisma } from "@prisma/client";
 import { newId } from "../db/ids";
 import { NOW_UTC, sql } from "../db/sql";
+import { QUOTA_OVERRIDES_SQL } from "../quotas/overrides-sql";
 
 /**
  * The statements every message goes through, in plain SQL (see server/db/sql.ts for why):
@@ -71,11 +72,14 @@ export async function chainOf(id: string): Promise<string[]> {
   return rows.map((r) => r.capability);
 }
 
+/** A request being delivered, with its workspace's quota overrides (read in the same statement). */
+export type RunningRequest = MessageRow & { quotaOverrides: Record<string, number> };
+
 /** Marks a request running; null when it is already answered or failed (a redelivered job). */
-export async function markRunning(id: string): Promise<MessageRow | null> {
-  const [row] = await sql<MessageRow>(
+export async function markRunning(id: string): Promise<RunningRequest | null> {
+  const [row] = await sql<RunningRequest>(
     `UPDATE "Message" SET status = 'running', "startedAt" = COALESCE("startedAt", ${NOW_UTC})
-     WHERE id = $1 AND status IN ('queued', 'running') RETURNING *`,
+     WHERE id = $1 AND status IN ('queued', 'running') RETURNING *, ${QUOTA_OVERRIDES_SQL(`"Message"."workspaceId"`)} AS "quotaOverrides"`,
     [id],
   );
   return row ?? null;

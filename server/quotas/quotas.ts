@@ -45,11 +45,17 @@ export async function limitOf(workspaceId: string, name: QuotaName, db?: Prisma.
   return override?.limit ?? defaults()[name];
 }
 
-/** The actor's workspace's limit: from the overrides its token brought along, else read. */
-export async function limitFor(actor: Actor, name: QuotaName): Promise<number> {
-  if (actor.quotaOverrides) return actor.quotaOverrides[name] ?? defaults()[name];
-  return limitOf(actor.workspaceId, name);
+/**
+ * A limit from a workspace's overrides already read along with something else (an API
+ * token, a request being delivered), or read now when there are none in hand.
+ */
+export async function limitWith(overrides: Record<string, number> | undefined, workspaceId: string, name: QuotaName): Promise<number> {
+  if (overrides) return overrides[name] ?? defaults()[name];
+  return limitOf(workspaceId, name);
 }
+
+/** The actor's workspace's limit: from the overrides its token brought along, else read. */
+export const limitFor = (actor: Actor, name: QuotaName) => limitWith(actor.quotaOverrides, actor.workspaceId, name);
 
 /** Refuses to go past a limit; call inside the transaction that would add the row. */
 export async function enforceQuota(

@@ -1,6 +1,6 @@
 import { newId } from "../db/ids";
 import { NOW_UTC, sql } from "../db/sql";
-import { limitOf } from "../quotas/quotas";
+import { limitWith } from "../quotas/quotas";
 import { addToolMs, toolMsToday } from "../quotas/tool-time";
 import { runVersion } from "../tools/execute";
 import type { ToolManifest } from "../tools/manifest";
@@ -38,9 +38,18 @@ export type AgentToolRun =
   | { ok: true; output: unknown; invocationId: string }
   | { ok: false; diagnostic: unknown; invocationId: string | null; message: string };
 
-/** One call of a tool by an agent: the day's tool-time quota checked, the run recorded (caller type "agent"). */
-export async function runToolAsAgent(workspaceId: string, agentName: string, tool: { id: string; name: string; versionId: string }, input: unknown): Promise<AgentToolRun> {
-  const [limit, used] = await Promise.all([limitOf(workspaceId, "tool_cpu_ms_per_day"), toolMsToday(workspaceId)]);
+/**
+ * One call of a tool by an agent: the day's tool-time quota checked (against the overrides
+ * read when the delivery began, when given), the run recorded (caller type "agent").
+ */
+export async function runToolAsAgent(
+  workspaceId: string,
+  agentName: string,
+  tool: { id: string; name: string; versionId: string },
+  input: unknown,
+  quotaOverrides?: Record<string, number>,
+): Promise<AgentToolRun> {
+  const [limit, used] = await Promise.all([limitWith(quotaOverrides, workspaceId, "tool_cpu_ms_per_day"), toolMsToday(workspaceId)]);
   if (used >= limit) return { ok: false, diagnostic: null, invocationId: null, message: `This workspace has used its ${limit} ms of tool run time for today (quota "tool_cpu_ms_per_day").` };
   const outcome = await runVersion(tool.versionId, input);
   const invocationId = newId();

@@ -92,7 +92,7 @@ export async function runLlmTurn(workspaceId: string, provider: Provider, conten
       steps.push({ tool: call.name, input: call.arguments, diagnostic: { message: "no such tool" } });
       return JSON.stringify({ error: `There is no tool "${call.name}". Tools: ${specs.map((s) => s.name).join(", ") || "none"}.` });
     }
-    const run = await runToolAsAgent(workspaceId, provider.agentName, tool, call.arguments);
+    const run = await runToolAsAgent(workspaceId, provider.agentName, tool, call.arguments, request?.quotaOverrides);
     if (run.ok) {
       steps.push({ tool: call.name, input: call.arguments, output: run.output, invocationId: run.invocationId });
       return JSON.stringify(run.output);

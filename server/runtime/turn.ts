@@ -23,6 +23,8 @@ export interface TurnRequest {
   conversationId: string;
   depth: number;
   createdAt?: Date;
+  /** The workspace's quota overrides, read when the delivery began (else read when needed). */
+  quotaOverrides?: Record<string, number>;
 }
 
 const failure = (reason: string, extra: Record<string, Prisma.InputJsonValue> = {}): TurnResult => ({ performative: "FAILURE", content: { reason, ...extra } });
@@ -35,7 +37,7 @@ export async function runTurn(workspaceId: string, provider: Provider, content: 
   if (config.handler) {
     const [tool] = await findAgentTools(workspaceId, [config.handler.tool]);
     if (!tool) return failure(`Agent "${provider.agentName}" runs tool "${config.handler.tool}", which is not in this workspace.`);
-    const run = await runToolAsAgent(workspaceId, provider.agentName, tool, toolInput(content));
+    const run = await runToolAsAgent(workspaceId, provider.agentName, tool, toolInput(content), request?.quotaOverrides);
     if (run.ok) return { performative: "INFORM", content: (run.output ?? null) as Prisma.InputJsonValue };
     if (!run.invocationId) return failure(run.message);
     return failure(`Tool "${config.handler.tool}" failed.`, { diagnostic: (run.diagnostic ?? null) as Prisma.InputJsonValue, invocationId: run.invocationId });
