@@ -4,7 +4,7 @@ import type { Actor } from "../server/auth/actor";
 import { getDb } from "../server/db/client";
 import { setQuota } from "../server/quotas/quotas";
 import { delegate } from "../server/messaging/delegate";
-import { uploadTool } from "../server/tools/tools";
+import { deleteTool, uploadTool } from "../server/tools/tools";
 import { sampleJsTool } from "./support/tools";
 import { startCaxton, useTestEnvironment, type RunningCaxton } from "./support/env";
 import { createWorkspaceWithRoles, type TestToken, type WorkspaceFixture } from "./support/identity";
@@ -167,6 +167,18 @@ describe("conversations", () => {
     const hijack = await send({ capability: "count-words", content: "mine", conversationId }, outsider);
     expect(hijack.status).toBe(404);
     expect(await getDb().message.count({ where: { conversationId } })).toBe(4);
+  });
+
+  it("a tool agent runs its tool's newest version at once, and answers FAILURE once the tool is deleted", async () => {
+    await uploadTool(owner, sampleJsTool("shout"));
+    await pushAgent(owner, toolAgent("shouter", ["shout"]).replace('tool = "word-count"', 'tool = "shout"'));
+    expect((await send({ capability: "shout", content: "hey" })).body.replies[0].content).toEqual({ upper: "HEY" });
+    await uploadTool(owner, sampleJsTool("shout", { version: "2.0.0", body: 'return { upper: input.text.toUpperCase() + "!" };' }));
+    expect((await send({ capability: "shout", content: "hey" })).body.replies[0].content).toEqual({ upper: "HEY!" });
+    await deleteTool(owner, "shout", "shout");
+    const gone = await send({ capability: "shout", content: "hey" });
+    expect(gone.body.replies[0].performative).toBe("FAILURE");
+    expect(gone.body.replies[0].content.reason).toContain('runs tool "shout", which is not in this workspace');
   });
 
   it("a tool agent past the workspace's tool time for the day answers FAILURE naming the quota, and runs nothing", async () => {

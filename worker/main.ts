@@ -9,7 +9,7 @@ import { startHeartbeat } from "../server/queue/heartbeat";
 import { closeQueues } from "../server/queue/queues";
 import { startWorkerPool } from "../server/queue/worker";
 import { closeRedis, createRedis, getRedis, quietQuit } from "../server/redis";
-import { followAgentChanges } from "../server/routing/index-cache";
+import { followIndexChanges } from "../server/routing/index-cache";
 import { closeSandbox } from "../server/tools/sandbox-instance";
 
 /**
@@ -33,8 +33,8 @@ async function main() {
     logger,
   });
   await pool.ready();
-  // Capability indexes are dropped here when any process announces an agent change.
-  const agentChanges = await followAgentChanges();
+  // Workspace indexes (agents, tools) are dropped here when any process announces a change.
+  const indexChanges = await followIndexChanges();
   const heartbeat = startHeartbeat(getRedis(), workerId, config.heartbeatIntervalMs, (error) =>
     logger.warn({ err: error.message }, "heartbeat failed"),
   );
@@ -53,7 +53,7 @@ async function main() {
     await heartbeat.stop();
     await recovery.stop();
     await closeSandbox();
-    await agentChanges.stop();
+    await indexChanges.stop();
     await Promise.all([closeQueues(), closeRedis(), quietQuit(connection), closeDb()]);
     logger.info({ event: "stopped", outcome, durationMs: since(t) }, "worker stopped");
   });

@@ -9,7 +9,7 @@ import { AppError, notFound } from "../lib/errors";
 import { pageArgs, toPage, type PageQuery } from "../lib/pagination";
 import { enforceQuota } from "../quotas/quotas";
 import { breakerState } from "../routing/breaker";
-import { announceAgentsChanged } from "../routing/index-cache";
+import { announceIndexChanged } from "../routing/index-cache";
 import { unifiedDiff } from "./diff";
 import type { AgentConfig } from "./schema";
 import { fillTemplate, listTemplates, templatePreview } from "./templates";
@@ -196,7 +196,7 @@ export async function pushAgent(actor: Actor, source: string | Uint8Array): Prom
         };
     }),
   );
-  if (result.outcome !== "unchanged") await announceAgentsChanged(actor.workspaceId);
+  if (result.outcome !== "unchanged") await announceIndexChanged(actor.workspaceId);
   return result;
 }
 
@@ -244,7 +244,7 @@ export async function activateVersion(actor: Actor, name: string, number: number
     await audit(actor, { action: "agent.activated", workspaceId: actor.workspaceId, targetType: "agent", targetId: name, data: { version: number, previous: agent.activeVersion?.number ?? null } }, tx);
     return detailOf(updated);
   });
-  await announceAgentsChanged(actor.workspaceId);
+  await announceIndexChanged(actor.workspaceId);
   return detail;
 }
 
@@ -259,7 +259,7 @@ export async function deleteAgent(actor: Actor, name: string, confirm: string): 
     await tx.agent.update({ where: { id: agent.id }, data: { deletedAt: new Date(), liveName: null } });
     await audit(actor, { action: "agent.deleted", workspaceId: actor.workspaceId, targetType: "agent", targetId: name, data: { versions: agent._count.versions } }, tx);
   });
-  await announceAgentsChanged(actor.workspaceId);
+  await announceIndexChanged(actor.workspaceId);
 }
 
 export const templateViewSchema = z.object({

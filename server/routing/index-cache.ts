@@ -2,28 +2,56 @@ import type { Redis } from "ioredis";
 import type { AgentConfig } from "../agents/schema";
 import { getDb } from "../db/client";
 import { connected, createRedis, getRedis, quietQuit, redisKey } from "../redis";
+import type { ToolManifest } from "../tools/manifest";
 import { buildCapabilityIndex, type CapabilityIndex } from "./capabilities";
 
 /**
- * Each workspace's capability index, built on first use and dropped when its agents change:
- * every push, activation and deletion is announced on a Redis channel that every worker
- * follows. A bounded age covers an announcement missed while Redis was away.
+ * Each workspace's index, built on first use and dropped when it changes: the capability
+ * index of its active agents, and its live tools by name (what a tool agent runs, what an
+ * LLM agent may call), so a delivery reads neither from the database. Every push,
+ * activation and deletion of an agent or a tool is announced on a Redis channel that every
+ * worker follows. A bounded age covers an announcement missed while Redis was away.
  */
 const MAX_AGE_MS = 30_000;
-const indexes = new Map<string, { index: Promise<CapabilityIndex>; builtAt: number }>();
-const channel = () => redisKey("agents-changed");
 
-async function load(workspaceId: string): Promise<CapabilityIndex> {
-  const agents = await getDb().agent.findMany({
-    where: { workspaceId, deletedAt: null, activeVersionId: { not: null } },
-    select: { id: true, name: true, activeVersion: { select: { id: true, number: true, config: true } } },
-  });
-  return buildCapabilityIndex(
-    agents.flatMap((a) => (a.activeVersion ? [{ id: a.id, name: a.name, versionId: a.activeVersion.id, versionNumber: a.activeVersion.number, config: a.activeVersion.config as unknown as AgentConfig }] : [])),
-  );
+export interface IndexedTool {
+  id: string;
+  name: string;
+  versionId: string;
+  manifest: ToolManifest;
 }
 
-export function capabilityIndexOf(workspaceId: string, now = Date.now()): Promise<CapabilityIndex> {
+interface WorkspaceIndex {
+  capabilities: CapabilityIndex;
+  tools: Map<string, IndexedTool>;
+}
+
+const indexes = new Map<string, { index: Promise<WorkspaceIndex>; builtAt: number }>();
+const channel = () => redisKey("index-changed");
+
+async function load(workspaceId: string): Promise<WorkspaceIndex> {
+  const db = getDb();
+  const [agents, tools] = await Promise.all([
+    db.agent.findMany({
+      where: { workspaceId, deletedAt: null, activeVersionId: { not: null } },
+      select: { id: true, name: true, activeVersion: { select: { id: true, number: true, config: true } } },
+    }),
+    db.tool.findMany({
+      where: { workspaceId, deletedAt: null, liveName: { not: null }, activeVersionId: { not: null } },
+      select: { id: true, liveName: true, activeVersion: { select: { id: true, manifest: true } } },
+    }),
+  ]);
+  return {
+    capabilities: buildCapabilityIndex(
+      agents.flatMap((a) => (a.activeVersion ? [{ id: a.id, name: a.name, versionId: a.activeVersion.id, versionNumber: a.activeVersion.number, config: a.activeVersion.config as unknown as AgentConfig }] : [])),
+    ),
+    tools: new Map(
+      tools.flatMap((t) => (t.liveName && t.activeVersion ? [[t.liveName, { id: t.id, name: t.liveName, versionId: t.activeVersion.id, manifest: t.activeVersion.manifest as unknown as ToolManifest }] as const] : [])),
+    ),
+  };
+}
+
+function indexOf(workspaceId: string, now: number): Promise<WorkspaceIndex> {
   const cached = indexes.get(workspaceId);
   if (cached && now - cached.builtAt < MAX_AGE_MS) return cached.index;
   const index = load(workspaceId);
@@ -32,12 +60,24 @@ export function capabilityIndexOf(workspaceId: string, now = Date.now()): Promis
   return index;
 }
 
+export async function capabilityIndexOf(workspaceId: string, now = Date.now()): Promise<CapabilityIndex> {
+  return (await indexOf(workspaceId, now)).capabilities;
+}
+
+/** The workspace's live tools by name, each at its active version. */
+export async function toolsOf(workspaceId: string, now = Date.now()): Promise<Map<string, IndexedTool>> {
+  return (await indexOf(workspaceId, now)).tools;
+}
+
 export function forgetIndex(workspaceId: string): void {
   indexes.delete(workspaceId);
 }
 
-/** Called after an agent change commits; losing the announcement only delays it (MAX_AGE_MS). */
-export async function announceAgentsChanged(workspaceId: string): Promise<void> {
+/**
+ * Called after a change of a workspace's agents or tools commits; losing the announcement
+ * only delays it (MAX_AGE_MS).
+ */
+export async function announceIndexChanged(workspaceId: string): Promise<void> {
   forgetIndex(workspaceId);
   try {
     await (await connected(getRedis())).publish(channel(), workspaceId);
@@ -46,8 +86,8 @@ export async function announceAgentsChanged(workspaceId: string): Promise<void> 
   }
 }
 
-/** Subscribes this process to agent changes; returns how to stop. */
-export async function followAgentChanges(): Promise<{ stop(): Promise<void> }> {
+/** Subscribes this process to index changes; returns how to stop. */
+export async function followIndexChanges(): Promise<{ stop(): Promise<void> }> {
   const subscriber: Redis = createRedis("worker");
   subscriber.on("message", (_channel: string, workspaceId: string) => forgetIndex(workspaceId));
   subscriber.on("error", () => {});

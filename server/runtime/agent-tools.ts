@@ -1,15 +1,15 @@
 import { newId } from "../db/ids";
 import { NOW_UTC, sql } from "../db/sql";
 import { limitWith } from "../quotas/quotas";
+import { toolsOf } from "../routing/index-cache";
 import { addToolMs, toolMsToday } from "../quotas/tool-time";
 import { runVersion } from "../tools/execute";
-import type { ToolManifest } from "../tools/manifest";
 
 /**
- * Workspace tools as an agent uses them: looked up by live name, run as a recorded
- * invocation. Agents take their turns in the worker, which owns the sandbox, so the tool runs
- * here directly (no job of its own) and its invocation row is written once, finished. Plain
- * SQL: a tool agent does this for every message (see server/db/sql.ts).
+ * Workspace tools as an agent uses them: looked up by live name (in the workspace's cached
+ * index), run as a recorded invocation. Agents take their turns in the worker, which owns
+ * the sandbox, so the tool runs here directly (no job of its own) and its invocation row is
+ * written once, finished, in plain SQL: a tool agent does this for every message.
  */
 
 export interface AgentTool {
@@ -20,17 +20,14 @@ export interface AgentTool {
   inputSchema: Record<string, unknown>;
 }
 
+/** The workspace's live tools of these names (null where there is none), from its cached index. */
 export async function findAgentTools(workspaceId: string, names: string[]): Promise<(AgentTool | null)[]> {
   if (!names.length) return [];
-  const rows = await sql<{ id: string; liveName: string; versionId: string; manifest: ToolManifest }>(
-    `SELECT t.id, t."liveName", v.id AS "versionId", v.manifest FROM "Tool" t JOIN "ToolVersion" v ON v.id = t."activeVersionId"
-     WHERE t."workspaceId" = $1 AND t."liveName" = ANY($2::text[])`,
-    [workspaceId, names],
-  );
+  const tools = await toolsOf(workspaceId);
   return names.map((name) => {
-    const row = rows.find((r) => r.liveName === name);
-    if (!row) return null;
-    return { id: row.id, name, versionId: row.versionId, description: row.manifest.description, inputSchema: row.manifest.inputSchema as Record<string, unknown> };
+    const tool = tools.get(name);
+    if (!tool) return null;
+    return { id: tool.id, name, versionId: tool.versionId, description: tool.manifest.description, inputSchema: tool.manifest.inputSchema as Record<string, unknown> };
   });
 }
 

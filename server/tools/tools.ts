@@ -9,6 +9,7 @@ import { problemSchema, type Problem } from "../documents/problems";
 import type { DocumentFormat } from "../documents/read";
 import { AppError, notFound } from "../lib/errors";
 import { pageArgs, toPage, type PageQuery } from "../lib/pagination";
+import { announceIndexChanged } from "../routing/index-cache";
 import { validateToolManifest, type ToolManifest } from "./manifest";
 import { createLogger } from "../observability/logger";
 import { inspectModule } from "./inspect";
@@ -156,7 +157,9 @@ export async function uploadTool(actor: Actor, upload: ToolUpload, options: { sa
     return { outcome, tool: detailOf(active), version: versionOf(version, version.id), warnings };
   };
   // Two uploads of a new name can race on the unique key: the loser runs once more.
-  return retryOnUniqueRace(() => getDb().$transaction(store));
+  const result = await retryOnUniqueRace(() => getDb().$transaction(store));
+  if (result.outcome !== "unchanged") await announceIndexChanged(actor.workspaceId);
+  return result;
 }
 
 export async function listTools(actor: Actor, page: PageQuery) {
@@ -186,6 +189,7 @@ export async function deleteTool(actor: Actor, name: string, confirm: string): P
     await tx.tool.update({ where: { id: tool.id }, data: { deletedAt: new Date(), liveName: null } });
     await audit(actor, { action: "tool.deleted", workspaceId: actor.workspaceId, targetType: "tool", targetId: name, data: { versions: tool._count.versions } }, tx);
   });
+  await announceIndexChanged(actor.workspaceId);
 }
 
 let samples: SampleTool[] | undefined;
