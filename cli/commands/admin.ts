@@ -36,13 +36,15 @@ async function withDatabase<T>(command: string, work: () => Promise<T>): Promise
     });
   }
   const { closeDb } = await import("../../server/db/client");
+  const { closeRedis } = await import("../../server/redis");
   try {
     return await work();
   } catch (error) {
     throw await databaseFailure(error, url);
   } finally {
-    // The Prisma pool keeps the process alive until it is closed.
-    await closeDb();
+    // Open pools keep the process alive until they are closed: the database's, and Redis's
+    // when the work announced a change (a new workspace's sample tools).
+    await Promise.all([closeDb(), closeRedis()]);
   }
 }
 
