@@ -4,6 +4,7 @@ import { listConversations, sendMessage } from "../server/messaging/messages";
 import { HEARTBEAT_MS, eventStreamResponse } from "../server/messaging/event-stream";
 import { eventsChannel } from "../server/messaging/events";
 import { createRedis, quietQuit } from "../server/redis";
+import { readEvents } from "./support/sse";
 import { startCaxton, eventually, useTestEnvironment, type RunningCaxton } from "./support/env";
 import { createSessionFor, createWorkspaceWithRoles, type TestToken, type WorkspaceFixture } from "./support/identity";
 
@@ -29,33 +30,6 @@ interface StreamEvent {
   message: { id: string; performative: string; status: string; inReplyTo: string | null; content: unknown };
 }
 
-/** Reads an SSE body, collecting `data:` events and comments, until aborted. */
-function readEvents(response: Response) {
-  const events: StreamEvent[] = [];
-  const comments: string[] = [];
-  let retry: string | undefined;
-  const done = (async () => {
-    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = "";
-    for (;;) {
-      const { value, done: ended } = await reader.read().catch(() => ({ value: undefined, done: true as const }));
-      if (ended) return;
-      buffer += value;
-      let end: number;
-      while ((end = buffer.indexOf("\n\n")) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        for (const line of block.split("\n")) {
-          if (line.startsWith("data: ")) events.push(JSON.parse(line.slice(6)) as StreamEvent);
-          else if (line.startsWith(":")) comments.push(line);
-          else if (line.startsWith("retry: ")) retry = line.slice(7);
-        }
-      }
-    }
-  })();
-  return { events, comments, retry: () => retry, done };
-}
-
 beforeAll(async () => {
   environment = await useTestEnvironment("events");
   caxton = await startCaxton(environment.env);
@@ -76,7 +50,7 @@ describe("GET /api/events", () => {
     expect(response.headers.get("content-type")).toContain("text/event-stream");
     expect(response.headers.get("cache-control")).toContain("no-store");
     expect(response.headers.get("x-accel-buffering")).toBe("no");
-    const stream = readEvents(response);
+    const stream = readEvents<StreamEvent>(response);
 
     const redis = createRedis("producer", environment.env.REDIS_URL);
     const channel = eventsChannel(ws.workspace.id);

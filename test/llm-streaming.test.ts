@@ -5,6 +5,7 @@ import { getDb } from "../server/db/client";
 import type { DraftEvent } from "../server/messaging/draft-events";
 import type { MessageView } from "../server/messaging/messages";
 import { anthropicStream, openAiStream, openAiText, startFakeLlm, type FakeLlm, type RecordedRequest } from "./support/fake-llm";
+import { readEvents } from "./support/sse";
 import { eventually, startCaxton, useTestEnvironment, type RunningCaxton } from "./support/env";
 import { createWorkspaceWithRoles, type TestToken, type WorkspaceFixture } from "./support/identity";
 
@@ -34,33 +35,12 @@ ${options.stream === undefined ? "" : `stream = ${options.stream}`}
 
 type LiveEvent = DraftEvent | { type: "message"; message: MessageView };
 
-/** Reads the SSE body of /api/events into `events` until aborted. */
-function follow(response: Response) {
-  const events: LiveEvent[] = [];
-  const done = (async () => {
-    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = "";
-    for (;;) {
-      const { value, done: ended } = await reader.read().catch(() => ({ value: undefined, done: true as const }));
-      if (ended) return;
-      buffer += value;
-      let end: number;
-      while ((end = buffer.indexOf("\n\n")) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        for (const line of block.split("\n")) if (line.startsWith("data: ")) events.push(JSON.parse(line.slice(6)) as LiveEvent);
-      }
-    }
-  })();
-  return { events, done };
-}
-
 /** Sends a request while following the workspace's events; resolves with the answer and every event about it. */
 async function sendFollowing(capability: string, content: string) {
   const abort = new AbortController();
   const response = await fetch(`${caxton.url}/api/events`, { headers: { authorization: token.authorization }, signal: abort.signal });
   expect(response.status).toBe(200);
-  const stream = follow(response);
+  const stream = readEvents<LiveEvent>(response);
   try {
     const sent = await fetch(`${caxton.url}/api/v1/messages`, {
       method: "POST",
