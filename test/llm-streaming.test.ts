@@ -3,6 +3,7 @@ import { pushAgent } from "../server/agents/agents";
 import type { Actor } from "../server/auth/actor";
 import { getDb } from "../server/db/client";
 import type { DraftEvent } from "../server/messaging/draft-events";
+import type { LiveEvent } from "../server/messaging/events";
 import type { MessageView } from "../server/messaging/messages";
 import { anthropicStream, openAiStream, openAiText, startFakeLlm, type FakeLlm, type RecordedRequest } from "./support/fake-llm";
 import { readEvents } from "./support/sse";
@@ -32,8 +33,6 @@ model = "fake-model"
 base_url = "${fake.url}"
 ${options.stream === undefined ? "" : `stream = ${options.stream}`}
 `;
-
-type LiveEvent = DraftEvent | { type: "message"; message: MessageView };
 
 /** Sends a request while following the workspace's events; resolves with the answer and every event about it. */
 async function sendFollowing(capability: string, content: string) {

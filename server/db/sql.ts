@@ -47,7 +47,8 @@ export function getPool(): pg.Pool {
 
 /**
  * Statements are prepared once per connection under a name derived from their text, so
- * Postgres parses and plans each of them once rather than on every message.
+ * Postgres parses and plans each of them once rather than on every message. The texts are
+ * this code's fixed statements (values always go in as parameters), so the map stays small.
  */
 const names = new Map<string, string>();
 const nameOf = (text: string) => {

@@ -1,7 +1,5 @@
-import { jobs } from "../queue/jobs";
-import { enqueue, getQueueEvents } from "../queue/queues";
-import { publishMessageEvent } from "./events";
-import { chainOf, insertRequest, requestWithReplies } from "./message-rows";
+import { chainOf } from "./message-rows";
+import { submitRequest } from "./messages";
 
 /**
  * An agent asking another capability during its turn (the runtime's built-in `ask`): a new
@@ -37,26 +35,22 @@ export async function delegate(parent: DelegationParent, from: Delegator, capabi
   if (chain.includes(capability)) {
     return { ok: false, reason: `"${capability}" is already being worked on up this chain (${[...chain].reverse().join(" → ")}); asking it again would loop.` };
   }
-  const request = await insertRequest({
-    workspaceId: parent.workspaceId,
-    conversationId: parent.conversationId,
-    capability,
-    senderType: "agent",
-    senderLabel: from.agentName,
-    senderAgentId: from.agentId,
-    content: content ?? "",
-    depth,
-    parentId: parent.id,
-  });
-  if (!request) return { ok: false, reason: "The conversation was deleted while the agent was working." };
-  await publishMessageEvent(request);
-  const job = await enqueue(jobs.messageDeliver, { messageId: request.id }, request.id);
-  try {
-    await job.waitUntilFinished(getQueueEvents("messages"), timeoutMs);
-  } catch {
-    // Timed out or failed: the replies stored so far say which.
-  }
-  const { replies } = await requestWithReplies(request.id);
+  const sent = await submitRequest(
+    {
+      workspaceId: parent.workspaceId,
+      conversationId: parent.conversationId,
+      capability,
+      senderType: "agent",
+      senderLabel: from.agentName,
+      senderAgentId: from.agentId,
+      content: content ?? "",
+      depth,
+      parentId: parent.id,
+    },
+    timeoutMs,
+  );
+  if (!sent) return { ok: false, reason: "The conversation was deleted while the agent was working." };
+  const { replies } = sent;
   const answer = replies.find((r) => r.performative === "INFORM");
   if (answer) return { ok: true, content: answer.content, agent: answer.senderLabel };
   const failure = replies.find((r) => r.performative === "FAILURE");

@@ -1,4 +1,5 @@
 import { getRedis, redisKey } from "../redis";
+import type { DraftEvent } from "./draft-events";
 import type { MessageRow } from "./message-rows";
 import { messageView, type MessageView } from "./messages";
 
@@ -12,6 +13,9 @@ export interface MessageEvent {
   type: "message";
   message: MessageView;
 }
+
+/** Everything the workspace channel carries: message states and drafts (draft-events.ts). */
+export type LiveEvent = MessageEvent | DraftEvent;
 
 export const eventsChannel = (workspaceId: string) => redisKey("events", workspaceId);
 

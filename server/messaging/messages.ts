@@ -8,7 +8,7 @@ import { hit } from "../quotas/rate-limit";
 import { getQueueEvents } from "../queue/queues";
 import { pageArgs, toPage, type PageQuery } from "../lib/pagination";
 import { publishMessageEvent } from "./events";
-import { insertRequest, requestWithReplies, type MessageRow } from "./message-rows";
+import { insertRequest, requestWithReplies, type MessageRow, type NewRequest } from "./message-rows";
 import { enqueueDelivery } from "./recovery";
 
 /**
@@ -89,22 +89,29 @@ export async function sendMessage(actor: Actor, input: SendInput) {
       retryAfterS: rate.retryAfterS,
     });
   }
-  const message = await insertRequest({
-    workspaceId: actor.workspaceId,
-    conversationId,
-    capability,
-    senderType: actor.via === "token" ? "token" : "user",
-    senderLabel: actor.label,
-    content,
-  });
-  if (!message) throw notFound("Conversation");
+  const sent = await submitRequest(
+    { workspaceId: actor.workspaceId, conversationId, capability, senderType: actor.via === "token" ? "token" : "user", senderLabel: actor.label, content },
+    wait * 1000,
+  );
+  if (!sent) throw notFound("Conversation");
+  return { message: messageView(sent.request), replies: sent.replies.map(messageView) };
+}
+
+/**
+ * How every request enters, a send or an agent's delegation: stored, shown live, enqueued
+ * for delivery, then, given `waitMs`, its replies awaited. null when the conversation is not
+ * the workspace's. A job Redis did not take is left to the recovery sweep, and not awaited.
+ */
+export async function submitRequest(input: NewRequest, waitMs: number): Promise<{ request: MessageRow; replies: MessageRow[] } | null> {
+  const message = await insertRequest(input);
+  if (!message) return null;
   await publishMessageEvent(message);
-  // Redis may refuse the job: the row is durable and the recovery sweep enqueues it later.
   const job = await enqueueDelivery(message.id);
-  if (!job || wait === 0) return { message: messageView(message), replies: [] };
-  await job.waitUntilFinished(getQueueEvents("messages"), wait * 1000).catch(() => undefined);
+  if (!job || waitMs <= 0) return { request: message, replies: [] };
+  // Timed out or failed: the rows stored by then say which.
+  await job.waitUntilFinished(getQueueEvents("messages"), waitMs).catch(() => undefined);
   const { request, replies } = await requestWithReplies(message.id);
-  return { message: messageView(request ?? message), replies: replies.map(messageView) };
+  return { request: request ?? message, replies };
 }
 
 export async function getConversation(actor: Actor, id: string) {

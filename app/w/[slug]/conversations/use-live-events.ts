@@ -2,14 +2,7 @@
 
 import { useEffect, useRef } from "react";
 import type { DraftEvent } from "@/server/messaging/draft-events";
-import type { MessageView } from "@/server/messaging/messages";
-
-export interface LiveMessageEvent {
-  type: "message";
-  message: MessageView;
-}
-
-export type LiveEvent = LiveMessageEvent | DraftEvent;
+import type { LiveEvent, MessageEvent as LiveMessageEvent } from "@/server/messaging/events";
 
 export interface LiveListener {
   message?(event: LiveMessageEvent): void;
