@@ -1,5 +1,8 @@
 import { connected, getRedis } from "../redis";
-import { eventsChannel } from "./events";
+import type { DraftWriter } from "../runtime/ports";
+import { eventsChannel, type DraftEvent } from "./events";
+
+export type { DraftEvent } from "./events";
 
 /**
  * Draft events: the reply an LLM agent is writing, while it streams, published on the same
@@ -12,33 +15,7 @@ import { eventsChannel } from "./events";
  * one event per `intervalMs`, so a fast model does not flood Redis.
  */
 
-export interface DraftEvent {
-  type: "draft";
-  /** The request being answered, and the agent answering it (a broadcast has several). */
-  requestId: string;
-  conversationId: string;
-  agent: string;
-  /** The model call (tool-calling round) of the turn this text belongs to, from 1. */
-  step: number;
-  /** Everything the model has written in this step so far. */
-  text: string;
-  /** Grows with every event of one draft, so a client can ignore one that arrives late. */
-  seq: number;
-}
-
 export const DRAFT_INTERVAL_MS = 75;
-
-export interface DraftWriter {
-  /** A piece of text the model just wrote. */
-  append(delta: string): void;
-  /** A new model call starts: the draft starts over (the previous step's text led to tool calls). */
-  nextStep(): void;
-  /**
-   * Stops the draft; appends after this are ignored. `publishPending: false` drops text not
-   * yet published (a turn that failed: its half-written text must not look like an answer).
-   */
-  close(options?: { publishPending?: boolean }): Promise<void>;
-}
 
 /**
  * Never throws: like message events, drafts are a convenience, and a Redis hiccup must not

@@ -2,7 +2,7 @@ import { UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "../observability/logger";
 import { isRedisConnectionError } from "../redis";
-import { findJob, queueNames, type JobDefinition } from "./jobs";
+import { queueNames, type JobDefinition } from "./jobs";
 
 export interface WorkerPoolOptions {
   connection: Redis;
@@ -12,8 +12,11 @@ export interface WorkerPoolOptions {
   logger: Logger;
   /** How long a job stays claimed by a worker that stopped renewing its lock (BullMQ's default: 30 s). */
   lockMs?: number;
-  /** Where definitions come from (tests pass their own); default: server/queue/jobs.ts. */
-  findDefinition?: (name: string) => JobDefinition<unknown> | undefined;
+  /**
+   * A job's contract with its handler bound, by job name: `bindJobs(handlers)` from
+   * worker/handlers.ts in the worker; tests pass their own.
+   */
+  findDefinition: (name: string) => JobDefinition<unknown> | undefined;
 }
 
 /** One BullMQ Worker per queue, all dispatching through the job definitions. */
@@ -21,7 +24,7 @@ export function startWorkerPool(options: WorkerPoolOptions) {
   const { logger, workerId } = options;
 
   async function processJob(job: Job) {
-    const definition = (options.findDefinition ?? findJob)(job.name);
+    const definition = options.findDefinition(job.name);
     if (!definition) throw new UnrecoverableError(`Unknown job "${job.name}": no definition in server/queue/jobs.ts`);
     const parsed = definition.schema.safeParse(job.data);
     if (!parsed.success) {

@@ -1,0 +1,121 @@
+import type { RecordedCall, TurnRecorder, TurnRecording } from "./ports";
+
+/**
+ * The production recorder: keeps each model call (the messages new since the previous call,
+ * the response or error) and each tool call and delegation (input, result) for the reply's
+ * `trace.recording`. A model call's request repeats the whole conversation so far, so only
+ * what is new is kept: a turn's recording grows with what was said, not with its square.
+ *
+ * Bounded: strings past `maxValueChars` and arrays past `maxArrayItems` are cut with a
+ * marker, and once the recording reaches `maxChars` or `maxCalls` the remaining calls are
+ * only counted (a replay then stops at the cut). Values the turn read as secrets are masked
+ * wherever they appear, before anything is measured or cut.
+ */
+
+export interface RecordingLimits {
+  maxValueChars: number;
+  maxArrayItems: number;
+  maxDepth: number;
+  /** Rough size of the whole recording as JSON, in characters. */
+  maxChars: number;
+  maxCalls: number;
+}
+
+export const RECORDING_LIMITS: RecordingLimits = { maxValueChars: 32_000, maxArrayItems: 1_000, maxDepth: 32, maxChars: 512_000, maxCalls: 300 };
+
+export const SECRET_MASK = "[secret]";
+export const cutMarker = (more: number, unit: "characters" | "items") => `…[cut by Caxton: ${more} more ${unit}]`;
+export const TOO_DEEP_MARKER = "…[cut by Caxton: nested too deep]";
+
+export interface RecorderOptions {
+  /** The secret values the turn has read so far (masked wherever they appear). */
+  secrets?: () => Iterable<string>;
+  limits?: Partial<RecordingLimits>;
+}
+
+export function createRecorder(options: RecorderOptions = {}): TurnRecorder {
+  const limits = { ...RECORDING_LIMITS, ...options.limits };
+  const recording: TurnRecording = { version: 1, tools: [], calls: [] };
+  let chars = 0;
+  let cutValues = 0;
+  let droppedCalls = 0;
+  let messagesSeen = 0;
+
+  /** A JSON-safe copy of `value`, masked and cut; `cut` says whether anything was shortened. */
+  const bound = <T>(value: T): { value: T; cut: boolean } => {
+    // Short secrets would mask ordinary words; a key is never this short.
+    const secrets = [...(options.secrets?.() ?? [])].filter((s) => s.length >= 8);
+    let cut = false;
+    const walk = (v: unknown, depth: number): unknown => {
+      if (typeof v === "string") {
+        let text = v;
+        for (const secret of secrets) if (text.includes(secret)) text = text.split(secret).join(SECRET_MASK);
+        if (text.length <= limits.maxValueChars) return text;
+        cut = true;
+        return text.slice(0, limits.maxValueChars) + cutMarker(text.length - limits.maxValueChars, "characters");
+      }
+      if (v === null || typeof v !== "object") return v;
+      if (depth >= limits.maxDepth) {
+        cut = true;
+        return TOO_DEEP_MARKER;
+      }
+      if (Array.isArray(v)) {
+        const items = v.slice(0, limits.maxArrayItems).map((item) => walk(item, depth + 1));
+        if (v.length > limits.maxArrayItems) {
+          cut = true;
+          items.push(cutMarker(v.length - limits.maxArrayItems, "items"));
+        }
+        return items;
+      }
+      const copy: Record<string, unknown> = {};
+      for (const [key, item] of Object.entries(v)) if (item !== undefined) copy[key] = walk(item, depth + 1);
+      return copy;
+    };
+    const copied = walk(value, 0) as T;
+    if (cut) cutValues++;
+    return { value: copied, cut };
+  };
+
+  /** Keeps a call while the budget lasts; after the first call that does not fit, none. */
+  const add = (call: RecordedCall, cut: boolean) => {
+    if (cut) call.truncated = true;
+    const size = JSON.stringify(call).length;
+    if (droppedCalls || recording.calls.length >= limits.maxCalls || chars + size > limits.maxChars) {
+      droppedCalls++;
+      return;
+    }
+    chars += size;
+    recording.calls.push(call);
+  };
+
+  return {
+    model({ request, outcome, durationMs }) {
+      if (!recording.model) {
+        const shared = bound({ model: request.model, system: request.system, temperature: request.temperature, maxTokens: request.maxTokens });
+        const tools = bound(request.tools);
+        recording.model = shared.value;
+        recording.tools = tools.value;
+        chars += JSON.stringify(shared.value).length + JSON.stringify(tools.value).length;
+      }
+      const from = Math.min(messagesSeen, request.messages.length);
+      messagesSeen = request.messages.length;
+      const entry = bound({
+        request: { from, messages: request.messages.slice(from), tools: request.tools.map((t) => t.name), stream: request.stream === true },
+        ...("response" in outcome ? { response: outcome.response } : { error: outcome.error }),
+      });
+      add({ kind: "model", ...entry.value, durationMs: Math.round(durationMs) }, entry.cut);
+    },
+    tool({ call, run, durationMs }) {
+      const entry = bound({ call, run });
+      add({ kind: "tool", ...entry.value, durationMs: Math.round(durationMs) }, entry.cut);
+    },
+    delegation({ call, answer, durationMs }) {
+      const entry = bound({ call, answer });
+      add({ kind: "delegation", ...entry.value, durationMs: Math.round(durationMs) }, entry.cut);
+    },
+    // A copy: a turn that timed out still has calls finishing, which must not change the stored reply.
+    recording() {
+      return { ...recording, calls: [...recording.calls], ...(cutValues || droppedCalls ? { truncated: { values: cutValues, droppedCalls } } : {}) };
+    },
+  };
+}
