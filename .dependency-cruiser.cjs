@@ -33,6 +33,13 @@ module.exports = {
       to: { path: "^server/messaging/" },
     },
     {
+      name: "turn-needs-no-services",
+      severity: "error",
+      comment: "The turn and its ports load no database, Redis, queue, sandbox or secret store, so a test or a replay can run any agent version with scripted ports.",
+      from: { path: "^server/runtime/(turn|llm-turn|ask|ports|recording|replay|default-ports)\\.ts$" },
+      to: { path: "^server/(db/|redis\\.ts$|queue/|messaging/|secrets/|tools/|routing/|quotas/)", reachable: true },
+    },
+    {
       name: "queue-no-domain",
       severity: "error",
       comment: "server/queue holds job contracts (name, zod schema, options) and the queue plumbing only; handlers are bound in worker/handlers.ts.",
