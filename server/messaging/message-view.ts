@@ -23,7 +23,7 @@ export const messageSchema = z.object({
   content: z.unknown(),
   status: z.enum(["queued", "running", "answered", "failed"]),
   routing: z.unknown().nullable(),
-  /** An LLM agent's reply: { provider, model, steps: [{ tool, input, output | diagnostic }], usage }. */
+  /** An LLM agent's reply: { provider, model, steps: [{ tool, input, output | diagnostic }], usage, recording } (docs/messaging.md). */
   trace: z.unknown().nullable(),
   depth: z.int(),
   error: z.string().nullable(),
