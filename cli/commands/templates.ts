@@ -58,7 +58,7 @@ export const templateCommands: Command[] = [
     details: "`caxton agent templates` lists the templates and their parameters; a parameter left out takes its default.",
     options: [
       { name: "template", value: "id", description: "the template's id, e.g. summarizer" },
-      { name: "param", value: "KEY=VALUE", description: "a template parameter (repeat for each)" },
+      { name: "param", value: "KEY=VALUE", repeatable: true, description: "a template parameter (repeat for each)" },
     ],
     async run(args, out) {
       const template = requiredFlag(args, "template", "id", "`caxton agent templates` lists the template ids.");
