@@ -22,7 +22,12 @@ describe("local operator sign-in", () => {
   it("prints a link with its expiry and why it is enabled", () => {
     const output = caxton.output();
     expect(printedLink(output)).toBeTruthy();
-    expect(output).toContain("Sign in as the local operator (single use");
+    // The expiry has its date and zone: the reader's clock may be another zone's or day's.
+    const until = /Sign in as the local operator \(single use, until (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}) UTC\):/.exec(output);
+    expect(until, output).not.toBeNull();
+    const expiresAt = Date.parse(`${until![1]}T${until![2]}Z`);
+    expect(expiresAt).toBeGreaterThan(Date.now());
+    expect(expiresAt).toBeLessThanOrEqual(Date.now() + 15 * 60_000);
     expect(output).toContain("Enabled because GitHub sign-in is not configured");
   });
 
