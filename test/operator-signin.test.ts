@@ -45,7 +45,8 @@ describe("local operator sign-in", () => {
     const body = await me.json();
     expect(body.result.data.user).toMatchObject({ email: "operator@localhost", isOperator: true, onboarded: false });
     expect(body.result.data.workspaces).toHaveLength(1);
-    expect(body.result.data.workspaces[0]).toMatchObject({ personal: true, role: "owner" });
+    // Proposed under a plain name, not "Local's workspace" at /w/local-s-workspace.
+    expect(body.result.data.workspaces[0]).toMatchObject({ personal: true, role: "owner", name: "My workspace", slug: "my-workspace" });
 
     const again = await fetch(url, { redirect: "manual" });
     expect(again.status).toBe(303);
