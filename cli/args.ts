@@ -66,7 +66,7 @@ export function parseArgs(argv: string[], grammar: FlagGrammar = defaultGrammar)
       else if (!grammar.switches.includes(name) && next !== undefined && !next.startsWith("-")) set(name, argv[++i]!);
       else set(name, true);
     } else if (word.startsWith("-") && word.length > 1) {
-      throw new Error(`Unknown option "${word}".`);
+      throw new Error(`Unknown option "${word}".${/^-[a-z][a-z-]+$/i.test(word) ? ` Long options take two dashes: -${word}.` : ""}`);
     } else {
       positionals.push(word);
     }
