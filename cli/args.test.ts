@@ -25,6 +25,7 @@ describe("parseArgs", () => {
     expect(() => parse("--no-wait=3")).toThrow("Option --no-wait takes no value.");
     expect(() => parse("--token", "a", "--token", "b")).toThrow("Option --token was given twice.");
     expect(parse("--json", "--json").flags.json).toBe(true);
+    expect(() => parse("--yes=true")).toThrow("Option --yes takes no value: write --yes alone.");
     expect(() => parse("-json")).toThrow('Unknown option "-json". Long options take two dashes: --json.');
   });
 

@@ -61,7 +61,10 @@ export function parseArgs(argv: string[], grammar: FlagGrammar = defaultGrammar)
       if (negated !== undefined && negated in grammar.optional) {
         if (inline !== undefined) throw new Error(`Option --${name} takes no value.`);
         set(negated, false);
-      } else if (inline !== undefined) set(name, inline);
+      } else if (inline !== undefined) {
+        if (grammar.switches.includes(name)) throw new Error(`Option --${name} takes no value: write --${name} alone.`);
+        set(name, inline);
+      }
       else if (name in grammar.optional) set(name, next !== undefined && grammar.optional[name]!.test(next) ? argv[++i]! : true);
       else if (!grammar.switches.includes(name) && next !== undefined && !next.startsWith("-")) set(name, argv[++i]!);
       else set(name, true);

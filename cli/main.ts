@@ -3,7 +3,7 @@ import { suggest } from "../server/lib/suggest";
 import { version } from "../server/version";
 import { parseArgs, type ParsedArgs } from "./args";
 import { globalFlags, grammarOf, type Command } from "./command";
-import { commands } from "./commands";
+import { commands, groupSummaries } from "./commands";
 import { CliFailure, exitCodes, usageError } from "./errors";
 import { commandHelp, findCommand, groupHelp, groupJson, groups, helpText, unknownCommand } from "./help";
 import { printError, type Output } from "./output";
@@ -61,7 +61,8 @@ async function main(argv: string[]): Promise<number> {
     const { command, rest } = findCommand(words);
     if (!command) checkUsage(undefined, args);
     if (words.length === 0) {
-      print(out, { version, commands: commands.map(({ name, usage, summary }) => ({ name, usage, summary })) }, helpText());
+      const groupList = [...groups().keys()].map((name) => ({ name, summary: groupSummaries[name] ?? null }));
+      print(out, { version, commands: commands.map(({ name, usage, summary }) => ({ name, usage, summary })), groups: groupList }, helpText());
       return helpAsked ? exitCodes.ok : exitCodes.usage;
     }
     if (!command) {

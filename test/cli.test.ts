@@ -67,6 +67,7 @@ describe("caxton CLI", () => {
           expect(result.stdout).toContain(command.summary);
         }
       }
+      expect(JSON.parse(caxton("--help", "--json").stdout).groups).toContainEqual({ name: group, summary: groupSummaries[group] });
       const json = JSON.parse(caxton(group, "--json").stdout);
       expect(json.commands.map((c: { name: string }) => c.name)).toEqual(members.map((c) => c.name));
     }
