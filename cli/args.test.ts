@@ -43,4 +43,12 @@ describe("parseArgs", () => {
     expect(all.lists).toEqual(expect.arrayContaining(["scopes", "param"]));
     expect(Object.keys(all.optional)).toContain("wait");
   });
+
+  it("finds the command with one reading of all commands' flags, so no option name means two kinds", () => {
+    const kindOf = (o: NonNullable<(typeof commands)[number]["options"]>[number]) => (o.value ? (o.optionalValue ? "optional" : o.repeatable ? "list" : "value") : "switch");
+    const kinds = new Map<string, Set<string>>();
+    for (const option of commands.flatMap((c) => c.options ?? [])) kinds.set(option.name, (kinds.get(option.name) ?? new Set()).add(kindOf(option)));
+    for (const [name, seen] of kinds) expect([...seen], `--${name}`).toHaveLength(1);
+    for (const name of ["json", "help", "version"]) expect(kinds.has(name), `--${name} is global`).toBe(false);
+  });
 });
