@@ -1,4 +1,4 @@
-import type { ParsedArgs } from "./args";
+import { defaultGrammar, type FlagGrammar, type ParsedArgs } from "./args";
 import type { Output } from "./output";
 
 /** A flag a command accepts besides the global ones (--json, --help, --version). */
@@ -6,6 +6,13 @@ export interface CommandOption {
   name: string;
   /** Placeholder of the value (`<email>`); absent for a switch such as --dev. */
   value?: string;
+  /**
+   * The value may be left out (`--wait` or `--wait 60`): the next word is taken as the value
+   * only when it matches; `--no-<name>` turns the option off. Needs `value`.
+   */
+  optionalValue?: RegExp;
+  /** May be given more than once (`--scopes a --scopes b`). */
+  repeatable?: boolean;
   description: string;
 }
 
@@ -27,3 +34,16 @@ export interface Command {
 }
 
 export const globalFlags = ["json", "help", "version"];
+
+/** How to read the flags of these commands: the parser follows what their options declare. */
+export function grammarOf(commands: readonly Command[]): FlagGrammar {
+  const options = commands.flatMap((c) => c.options ?? []);
+  return {
+    switches: [...defaultGrammar.switches, ...options.filter((o) => !o.value).map((o) => o.name)],
+    lists: options.filter((o) => o.repeatable).map((o) => o.name),
+    optional: Object.fromEntries(options.filter((o) => o.value && o.optionalValue).map((o) => [o.name, o.optionalValue!])),
+  };
+}
+
+/** `--wait [<s>]`, `--name <email>`, `--dev`: how an option is written in help. */
+export const optionLabel = (o: CommandOption) => `--${o.name}${o.value ? (o.optionalValue ? ` [<${o.value}>]` : ` <${o.value}>`) : ""}`;

@@ -23,3 +23,12 @@ export function printResult(out: Output, value: unknown, text: string): void {
 export function printNote(text: string): void {
   process.stderr.write(`${text}\n`);
 }
+
+/**
+ * A message with the detail lines under it, each thing said once: when the only detail
+ * already says the message (a server's one-problem summary is that problem), the detail alone.
+ */
+export function withDetails(message: string, lines: readonly string[]): string {
+  if (lines.length === 1 && lines[0]!.includes(message)) return lines[0]!;
+  return [message, ...lines.filter((line) => line !== message)].join("\n");
+}

@@ -115,6 +115,12 @@ test("a capability nobody offers ends in a FAILURE naming the nearest ones", asy
   await expect(page.getByTestId("conversation-row")).toHaveCount(1);
   await expect(page.getByTestId("conversation-row")).toContainText("count-words");
   await page.screenshot({ path: "test-results/artifacts/conversations.png", fullPage: true });
+
+  // Nothing close to what was asked: the FAILURE still lists what the workspace offers.
+  await sendFromBox(page, "translate-to-klingon", "hello");
+  const far = timeline(page).filter({ has: page.getByTestId("performative").getByText("FAILURE") });
+  await expect(far).toContainText('No agent offers "translate-to-klingon". Nearest: count-words (1 agent).', DELIVERY);
+  await expect(far).not.toContainText("offers anything yet");
 });
 
 test("the conversation pages fit a phone-sized screen", async ({ page }) => {

@@ -19,6 +19,9 @@ test("first GitHub sign-in creates a workspace and lands on onboarding", async (
   await signInWithGitHub(page, "ada");
   await expect(page).toHaveURL(/\/onboarding$/);
   await expect(page.getByText("Welcome to Caxton, Ada")).toBeVisible();
+  // The proposal: her first name, and an address without an apostrophe's "-s-".
+  await expect(page.getByLabel("Workspace name")).toHaveValue("Ada's workspace");
+  await expect(page.getByText(/^Address: \/w\/adas-workspace(-[0-9a-f]{6})?$/)).toBeVisible();
   await page.getByLabel("Workspace name").fill("Analytical Engines");
   await page.getByRole("button", { name: "Continue to your workspace" }).click();
   await expect(page).toHaveURL(/\/w\/[^/]+\/agents$/);

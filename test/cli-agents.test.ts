@@ -224,7 +224,11 @@ describe("caxton agent templates and create", () => {
     expect(list.status, list.stdout + list.stderr).toBe(0);
     const ids = (list.json().items as { id: string }[]).map((t) => t.id);
     expect(ids).toContain("summarizer");
-    expect(cli(dir, ["agent", "templates"]).stdout).toMatch(/^summarizer\s+Summarizer\s+NAME=summarizer/m);
+    const text = cli(dir, ["agent", "templates"]).stdout;
+    expect(text).toMatch(/^summarizer\s+Summarizer\s+NAME=summarizer/m);
+    // A multi-line default (classifier's ROUTES) stays on its row, cut short: one line per template.
+    expect(text.trimEnd().split("\n")).toHaveLength(ids.length + 1);
+    expect(text).toMatch(/^classifier\s+.*ROUTES=billing -> billing-supp…, FALLBACK=other/m);
 
     const created = cli(dir, ["agent", "create", "--template", "summarizer", "--param", "NAME=from-template", "--param", "BULLETS=5"]);
     expect(created.status, created.stdout + created.stderr).toBe(0);
@@ -248,6 +252,12 @@ describe("caxton agent templates and create", () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain("--param NAEM: Unknown parameter `NAEM` for template `summarizer`. Did you mean `NAME`?");
     expect(bad.stderr).toMatch(/--param BULLETS: /);
+    const times = (text: string, part: string) => text.split(part).length - 1;
+    expect(times(bad.stderr, "Unknown parameter `NAEM`")).toBe(1);
+    // One bad parameter: said once, not as the summary and then again as its detail.
+    const one = cli(dir, ["agent", "create", "--template", "summarizer", "--param", "NAEM=x"]);
+    expect(one.status).toBe(1);
+    expect(one.stderr).toBe("error: --param NAEM: Unknown parameter `NAEM` for template `summarizer`. Did you mean `NAME`?\nhint: `caxton agent templates` lists each template's parameters.\n");
     const unknown = cli(dir, ["agent", "create", "--template", "sumarizer"]);
     expect(unknown.status).toBe(4);
     expect(unknown.stderr).toContain("Did you mean `summarizer`?");

@@ -139,6 +139,8 @@ describe("caxton admin bootstrap", () => {
     const link = run.json();
     expect(link.url).toMatch(/^https:\/\/caxton\.example\.com\/signin\/local\?token=cxo_[A-Za-z0-9_-]{32}$/);
     expect(Date.parse(link.expiresAt as string)).toBeGreaterThan(Date.now());
+    const text = cli(where, ["admin", "login-link"], { DATABASE_URL: database.url });
+    expect(text.stderr).toMatch(/^Single use, valid until \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC\.$/m);
   });
 });
 

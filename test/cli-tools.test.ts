@@ -87,5 +87,25 @@ describe("caxton send", () => {
     const nobody = cli(dir, ["send", "count-wordz", "x"]);
     expect(nobody.status).toBe(1);
     expect(nobody.stdout).toContain('FAILURE from router:\nNo agent offers "count-wordz". Nearest: count-words (1 agent).');
+    const far = cli(dir, ["send", "translate-to-klingon", "x"]);
+    expect(far.status).toBe(1);
+    expect(far.stdout).toContain('FAILURE from router:\nNo agent offers "translate-to-klingon". Nearest: count-words (1 agent).');
+  });
+
+  it("takes --wait bare, with seconds, before the arguments, and --no-wait", () => {
+    const dir = tempDir();
+    const bare = cli(dir, ["send", "count-words", "two words", "--wait"]);
+    expect(bare.status, bare.stderr).toBe(0);
+    expect(bare.stdout).toContain('"words": 2');
+    const seconds = cli(dir, ["send", "--wait", "20s", "count-words", "one"]);
+    expect(seconds.status, seconds.stderr).toBe(0);
+    expect(seconds.stdout).toContain('"words": 1');
+    const first = cli(dir, ["send", "--wait", "count-words", "a b c d"]);
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toContain('"words": 4');
+    const queued = cli(dir, ["send", "count-words", "x", "--no-wait", "--json"]);
+    expect(queued.status, queued.stderr).toBe(0);
+    expect(queued.json().replies).toEqual([]);
+    expect(cli(dir, ["send", "count-words", "x", "--no-wait"]).stdout).toMatch(/Queued, not waiting for the reply\. Read it later: GET \/api\/v1\/conversations\/\S+, or Conversations in the dashboard\./);
   });
 });

@@ -76,6 +76,10 @@ describe("sending and answering", () => {
     expect(body.message.status).toBe("failed");
     expect(body.replies[0]).toMatchObject({ performative: "FAILURE", sender: { type: "system", label: "router" } });
     expect(body.replies[0].content.reason).toContain('No agent offers "count-wordz". Nearest: count-words (1 agent)');
+    // Nothing close: still what the workspace offers, never "offers anything yet".
+    const far = await send({ capability: "translate-to-klingon", content: "hello" });
+    expect(far.body.replies[0].content).toMatchObject({ nearest: [{ capability: "count-words", agents: 1 }], more: 0 });
+    expect(far.body.replies[0].content.reason).toBe('No agent offers "translate-to-klingon". Nearest: count-words (1 agent).');
   });
 
   it("serves a versioned capability by the same or a newer version only", async () => {

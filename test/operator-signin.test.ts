@@ -22,7 +22,12 @@ describe("local operator sign-in", () => {
   it("prints a link with its expiry and why it is enabled", () => {
     const output = caxton.output();
     expect(printedLink(output)).toBeTruthy();
-    expect(output).toContain("Sign in as the local operator (single use");
+    // The expiry has its date and zone: the reader's clock may be another zone's or day's.
+    const until = /Sign in as the local operator \(single use, until (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}) UTC\):/.exec(output);
+    expect(until, output).not.toBeNull();
+    const expiresAt = Date.parse(`${until![1]}T${until![2]}Z`);
+    expect(expiresAt).toBeGreaterThan(Date.now());
+    expect(expiresAt).toBeLessThanOrEqual(Date.now() + 15 * 60_000);
     expect(output).toContain("Enabled because GitHub sign-in is not configured");
   });
 
@@ -40,7 +45,8 @@ describe("local operator sign-in", () => {
     const body = await me.json();
     expect(body.result.data.user).toMatchObject({ email: "operator@localhost", isOperator: true, onboarded: false });
     expect(body.result.data.workspaces).toHaveLength(1);
-    expect(body.result.data.workspaces[0]).toMatchObject({ personal: true, role: "owner" });
+    // Proposed under a plain name, not "Local's workspace" at /w/local-s-workspace.
+    expect(body.result.data.workspaces[0]).toMatchObject({ personal: true, role: "owner", name: "My workspace", slug: "my-workspace" });
 
     const again = await fetch(url, { redirect: "manual" });
     expect(again.status).toBe(303);

@@ -1,6 +1,7 @@
 import { requiredFlag, stringFlag } from "../args";
 import type { Command } from "../command";
 import { CliFailure, exitCodes, usageError } from "../errors";
+import { utcText } from "../../server/lib/time";
 import { printNote, printResult } from "../output";
 import { checkEmail, checkSlug } from "../validate";
 import { SHOWN_ONCE } from "./tokens";
@@ -128,7 +129,7 @@ export const adminCommands: Command[] = [
       });
       const expiresAt = link.expiresAt.toISOString();
       printResult(out, { url: link.url, expiresAt }, link.url);
-      if (!out.json) printNote(`Single use, valid until ${expiresAt}.`);
+      if (!out.json) printNote(`Single use, valid until ${utcText(link.expiresAt)}.`);
       if (!enabled) {
         printNote("warning: local operator sign-in looks turned off with this configuration (GitHub is configured or CAXTON_LOCAL_OPERATOR=off); the server will refuse the link unless it allows it.");
       }

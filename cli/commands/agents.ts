@@ -8,7 +8,7 @@ import type { Command } from "../command";
 import { confirmName } from "../confirm";
 import { CliFailure, exitCodes, usageError } from "../errors";
 import { printResult } from "../output";
-import { shortDate, table } from "../table";
+import { clip, printable, shortDate, table } from "../table";
 import { templateCommands } from "./templates";
 
 type AgentSummary = z.infer<typeof agentSummarySchema>;
@@ -125,7 +125,7 @@ export const agentCommands: Command[] = [
         String(a.versionCount),
         a.status,
         shortDate(a.lastActivityAt),
-        a.description.length > 48 ? `${a.description.slice(0, 47)}…` : a.description,
+        clip(printable(a.description), 48),
       ]);
       printResult(out, { items }, items.length ? table(["name", "kind", "active", "versions", "status", "last activity", "description"], rows) : "No agents yet: `caxton agent push <file>` creates one.");
       return exitCodes.ok;

@@ -4,8 +4,8 @@ import { requiredFlag } from "../args";
 import { connect } from "../api-client";
 import type { Command } from "../command";
 import { CliFailure, exitCodes, usageError } from "../errors";
-import { printResult } from "../output";
-import { table } from "../table";
+import { printResult, withDetails } from "../output";
+import { clip, printable, table } from "../table";
 
 /** What GET /api/v1/templates answers (the contract agreed with the server side). */
 interface TemplateView {
@@ -36,8 +36,11 @@ function paramProblems(details: unknown): string[] | undefined {
   return lines.length ? lines.map((d) => `--param ${d.param}: ${d.message}`) : undefined;
 }
 
+/** A default longer than this is cut in the list, so every parameter's name still shows; `--json` has it whole. */
+const DEFAULT_SHOWN = 24;
+
 const describeParam = (p: TemplateView["params"][number]) =>
-  `${p.name}${p.default !== null ? `=${p.default}` : ""}${p.options ? ` (${p.options.join("|")})` : ""}`;
+  `${p.name}${p.default !== null ? `=${clip(printable(p.default), DEFAULT_SHOWN)}` : ""}${p.options ? ` (${p.options.join("|")})` : ""}`;
 
 export const templateCommands: Command[] = [
   {
@@ -58,7 +61,7 @@ export const templateCommands: Command[] = [
     details: "`caxton agent templates` lists the templates and their parameters; a parameter left out takes its default.",
     options: [
       { name: "template", value: "id", description: "the template's id, e.g. summarizer" },
-      { name: "param", value: "KEY=VALUE", description: "a template parameter (repeat for each)" },
+      { name: "param", value: "KEY=VALUE", repeatable: true, description: "a template parameter (repeat for each)" },
     ],
     async run(args, out) {
       const template = requiredFlag(args, "template", "id", "`caxton agent templates` lists the template ids.");
@@ -70,7 +73,7 @@ export const templateCommands: Command[] = [
         if (!(error instanceof CliFailure)) throw error;
         const lines = paramProblems(error.error.details) ?? problemsOf(error.error)?.map((p) => formatProblem(`template ${template}`, p));
         if (!lines || out.json) throw error;
-        throw new CliFailure(error.exitCode, { ...error.error, message: `${error.error.message}\n${lines.join("\n")}`, hint: error.error.hint ?? "`caxton agent templates` lists each template's parameters." });
+        throw new CliFailure(error.exitCode, { ...error.error, message: withDetails(error.error.message, lines), hint: "`caxton agent templates` lists each template's parameters." });
       }
       printResult(out, result, formatPushResult(`template ${template}`, result));
       return exitCodes.ok;

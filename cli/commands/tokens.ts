@@ -33,7 +33,7 @@ export const tokenCommands: Command[] = [
       "the rest goes to stderr. Without --expires the token does not expire.",
     options: [
       { name: "name", value: "name", description: "what the token is for, e.g. ci" },
-      { name: "scopes", value: "a,b", description: "comma-separated scopes (or repeat --scopes)" },
+      { name: "scopes", value: "a,b", repeatable: true, description: "comma-separated scopes (or repeat --scopes)" },
       { name: "expires", value: "date", description: "ISO 8601 expiry, e.g. 2027-01-31 or 2027-01-31T18:00:00Z" },
     ],
     async run(args, out) {

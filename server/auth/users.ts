@@ -1,5 +1,6 @@
 import { audit } from "../audit/audit";
 import { getDb } from "../db/client";
+import { personalWorkspaceName } from "../workspaces/names";
 import { createWorkspace } from "../workspaces/workspaces";
 
 const labelOf = (u: { email: string | null; name: string | null; id: string }) => u.email ?? u.name ?? u.id;
@@ -13,8 +14,7 @@ export async function afterSignIn(userId: string, method: string): Promise<void>
   const user = await db.user.findUniqueOrThrow({ where: { id: userId }, include: { memberships: true } });
   const who = { userId, label: labelOf(user), via: "session" as const };
   if (user.memberships.length === 0) {
-    const firstName = (user.name ?? user.email ?? "My").split(/[\s@]/)[0];
-    await createWorkspace(who, { name: `${firstName}'s workspace`, personal: true });
+    await createWorkspace(who, { name: personalWorkspaceName(user), personal: true });
   }
   const memberships = await db.membership.findMany({ where: { userId } });
   for (const m of memberships) {

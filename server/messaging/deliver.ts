@@ -1,5 +1,5 @@
 import type { Prisma } from "@prisma/client";
-import type { Provider } from "../routing/capabilities";
+import { noProviderReason, type Provider } from "../routing/capabilities";
 import { capabilityIndexOf } from "../routing/index-cache";
 import { admit, recordFailure, recordSuccess, type BreakerState } from "../routing/breaker";
 import { choose, inFlight } from "../routing/strategies";
@@ -55,9 +55,8 @@ export async function deliverMessage(messageId: string): Promise<void> {
   }
 
   if (decision.chosen.length === 0) {
-    const nearest = index.nearest(request.capability);
-    const reason = `No agent offers "${request.capability}".${nearest.length ? ` Nearest: ${nearest.map((n) => `${n.capability} (${n.agents} agent${n.agents === 1 ? "" : "s"})`).join(", ")}.` : " No agent in this workspace offers anything yet."}`;
-    return failRequest(request, reason, { reason, nearest }, routing);
+    const { reason, nearest, more } = noProviderReason(index, request.capability);
+    return failRequest(request, reason, { reason, nearest, more }, routing);
   }
 
   const turns = await Promise.all(

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import type { Config } from "../config/keys";
 import { ConfigError, loadConfig } from "../config/load";
 import { migrate } from "../db/migrate";
+import { utcText } from "../lib/time";
 import { createLogger, redactUrl, since } from "../observability/logger";
 import { startChild, type Child } from "./child";
 import { startEmbeddedPostgres, type EmbeddedService } from "./embedded-postgres";
@@ -124,7 +125,7 @@ export async function serve(options: ServeOptions = {}): Promise<number> {
       if (signInLink) {
         lines.push(
           "",
-          `  Sign in as the local operator (single use, until ${new Date(signInLink.expiresAt).toLocaleTimeString()}):`,
+          `  Sign in as the local operator (single use, until ${utcText(signInLink.expiresAt)}):`,
           `    ${signInLink.url}`,
           `  ${signInLink.reason}`,
         );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AgentConfig } from "../agents/schema";
-import { buildCapabilityIndex, parseCapability } from "./capabilities";
+import { buildCapabilityIndex, noProviderReason, parseCapability } from "./capabilities";
 
 const agent = (name: string, capabilities: string[]) => ({
   id: `id-${name}`,
@@ -36,3 +36,31 @@ describe("the capability index", () => {
     expect(index.nearest("summarize:v4").map((n) => n.capability)).toEqual(expect.arrayContaining(["summarize:v2", "summarize:v3"]));
   });
 });
+
+describe("the reason nobody offers a capability", () => {
+  it("lists everything the workspace offers, nearest first, however far the request is", () => {
+    const index = buildCapabilityIndex([agent("counter", ["count-words"]), agent("echo", ["echo"]), agent("echo-2", ["echo"])]);
+    const answer = noProviderReason(index, "translate-to-klingon");
+    expect(answer.reason).toBe('No agent offers "translate-to-klingon". Nearest: count-words (1 agent), echo (2 agents).');
+    expect(answer.reason).not.toContain("anything yet");
+    expect(answer).toMatchObject({ more: 0, nearest: [{ capability: "count-words", agents: 1 }, { capability: "echo", agents: 2 }] });
+    expect(noProviderReason(index, "count-wordz").nearest[0]).toEqual({ capability: "count-words", agents: 1 });
+  });
+
+  it("names the nearest five and how many more when the workspace offers many", () => {
+    const offered = ["summarize", "summarize-short", "translate", "classify", "triage", "research", "echo", "count-words"];
+    const index = buildCapabilityIndex(offered.map((c) => agent(`agent-${c}`, [c])));
+    const answer = noProviderReason(index, "summarise");
+    expect(answer.nearest.map((n) => n.capability)).toHaveLength(5);
+    expect(answer.nearest.slice(0, 2).map((n) => n.capability)).toEqual(["summarize", "summarize-short"]);
+    expect(answer.more).toBe(3);
+    expect(answer.reason).toMatch(/^No agent offers "summarise"\. Nearest: summarize \(1 agent\), summarize-short \(1 agent\), .+, and 3 more capabilities\.$/);
+  });
+
+  it("says there is nothing only when no agent offers anything", () => {
+    const answer = noProviderReason(buildCapabilityIndex([]), "summarize");
+    expect(answer.reason).toContain('No agent offers "summarize". No agent in this workspace offers anything yet');
+    expect(answer.nearest).toEqual([]);
+  });
+});
+

@@ -1,5 +1,5 @@
 import type { AgentConfig } from "../agents/schema";
-import { suggest } from "../lib/suggest";
+import { editDistance } from "../lib/suggest";
 
 /**
  * Which agents offer which capability, from the active versions of a workspace's agents.
@@ -40,7 +40,10 @@ export interface CapabilityIndex {
   providers(capability: string): Provider[];
   /** Every offered capability with how many agents offer it. */
   offered(): Map<string, number>;
-  /** The offered capabilities closest to one nobody offers, with their provider counts. */
+  /**
+   * Every offered capability, nearest to `capability` first (other versions of the same
+   * name, then by edit distance), at most `max`, with their provider counts.
+   */
   nearest(capability: string, max?: number): { capability: string; agents: number }[];
 }
 
@@ -76,10 +79,39 @@ export function buildCapabilityIndex(agents: ActiveAgent[]): CapabilityIndex {
     },
     offered: () => counts,
     nearest(capability, max = 5) {
-      const names = [...counts.keys()];
-      const close = suggest(capability, names, max);
-      const sameName = names.filter((n) => parseCapability(n).name === parseCapability(capability).name && !close.includes(n));
-      return [...sameName, ...close].slice(0, max).map((c) => ({ capability: c, agents: counts.get(c) ?? 0 }));
+      const wanted = parseCapability(capability).name;
+      const lower = capability.toLowerCase();
+      // Edit distance, but a longer name that starts with (nearly) what was asked, or contains
+      // it, is near too: `summarise` is close to `summarize-short`, not only to `summarize`.
+      const distance = (offered: string) => {
+        const other = offered.toLowerCase();
+        const whole = editDistance(lower, other);
+        const prefix = other.length > lower.length ? editDistance(lower, other.slice(0, lower.length)) + 0.5 : whole;
+        const contained = other.includes(lower) || lower.includes(other) ? 1 : whole;
+        return Math.min(whole, prefix, contained);
+      };
+      return [...counts.keys()]
+        .map((offered) => ({ offered, sameName: parseCapability(offered).name === wanted ? 0 : 1, distance: distance(offered) }))
+        .sort((a, b) => a.sameName - b.sameName || a.distance - b.distance || a.offered.localeCompare(b.offered))
+        .slice(0, max)
+        .map(({ offered }) => ({ capability: offered, agents: counts.get(offered) ?? 0 }));
     },
   };
+}
+
+/** How many offered capabilities a "no agent offers" reason names before "and N more". */
+export const NEAREST_SHOWN = 5;
+
+/**
+ * The router's answer when nobody offers a capability: what the workspace does offer, nearest
+ * first (all of it when short), so a typo or a wrong name is one look away.
+ */
+export function noProviderReason(index: CapabilityIndex, capability: string): { reason: string; nearest: { capability: string; agents: number }[]; more: number } {
+  const nearest = index.nearest(capability, NEAREST_SHOWN);
+  const more = index.offered().size - nearest.length;
+  const head = `No agent offers "${capability}".`;
+  if (nearest.length === 0) return { reason: `${head} No agent in this workspace offers anything yet: create one under Agents, or with \`caxton agent push <file>\`.`, nearest, more };
+  const listed = nearest.map((n) => `${n.capability} (${n.agents} agent${n.agents === 1 ? "" : "s"})`);
+  const tail = more > 0 ? `, and ${more} more capabilit${more === 1 ? "y" : "ies"}` : "";
+  return { reason: `${head} Nearest: ${listed.join(", ")}${tail}.`, nearest, more };
 }

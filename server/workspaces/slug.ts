@@ -8,6 +8,8 @@ export function slugify(name: string): string {
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
     .toLowerCase()
+    // An apostrophe joins, it does not separate: "Ada's" is `adas`, not `ada-s`.
+    .replace(/['\u2018\u2019\u02bc`]/g, "")
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "")
     .slice(0, 32)
