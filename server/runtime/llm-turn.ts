@@ -53,24 +53,28 @@ export async function runLlmTurn({ agent, content }: Turn, ports: TurnPorts): Pr
   const client = ports.model.open({ llm, apiKey, agentName, request });
   const steps: TraceStep[] = [];
   const usage = { inputTokens: 0, outputTokens: 0 };
-  const trace = (): Prisma.InputJsonValue => ({ provider: kind, model: llm.model, steps: steps as unknown as Prisma.InputJsonValue, usage, recording: recorder.recording() as unknown as Prisma.InputJsonValue });
+  const trace = (timedOut = false): Prisma.InputJsonValue => {
+    const recording = { ...recorder.recording(), ...(timedOut ? { timedOut: true } : {}) };
+    return { provider: kind, model: llm.model, steps: steps as unknown as Prisma.InputJsonValue, usage, recording: recording as unknown as Prisma.InputJsonValue };
+  };
 
   const deadline = clock.now() + config.limits.timeout_ms;
   const abort = new AbortController();
   const cancelTimer = clock.after(config.limits.timeout_ms, () => abort.abort(new Error(`the turn took longer than [limits] timeout_ms = ${config.limits.timeout_ms}`)));
-  const timedOut = () => failure(`Agent "${agentName}" did not finish within its time limit ([limits] timeout_ms = ${config.limits.timeout_ms}).`, trace());
+  const timedOut = () => failure(`Agent "${agentName}" did not finish within its time limit ([limits] timeout_ms = ${config.limits.timeout_ms}).`, trace(true));
   const timeout = new Promise<"timeout">((resolve) => abort.signal.addEventListener("abort", () => resolve("timeout"), { once: true }));
 
   const complete = async (completionRequest: CompletionRequest): Promise<Completion> => {
-    const started = clock.now();
     const { signal: _signal, onText: _onText, ...recorded } = completionRequest;
+    const finish = recorder.model(recorded);
+    const started = clock.now();
     try {
       const response = await client.complete(completionRequest);
-      recorder.model({ request: recorded, outcome: { response }, durationMs: clock.now() - started });
+      finish({ response }, clock.now() - started);
       return response;
     } catch (error) {
       const { name, message } = error as Error;
-      recorder.model({ request: recorded, outcome: { error: { name, message } }, durationMs: clock.now() - started });
+      finish({ error: { name, message } }, clock.now() - started);
       throw error;
     }
   };
@@ -82,9 +86,10 @@ export async function runLlmTurn({ agent, content }: Turn, ports: TurnPorts): Pr
         steps.push({ tool: "ask", input: call.arguments, diagnostic: { message: ASK_USAGE } });
         return JSON.stringify({ error: ASK_USAGE });
       }
+      const finish = recorder.delegation(call);
       const started = clock.now();
-      const answer = await delegation.ask(asked.capability, asked.question, { timeoutMs: Math.max(100, deadline - clock.now()), signal: abort.signal });
-      recorder.delegation({ call, answer, durationMs: clock.now() - started });
+      const answer = await delegation.ask(asked.capability, asked.question, { timeoutMs: Math.max(100, deadline - started), signal: abort.signal });
+      finish(answer, clock.now() - started);
       if (!answer.ok) {
         steps.push({ tool: "ask", input: call.arguments, diagnostic: { message: answer.reason } });
         return JSON.stringify({ error: answer.reason });
@@ -98,9 +103,10 @@ export async function runLlmTurn({ agent, content }: Turn, ports: TurnPorts): Pr
       steps.push({ tool: call.name, input: call.arguments, diagnostic: { message: "no such tool" } });
       return JSON.stringify({ error: `There is no tool "${call.name}". Tools: ${specs.map((s) => s.name).join(", ") || "none"}.` });
     }
+    const finish = recorder.tool(call);
     const started = clock.now();
     const run = await ports.tools.run(tool, call.arguments, abort.signal);
-    recorder.tool({ call, run, durationMs: clock.now() - started });
+    finish(run, clock.now() - started);
     if (run.ok) {
       steps.push({ tool: call.name, input: call.arguments, output: run.output, invocationId: run.invocationId });
       return JSON.stringify(run.output);

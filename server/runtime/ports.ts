@@ -130,24 +130,9 @@ export interface Clock {
   after(ms: number, fire: () => void): () => void;
 }
 
-export interface ModelCallRecord {
-  /** The request as the provider got it, without the signal and stream callback. */
-  request: Omit<CompletionRequest, "signal" | "onText">;
-  outcome: { response: Completion } | { error: { name: string; message: string } };
-  durationMs: number;
-}
-
-export interface ToolCallRecord {
-  call: ToolCall;
-  run: TurnToolRun;
-  durationMs: number;
-}
-
-export interface DelegationRecord {
-  call: ToolCall;
-  answer: Delegation;
-  durationMs: number;
-}
+/** A model request as the provider got it, without the signal and the stream callback. */
+export type RecordedRequest = Omit<CompletionRequest, "signal" | "onText">;
+export type ModelOutcome = { response: Completion } | { error: { name: string; message: string } };
 
 /**
  * What a turn's reply stores of its calls (`trace.recording`), enough for a replay to feed
@@ -165,6 +150,11 @@ export interface TurnRecording {
   calls: RecordedCall[];
   /** Present when anything was cut: how many values were shortened and how many calls dropped. */
   truncated?: { values: number; droppedCalls: number };
+  /**
+   * The turn ended at `[limits] timeout_ms`, during the call after these (or during the
+   * last one, which then has no result).
+   */
+  timedOut?: true;
 }
 
 export type RecordedCall = RecordedModelCall | RecordedToolCall | RecordedDelegation;
@@ -173,33 +163,39 @@ export interface RecordedModelCall {
   kind: "model";
   /** The request: the messages added since the previous model call (all, for the first), after `from` earlier ones. */
   request: { from: number; messages: ChatMessage[]; tools: string[]; stream: boolean };
+  /** Neither: the call was still under way when the turn ended. */
   response?: Completion;
   error?: { name: string; message: string };
-  durationMs: number;
+  durationMs?: number;
   truncated?: true;
 }
 
 export interface RecordedToolCall {
   kind: "tool";
   call: ToolCall;
-  run: TurnToolRun;
-  durationMs: number;
+  /** Absent: the run was still under way when the turn ended. */
+  run?: TurnToolRun;
+  durationMs?: number;
   truncated?: true;
 }
 
 export interface RecordedDelegation {
   kind: "delegation";
   call: ToolCall;
-  answer: Delegation;
-  durationMs: number;
+  /** Absent: the answer was still awaited when the turn ended. */
+  answer?: Delegation;
+  durationMs?: number;
   truncated?: true;
 }
 
-/** Hears every model and tool call of the turn; what it keeps is stored with the reply. */
+/**
+ * Hears every model and tool call of the turn as it starts, and its result through the
+ * function returned; what it keeps is stored with the reply.
+ */
 export interface TurnRecorder {
-  model(record: ModelCallRecord): void;
-  tool(record: ToolCallRecord): void;
-  delegation(record: DelegationRecord): void;
+  model(request: RecordedRequest): (outcome: ModelOutcome, durationMs: number) => void;
+  tool(call: ToolCall): (run: TurnToolRun, durationMs: number) => void;
+  delegation(call: ToolCall): (answer: Delegation, durationMs: number) => void;
   recording(): TurnRecording;
 }
 

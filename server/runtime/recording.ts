@@ -1,4 +1,4 @@
-import type { RecordedCall, TurnRecorder, TurnRecording } from "./ports";
+import type { RecordedCall, RecordedDelegation, RecordedModelCall, RecordedToolCall, TurnRecorder, TurnRecording } from "./ports";
 
 /**
  * The production recorder: keeps each model call (the messages new since the previous call,
@@ -76,20 +76,35 @@ export function createRecorder(options: RecorderOptions = {}): TurnRecorder {
     return { value: copied, cut };
   };
 
-  /** Keeps a call while the budget lasts; after the first call that does not fit, none. */
-  const add = (call: RecordedCall, cut: boolean) => {
+  /**
+   * Keeps a call while the budget lasts (after the first call that does not fit, none); the
+   * function returned adds its result when it comes, if that still fits.
+   */
+  const start = <C extends RecordedCall>(call: C, cut: boolean): ((result: Partial<C>, durationMs: number) => void) => {
     if (cut) call.truncated = true;
     const size = JSON.stringify(call).length;
     if (droppedCalls || recording.calls.length >= limits.maxCalls || chars + size > limits.maxChars) {
       droppedCalls++;
-      return;
+      return () => {};
     }
     chars += size;
     recording.calls.push(call);
+    return (result, durationMs) => {
+      const bounded = bound(result);
+      const resultSize = JSON.stringify(bounded.value).length;
+      if (chars + resultSize > limits.maxChars) {
+        // Kept as a call under way: a replay stops there rather than answer wrongly.
+        call.truncated = true;
+        cutValues++;
+        return;
+      }
+      chars += resultSize;
+      Object.assign(call, bounded.value, { durationMs: Math.round(durationMs) }, bounded.cut ? { truncated: true } : {});
+    };
   };
 
   return {
-    model({ request, outcome, durationMs }) {
+    model(request) {
       if (!recording.model) {
         const shared = bound({ model: request.model, system: request.system, temperature: request.temperature, maxTokens: request.maxTokens });
         const tools = bound(request.tools);
@@ -99,23 +114,23 @@ export function createRecorder(options: RecorderOptions = {}): TurnRecorder {
       }
       const from = Math.min(messagesSeen, request.messages.length);
       messagesSeen = request.messages.length;
-      const entry = bound({
-        request: { from, messages: request.messages.slice(from), tools: request.tools.map((t) => t.name), stream: request.stream === true },
-        ...("response" in outcome ? { response: outcome.response } : { error: outcome.error }),
-      });
-      add({ kind: "model", ...entry.value, durationMs: Math.round(durationMs) }, entry.cut);
+      const entry = bound({ from, messages: request.messages.slice(from), tools: request.tools.map((t) => t.name), stream: request.stream === true });
+      const finish = start<RecordedModelCall>({ kind: "model", request: entry.value }, entry.cut);
+      return (outcome, durationMs) => finish("response" in outcome ? { response: outcome.response } : { error: outcome.error }, durationMs);
     },
-    tool({ call, run, durationMs }) {
-      const entry = bound({ call, run });
-      add({ kind: "tool", ...entry.value, durationMs: Math.round(durationMs) }, entry.cut);
+    tool(call) {
+      const entry = bound(call);
+      const finish = start<RecordedToolCall>({ kind: "tool", call: entry.value }, entry.cut);
+      return (run, durationMs) => finish({ run }, durationMs);
     },
-    delegation({ call, answer, durationMs }) {
-      const entry = bound({ call, answer });
-      add({ kind: "delegation", ...entry.value, durationMs: Math.round(durationMs) }, entry.cut);
+    delegation(call) {
+      const entry = bound(call);
+      const finish = start<RecordedDelegation>({ kind: "delegation", call: entry.value }, entry.cut);
+      return (answer, durationMs) => finish({ answer }, durationMs);
     },
-    // A copy: a turn that timed out still has calls finishing, which must not change the stored reply.
+    // A copy, call by call: a turn that timed out still has calls finishing, which must not change the stored reply.
     recording() {
-      return { ...recording, calls: [...recording.calls], ...(cutValues || droppedCalls ? { truncated: { values: cutValues, droppedCalls } } : {}) };
+      return { ...recording, calls: recording.calls.map((call) => ({ ...call })), ...(cutValues || droppedCalls ? { truncated: { values: cutValues, droppedCalls } } : {}) };
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { AgentConfig } from "../agents/schema";
 import { ASK_TOOL } from "./ask";
 import { noMemory, systemClock } from "./default-ports";
-import type { HistoryEntry, RecordedCall, RecordedModelCall, TurnPorts, TurnRecording, TurnTool, TurnToolRun } from "./ports";
+import type { Clock, HistoryEntry, RecordedCall, RecordedModelCall, TurnPorts, TurnRecording, TurnTool, TurnToolRun } from "./ports";
 import { ProviderError } from "./providers/http";
 import type { ChatMessage, Completion, CompletionRequest } from "./providers/types";
 import { createRecorder } from "./recording";
@@ -76,9 +76,28 @@ export function replayPorts(recording: TurnRecording, options: { history?: Histo
   const used = { model: 0, tool: 0, delegation: 0 };
   if (recording.truncated?.droppedCalls) divergences.push(`the recording kept only its first ${recording.calls.length} calls (${recording.truncated.droppedCalls} more were not stored)`);
 
-  const next = <K extends keyof typeof queues>(kind: K, what: string): (typeof queues)[K][number] => {
+  // A turn that ran out of time did so during the call after its last recorded one: the
+  // replay's clock fires the turn's timer there, and that call never answers.
+  const timers = new Set<() => void>();
+  const clock: Clock = {
+    now: systemClock.now,
+    after(ms, fire) {
+      timers.add(fire);
+      const cancel = systemClock.after(ms, fire);
+      return () => (timers.delete(fire), cancel());
+    },
+  };
+  const timeUp = (): Promise<never> => {
+    for (const fire of [...timers]) fire();
+    return new Promise<never>(() => {});
+  };
+  const isLast = (call: RecordedCall) => recording.calls.at(-1) === call;
+
+  /** The next recorded call of this kind; null where the recorded turn ran out of time instead. */
+  const next = <K extends keyof typeof queues>(kind: K, what: string): (typeof queues)[K][number] | null => {
     const call = queues[kind][used[kind]];
     used[kind] += 1;
+    if (!call && recording.timedOut) return null;
     if (!call) throw new ReplayError(`The replayed turn made ${what} number ${used[kind]}, which the recording does not have.`);
     if (call.truncated) throw new ReplayError(`${what} number ${used[kind]} was cut short when recorded (too big to store whole); it cannot be replayed exactly.`);
     return call;
@@ -88,12 +107,15 @@ export function replayPorts(recording: TurnRecording, options: { history?: Histo
   const asked: ChatMessage[] = [];
   const complete = async (request: CompletionRequest): Promise<Completion> => {
     const call = next("model", "model call");
+    if (!call) return timeUp();
     asked.splice(call.request.from, Infinity, ...call.request.messages);
     const n = used.model;
     if (!same(request.messages, asked)) divergences.push(`model call ${n}: the messages differ from the recorded ones`);
     if (!same(request.tools.map((t) => t.name), call.request.tools)) divergences.push(`model call ${n}: tools offered ${request.tools.map((t) => t.name).join(", ") || "none"}, recorded ${call.request.tools.join(", ") || "none"}`);
     const shared = recording.model;
     if (shared && !same({ model: request.model, system: request.system, temperature: request.temperature, maxTokens: request.maxTokens }, shared)) divergences.push(`model call ${n}: the model or its parameters differ from the recorded ones`);
+    // The last call of a turn that ran out of time failed with the abort, or never finished.
+    if ((call.error || !call.response) && recording.timedOut && isLast(call)) return timeUp();
     if (call.error) throw recordedError(options.provider ?? "model", call.error);
     if (!call.response) throw new ReplayError(`model call ${n} has neither a response nor an error in the recording.`);
     for (const piece of call.response.text ? [call.response.text] : []) request.onText?.(piece);
@@ -110,7 +132,12 @@ export function replayPorts(recording: TurnRecording, options: { history?: Histo
       }),
       run: async (tool, input) => {
         const call = next("tool", "tool call");
+        if (!call) return timeUp();
         if (call.kind !== "tool") throw new ReplayError("unreachable");
+        if (!call.run) {
+          if (recording.timedOut && isLast(call)) return timeUp();
+          throw new ReplayError(`tool call ${used.tool} has no result in the recording.`);
+        }
         if (call.call.name !== tool.name || !same(call.call.arguments, input)) divergences.push(`tool call ${used.tool}: ran ${tool.name} with ${JSON.stringify(input)}, recorded ${call.call.name} with ${JSON.stringify(call.call.arguments)}`);
         return call.run;
       },
@@ -119,7 +146,12 @@ export function replayPorts(recording: TurnRecording, options: { history?: Histo
       ? {
           ask: async (capability, content) => {
             const call = next("delegation", "delegation");
+            if (!call) return timeUp();
             if (call.kind !== "delegation") throw new ReplayError("unreachable");
+            if (!call.answer) {
+              if (recording.timedOut && isLast(call)) return timeUp();
+              throw new ReplayError(`delegation ${used.delegation} has no answer in the recording.`);
+            }
             if (!same({ capability, request: content }, call.call.arguments)) divergences.push(`delegation ${used.delegation}: asked ${capability} ${JSON.stringify(content)}, recorded ${JSON.stringify(call.call.arguments)}`);
             return call.answer;
           },
@@ -130,7 +162,7 @@ export function replayPorts(recording: TurnRecording, options: { history?: Histo
     // The key is never recorded, and a replayed model needs none.
     secrets: { read: async () => "replayed-turns-need-no-key" },
     memory: noMemory,
-    clock: systemClock,
+    clock,
     recorder: createRecorder(),
   };
   return { ports, divergences, unused: () => queues.model.length - used.model + queues.tool.length - used.tool + queues.delegation.length - used.delegation };

@@ -227,6 +227,26 @@ describe("runTurn with scripted ports", () => {
     expect(result).toMatchObject({ performative: "FAILURE", content: { reason: 'Agent "planner" did not finish within its time limit ([limits] timeout_ms = 5000).' } });
   });
 
+  it("replays a turn that ran out of time, during a model call or a tool run, to the same FAILURE", async () => {
+    const agentWithLimit = llmAgent("[limits]\ntimeout_ms = 5000");
+    const hangingModel = scriptedPorts([(request) => new Promise<Completion>((_resolve, reject) => request.signal?.addEventListener("abort", () => reject(request.signal?.reason)))]);
+    const hangingTool = scriptedPorts([() => completion({ toolCalls: [{ id: "c1", name: "word-count", arguments: { text: "a" } }] })], { tool: () => new Promise<never>(() => {}) as unknown as TurnToolRun });
+    for (const scripted of [hangingModel, hangingTool]) {
+      const turn = runTurn({ agent: agentWithLimit, content: "hi" }, scripted.ports);
+      await expect.poll(() => scripted.requests.length).toBe(1);
+      if (scripted === hangingTool) await expect.poll(() => scripted.ran.length).toBe(1);
+      scripted.clock.fire();
+      const original = await turn;
+      const recording = (original.trace as unknown as { recording: TurnRecording }).recording;
+      expect(recording.timedOut).toBe(true);
+      const replay = replayPorts(JSON.parse(JSON.stringify(recording)) as TurnRecording, { history: [{ senderLabel: "alice", performative: "REQUEST", content: "earlier question" }] });
+      const replayed = await runTurn({ agent: agentWithLimit, content: "hi" }, replay.ports);
+      expect(replayed.content).toEqual(original.content);
+      expect((replayed.trace as unknown as { steps: unknown }).steps).toEqual((original.trace as unknown as { steps: unknown }).steps);
+      expect(replay.divergences).toEqual([]);
+    }
+  });
+
   it("cancels its timer when it ends", async () => {
     const scripted = scriptedPorts([() => completion({ text: "quick" })]);
     await runTurn({ agent: llmAgent(), content: "hi" }, scripted.ports);
@@ -276,12 +296,12 @@ describe("the recording's bounds", () => {
 
   it("keeps the first calls within its budget and counts the rest", async () => {
     const recorder = createRecorder({ limits: { maxCalls: 2 } });
-    for (let i = 0; i < 5; i++) recorder.tool({ call: { id: `c${i}`, name: "t", arguments: {} }, run: { ok: true, output: i, invocationId: `i${i}` }, durationMs: 1 });
+    for (let i = 0; i < 5; i++) recorder.tool({ id: `c${i}`, name: "t", arguments: {} })({ ok: true, output: i, invocationId: `i${i}` }, 1);
     const recording = recorder.recording();
     expect(recording.calls).toHaveLength(2);
     expect(recording.truncated).toEqual({ values: 0, droppedCalls: 3 });
     const sized = createRecorder({ limits: { maxChars: 2_000 } });
-    for (let i = 0; i < 50; i++) sized.tool({ call: { id: `c${i}`, name: "t", arguments: { text: "y".repeat(100) } }, run: { ok: true, output: i, invocationId: `i${i}` }, durationMs: 1 });
+    for (let i = 0; i < 50; i++) sized.tool({ id: `c${i}`, name: "t", arguments: { text: "y".repeat(100) } })({ ok: true, output: i, invocationId: `i${i}` }, 1);
     expect(JSON.stringify(sized.recording()).length).toBeLessThan(2_500);
     expect(sized.recording().truncated?.droppedCalls).toBeGreaterThan(0);
   });
