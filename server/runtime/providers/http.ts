@@ -1,3 +1,4 @@
+import { shapeRedactor } from "../../secrets/redact";
 import type { RetryPolicy } from "./types";
 
 /**
@@ -8,15 +9,31 @@ import type { RetryPolicy } from "./types";
 
 export const defaultRetry: RetryPolicy = { attempts: 3, baseDelayMs: 500, maxRetryAfterMs: 10_000 };
 
+/**
+ * A vendor's reason is the vendor's text: some echo the key they were sent (`Incorrect API key
+ * provided: sk-...`). It is scrubbed of credential shapes here, and of the key the call used
+ * by the provider that made it (providers/index.ts); the stored reply is scrubbed again of
+ * every workspace secret.
+ */
 export class ProviderError extends Error {
+  readonly reason: string;
   constructor(
     readonly provider: string,
     readonly status: number | null,
-    readonly reason: string,
+    reason: string,
     readonly attempts: number,
   ) {
-    super(`${provider} ${status === null ? "could not be reached" : `answered ${status}`}: ${reason}${attempts > 1 ? ` (after ${attempts} attempts)` : ""}`);
+    const scrubbed = shapeRedactor.text(reason);
+    super(`${provider} ${status === null ? "could not be reached" : `answered ${status}`}: ${scrubbed}${attempts > 1 ? ` (after ${attempts} attempts)` : ""}`);
     this.name = "ProviderError";
+    this.reason = scrubbed;
+  }
+
+  /** The same error with its reason scrubbed by `redact` too. */
+  scrubbed(redact: (text: string) => string): ProviderError {
+    const error = new ProviderError(this.provider, this.status, redact(this.reason), this.attempts);
+    error.stack = redact(this.stack ?? "");
+    return error;
   }
 }
 
