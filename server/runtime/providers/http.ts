@@ -1,3 +1,4 @@
+import { guardedFetch, policyRefusal } from "../../network/guarded-fetch";
 import { shapeRedactor } from "../../secrets/redact";
 import type { RetryPolicy } from "./types";
 
@@ -73,9 +74,13 @@ export async function postJson(provider: string, url: string, headers: Record<st
   for (let attempt = 1; ; attempt++) {
     let response: Response;
     try {
-      response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body), signal });
+      // base_url is the tenant's choice: every connection (and redirect) is under the network policy.
+      response = await guardedFetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body), signal });
     } catch (error) {
       if (signal?.aborted) throw error;
+      const refused = policyRefusal(error);
+      // Trying again changes nothing: the operator's policy says no.
+      if (refused) throw new ProviderError(provider, null, `${refused.message}. The agent's [llm] base_url is ${url.replace(/\/(chat\/completions|v1\/messages)$/, "")}`, attempt);
       if (attempt >= attempts) throw new ProviderError(provider, null, `${(error as Error).message}${(error as { cause?: { code?: string } }).cause?.code ? ` (${(error as { cause: { code: string } }).cause.code})` : ""} at ${url}`, attempt);
       await sleep(baseDelayMs * 2 ** (attempt - 1), signal);
       continue;
