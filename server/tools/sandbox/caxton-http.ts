@@ -24,9 +24,17 @@ interface HttpRequest {
   body?: unknown;
 }
 
-/** `example.com` allows that host on any port; `127.0.0.1:8080` only that port. */
+/**
+ * `example.com` allows that host on any port; `127.0.0.1:8080` only that port; `*.example.com`
+ * (the manifest accepts it) any name under example.com, not example.com itself.
+ */
 export function hostAllowed(url: URL, allowedHosts: string[]): boolean {
-  return allowedHosts.some((allowed) => allowed === url.host || allowed === url.hostname);
+  return allowedHosts.some((entry) => {
+    const allowed = entry.toLowerCase();
+    if (!allowed.startsWith("*.")) return allowed === url.host || allowed === url.hostname;
+    const [suffix, port] = allowed.slice(1).split(":");
+    return url.hostname.endsWith(suffix!) && url.hostname.length > suffix!.length && (port === undefined || port === url.port);
+  });
 }
 
 async function readCapped(response: Response, maxBytes: number): Promise<string | null> {
