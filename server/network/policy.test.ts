@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../config/load";
 import { createGuardedFetch, policyRefusal, type Resolve } from "./guarded-fetch";
 import { allowRuleProblem, categoryOf, checkConnection, parseAllowRule, type NetworkPolicy } from "./policy";
 
@@ -74,6 +75,16 @@ describe("allow rules", () => {
     expect(refusal(() => checkConnection(open, "127.0.0.1", "127.0.0.1", 6379))).toBeNull();
     expect(refusal(() => checkConnection(open, "169.254.169.254", "169.254.169.254", 80))).toContain("(cloud metadata)");
     expect(refusal(() => checkConnection({ denyPrivate: false, allow: [parseAllowRule("169.254.169.254")] }, "169.254.169.254", "169.254.169.254", 80))).toBeNull();
+  });
+});
+
+describe("the configuration", () => {
+  it("reads network.allow from the environment (comma-separated) and refuses a bad rule naming the key", () => {
+    const config = loadConfig({ env: { CAXTON_CONFIG: "", CAXTON_NETWORK_ALLOW: "127.0.0.1:11434, 10.0.0.0/8 [::1]:8000" } });
+    expect(config.networkAllow).toEqual(["127.0.0.1:11434", "10.0.0.0/8", "[::1]:8000"]);
+    expect(config.networkDenyPrivate).toBe(true);
+    expect(loadConfig({ env: { CAXTON_CONFIG: "", CAXTON_NETWORK_DENY_PRIVATE: "false" } }).networkDenyPrivate).toBe(false);
+    expect(() => loadConfig({ env: { CAXTON_CONFIG: "", CAXTON_NETWORK_ALLOW: "127.0.0.1:99999" } })).toThrow(/CAXTON_NETWORK_ALLOW = "127.0.0.1:99999" is not allowed: expected a comma-separated list/);
   });
 });
 
