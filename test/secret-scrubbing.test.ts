@@ -3,7 +3,7 @@ import { pushAgent } from "../server/agents/agents";
 import type { Actor } from "../server/auth/actor";
 import { getDb } from "../server/db/client";
 import type { LiveEvent } from "../server/messaging/events";
-import { anthropicError, anthropicStream, openAiError, openAiStream, startFakeLlm, type FakeLlm, type RecordedRequest, type Scripted } from "./support/fake-llm";
+import { anthropicError, anthropicStream, openAiError, openAiStream, openAiText, openAiToolCall, startFakeLlm, type FakeLlm, type RecordedRequest, type Scripted } from "./support/fake-llm";
 import { eventually, startCaxton, useTestEnvironment, type RunningCaxton } from "./support/env";
 import { createWorkspaceWithRoles, type TestToken, type WorkspaceFixture } from "./support/identity";
 import { readEvents } from "./support/sse";
@@ -25,10 +25,11 @@ const SHAPED_KEY = "sk-proj-Zq8vN3kLmR7tWx2YpA9cB4dE6fG1hJ0s";
 const PLAIN_KEY = "correct-horse-battery-staple-41-zebra";
 const INSTANCE_KEY = "sk-proj-INSTANCEkeyNOTinANYworkspace0123456789";
 
-const agent = (name: string, provider: "openai" | "anthropic", secret: string | null, stream: boolean) => `name = "${name}"
+const agent = (name: string, provider: "openai" | "anthropic", secret: string | null, stream: boolean, tools: string[] = []) => `name = "${name}"
 version = "1.0.0"
 description = "Calls a vendor that echoes keys."
 capabilities = ["${name}"]
+tools = ${JSON.stringify(tools)}
 system_prompt = "You are ${name}."
 
 [llm]
@@ -137,5 +138,20 @@ describe("a vendor that echoes the key it was sent", () => {
     expect(anthropic.reply).toMatchObject({ performative: "INFORM", content: "Key: [redacted]" });
     expectNoKey(anthropic.shown);
     expectNoKey(caxton.output());
+  });
+
+  it("a vendor that hands the key to a tool as an argument: the trace and the tool's invocation record do not keep it", async () => {
+    await pushAgent(owner, agent("tool-leaker", "openai", "PLAIN_KEY", false, ["word-count"]));
+    fake.script((r) => openAiToolCall("word-count", { text: `leak ${keyOf(r)} now` }), openAiText("Counted."));
+    const { reply, shown } = await everythingShown("tool-leaker");
+    expect(reply).toMatchObject({ performative: "INFORM", content: "Counted." });
+    expect(shown).toContain('"text":"leak [redacted] now"');
+    expectNoKey(shown);
+    const invocations = await fetch(`${caxton.url}/api/v1/tools/word-count/invocations`, { headers: { authorization: viewer.authorization } });
+    expect(invocations.status).toBe(200);
+    const listed = await invocations.text();
+    expect(listed).toContain("tool-leaker");
+    expectNoKey(listed);
+    expectNoKey(JSON.stringify(await getDb().toolInvocation.findMany({ where: { workspaceId: ws.workspace.id } })));
   });
 });
