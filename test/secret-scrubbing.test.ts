@@ -154,4 +154,13 @@ describe("a vendor that echoes the key it was sent", () => {
     expectNoKey(listed);
     expectNoKey(JSON.stringify(await getDb().toolInvocation.findMany({ where: { workspaceId: ws.workspace.id } })));
   });
+
+  it("an API error that quotes what the caller sent does not quote a key", async () => {
+    // A key pasted where a secret's name goes: the refusal names the mistake, not the key.
+    const response = await fetch(`${caxton.url}/api/v1/secrets/${INSTANCE_KEY}`, { method: "PUT", headers: { authorization: token.authorization, "content-type": "application/json" }, body: JSON.stringify({ value: "x" }) });
+    expect(response.status).toBe(400);
+    const text = await response.text();
+    expect(text).toContain("not a valid secret name");
+    expectNoKey(text);
+  });
 });
