@@ -1,4 +1,5 @@
 import { connected, getRedis } from "../redis";
+import { workspaceRedactor } from "../secrets/values";
 import { eventsChannel } from "./events";
 
 /**
@@ -10,6 +11,9 @@ import { eventsChannel } from "./events";
  * Each event carries the whole text of the current model call so far (not the delta), so a
  * client that missed some events still shows the right text. Deltas are coalesced: at most
  * one event per `intervalMs`, so a fast model does not flood Redis.
+ *
+ * Each text is scrubbed of the workspace's secret values before it leaves (as stored replies
+ * are, in message-rows.ts): these are the only live events not made from a stored row.
  */
 
 export interface DraftEvent {
@@ -63,11 +67,14 @@ export function draftWriter(
     dirty = false;
     const event: DraftEvent = { type: "draft", ...draft, step, text, seq: ++seq };
     // Chained, so events leave in the order they were made. The shared connection keeps no
-    // offline queue, so a worker's first draft waits (briefly) for it to be ready.
-    const payload = JSON.stringify(event);
+    // offline queue, so a worker's first draft waits (briefly) for it to be ready. A draft
+    // that cannot be scrubbed is not sent.
     publishing = publishing.then(() =>
-      connected(getRedis(), 1_000)
-        .then((redis) => redis.publish(eventsChannel(workspaceId), payload))
+      workspaceRedactor(workspaceId)
+        .then(async (redactor) => {
+          const payload = JSON.stringify({ ...event, text: redactor.text(event.text) } satisfies DraftEvent);
+          await (await connected(getRedis(), 1_000)).publish(eventsChannel(workspaceId), payload);
+        })
         .then(
           () => undefined,
           () => undefined,

@@ -2,8 +2,10 @@ import type { Prisma } from "@prisma/client";
 import type { AgentConfig } from "../agents/schema";
 import { getDb } from "../db/client";
 import { draftWriter, type DraftWriter } from "../messaging/draft-events";
+import { createLogger } from "../observability/logger";
 import type { Provider } from "../routing/capabilities";
 import { readSecretForRuntime } from "../secrets/secrets";
+import { noteOpenedSecret } from "../secrets/values";
 import { findAgentTools, runToolAsAgent, type AgentTool } from "./agent-tools";
 import { ask, ASK_TOOL } from "./ask";
 import { providerFor, ProviderError, type ChatMessage, type ToolCall, type ToolSpec } from "./providers";
@@ -25,6 +27,8 @@ export interface TraceStep {
   diagnostic?: unknown;
   invocationId?: string | null;
 }
+
+const logger = createLogger("turn");
 
 const asText = (content: unknown) => (typeof content === "string" ? content : JSON.stringify(content));
 
@@ -57,6 +61,8 @@ export async function runLlmTurn(workspaceId: string, provider: Provider, conten
   let apiKey: string | undefined;
   if (llm.api_key_secret) {
     apiKey = (await readSecretForRuntime(workspaceId, llm.api_key_secret)) ?? undefined;
+    // The reply is scrubbed of the workspace's values when stored: make sure this one is among them.
+    if (apiKey !== undefined) await noteOpenedSecret(workspaceId, apiKey);
     if (apiKey === undefined)
       return failure(`Agent "${provider.agentName}" needs the secret "${llm.api_key_secret}" ([llm] api_key_secret), which this workspace does not have. Set it with PUT /api/v1/secrets/${llm.api_key_secret} { "value": "..." }.`);
   }
@@ -129,7 +135,11 @@ export async function runLlmTurn(workspaceId: string, provider: Provider, conten
     result = outcome === "timeout" ? timedOut() : outcome;
   } catch (error) {
     if (abort.signal.aborted) result = timedOut();
-    else if (error instanceof ProviderError) result = failure(`The ${kind} provider failed for agent "${provider.agentName}": ${error.message}`, trace());
+    else if (error instanceof ProviderError) {
+      // For the operator: a vendor refusing a key or a base_url out of reach shows up here first.
+      logger.warn({ event: "provider failed", workspaceId, agent: provider.agentName, provider: kind, status: error.status, reason: error.message }, "provider call failed");
+      result = failure(`The ${kind} provider failed for agent "${provider.agentName}": ${error.message}`, trace());
+    }
     else throw error;
   } finally {
     clearTimeout(timer);
