@@ -65,6 +65,8 @@ export default defineConfig({
         AUTH_GITHUB_ID: "fake-client-id",
         AUTH_GITHUB_SECRET: "fake-client-secret",
         AUTH_GITHUB_URL: `http://127.0.0.1:${githubPort}`,
+        // The fake LLM vendor of the streaming spec listens on loopback, refused by default.
+        CAXTON_NETWORK_ALLOW: "127.0.0.1",
       },
     },
   ],

@@ -9,6 +9,10 @@ export default defineConfig({
     // refuses outside Next; inlined, Vite resolves it (suites that import appRouter need it).
     server: { deps: { inline: ["next-auth"] } },
     globalSetup: ["test/support/global-setup.ts"],
+    // Fake LLM vendors and HTTP servers listen on 127.0.0.1, which the network policy refuses
+    // by default: the suites allow it explicitly, as an operator would for a local Ollama
+    // (startCaxton passes it on; test/network-policy.test.ts checks the default).
+    env: { CAXTON_NETWORK_ALLOW: "127.0.0.1" },
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 60_000,

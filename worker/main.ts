@@ -42,7 +42,11 @@ async function main() {
   );
   // Requests whose job Redis lost (a Redis restart keeps nothing) are enqueued again.
   const recovery = startRecovery({ intervalMs: config.recoveryIntervalMs, logger });
-  logger.info({ event: "worker ready", workerId, concurrency: config.workerConcurrency, durationMs: since(started) }, "worker ready");
+  logger.info(
+    // The network policy tools and providers run under, so an operator sees the exceptions in force.
+    { event: "worker ready", workerId, concurrency: config.workerConcurrency, networkAllow: config.networkAllow, networkDenyPrivate: config.networkDenyPrivate, durationMs: since(started) },
+    "worker ready",
+  );
   process.send?.({ event: "ready" });
 
   onStopSignals(async (signal) => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { allowRuleProblem } from "../network/policy";
 
 /**
  * Every setting Caxton reads, in one table: where it comes from (a `caxton.toml` key and
@@ -21,6 +22,10 @@ const key = <T>(k: ConfigKey<T>) => k;
 const postgresUrl = z
   .string()
   .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), "not a postgres:// URL");
+const allowList = z
+  .union([z.string(), z.array(z.string())])
+  .transform((value) => (Array.isArray(value) ? value : value.split(/[\s,]+/)).map((item) => item.trim()).filter((item) => item !== ""))
+  .refine((rules) => rules.every((rule) => allowRuleProblem(rule) === null), "not a list of host[:port], address[:port] or CIDR[:port]");
 const redisUrl = z.string().refine((v) => /^rediss?:\/\/.+/.test(v), "not a redis:// URL");
 
 export const configKeys = {
@@ -240,6 +245,23 @@ export const configKeys = {
     allowed: "a whole number from 1 to 1000000",
     schema: z.coerce.number().int().min(1).max(1_000_000),
     default: 600,
+  }),
+  networkAllow: key({
+    toml: "network.allow",
+    env: "CAXTON_NETWORK_ALLOW",
+    description:
+      "Exceptions to the network policy: addresses tools and LLM providers may reach although they are loopback, private, link-local or cloud metadata (e.g. a local Ollama: 127.0.0.1:11434).",
+    allowed: "a comma-separated list (caxton.toml: a list) of host[:port], address[:port] or CIDR[:port], e.g. 127.0.0.1:11434, 10.0.0.0/8, [::1]:8000, ollama:11434",
+    schema: allowList,
+    default: [],
+  }),
+  networkDenyPrivate: key({
+    toml: "network.deny_private",
+    env: "CAXTON_NETWORK_DENY_PRIVATE",
+    description: "Refuse tools' and providers' connections to loopback, private, link-local and other non-public addresses. false allows them all (cloud metadata stays refused unless in network.allow).",
+    allowed: "true or false",
+    schema: z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]),
+    default: true,
   }),
 } as const;
 

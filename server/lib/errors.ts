@@ -1,3 +1,5 @@
+import { shapeRedactor } from "../secrets/redact";
+
 /**
  * The one error every service throws for a user's mistake or a refusal. REST turns it into
  * `{ error: { code, message, details?, hint? } }` with `status`; tRPC into its own error
@@ -43,16 +45,23 @@ export interface ErrorBody {
   hint?: string;
 }
 
+/**
+ * Message, hint and details are scrubbed of anything shaped like a credential when the error
+ * is made, so no answer built from it (REST, tRPC, the CLI, a log line) can carry one, even
+ * when it quotes what a caller sent.
+ */
 export class AppError extends Error {
   readonly status: number;
+  readonly extra: { hint?: string; details?: unknown; retryAfterS?: number };
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly extra: { hint?: string; details?: unknown; retryAfterS?: number } = {},
+    extra: { hint?: string; details?: unknown; retryAfterS?: number } = {},
   ) {
-    super(message);
+    super(shapeRedactor.text(message));
     this.name = "AppError";
     this.status = statusOf[code];
+    this.extra = shapeRedactor.json(extra);
   }
 
   toBody(): ErrorBody {

@@ -1,5 +1,6 @@
 import { connected, getRedis } from "../redis";
 import type { DraftWriter } from "../runtime/ports";
+import { workspaceRedactor } from "../secrets/values";
 import { eventsChannel, type DraftEvent } from "./events";
 
 export type { DraftEvent } from "./events";
@@ -13,6 +14,9 @@ export type { DraftEvent } from "./events";
  * Each event carries the whole text of the current model call so far (not the delta), so a
  * client that missed some events still shows the right text. Deltas are coalesced: at most
  * one event per `intervalMs`, so a fast model does not flood Redis.
+ *
+ * Each text is scrubbed of the workspace's secret values before it leaves (as stored replies
+ * are, in message-rows.ts): these are the only live events not made from a stored row.
  */
 
 export const DRAFT_INTERVAL_MS = 75;
@@ -40,11 +44,14 @@ export function draftWriter(
     dirty = false;
     const event: DraftEvent = { type: "draft", ...draft, step, text, seq: ++seq };
     // Chained, so events leave in the order they were made. The shared connection keeps no
-    // offline queue, so a worker's first draft waits (briefly) for it to be ready.
-    const payload = JSON.stringify(event);
+    // offline queue, so a worker's first draft waits (briefly) for it to be ready. A draft
+    // that cannot be scrubbed is not sent.
     publishing = publishing.then(() =>
-      connected(getRedis(), 1_000)
-        .then((redis) => redis.publish(eventsChannel(workspaceId), payload))
+      workspaceRedactor(workspaceId)
+        .then(async (redactor) => {
+          const payload = JSON.stringify({ ...event, text: redactor.text(event.text) } satisfies DraftEvent);
+          await (await connected(getRedis(), 1_000)).publish(eventsChannel(workspaceId), payload);
+        })
         .then(
           () => undefined,
           () => undefined,

@@ -2,11 +2,17 @@ import type { Prisma } from "@prisma/client";
 import { newId } from "../db/ids";
 import { NOW_UTC, sql } from "../db/sql";
 import { QUOTA_OVERRIDES_SQL } from "../quotas/overrides-sql";
+import { workspaceRedactor } from "../secrets/values";
 
 /**
  * The statements every message goes through, in plain SQL (see server/db/sql.ts for why):
  * one to store a request (and open its conversation), one to mark it running, one per reply,
  * one to finish it. Each returns the row it wrote, so live events need no second read.
+ *
+ * Whatever the platform, a model, a vendor or a tool wrote is scrubbed of the workspace's
+ * secrets here, before it is stored (secrets/redact.ts): every view of a message (REST, tRPC,
+ * the conversation page, live events) is made from these rows, so none can show a secret.
+ * What a person sent is stored as they sent it.
  */
 
 export type MessageRow = Prisma.MessageGetPayload<object>;
@@ -29,6 +35,8 @@ export interface NewRequest {
 
 /** Stores a REQUEST; null when `conversationId` names no conversation of the workspace. */
 export async function insertRequest(input: NewRequest): Promise<MessageRow | null> {
+  // A delegation's content was written by a model.
+  const content = input.senderType === "agent" ? (await workspaceRedactor(input.workspaceId)).json(input.content) : input.content;
   const [row] = await sql<MessageRow>(
     `WITH opened AS (
        INSERT INTO "Conversation" (id, "workspaceId", subject, "createdAt", "updatedAt")
@@ -50,7 +58,7 @@ export async function insertRequest(input: NewRequest): Promise<MessageRow | nul
       input.senderType,
       input.senderLabel,
       input.senderAgentId ?? null,
-      json(input.content),
+      json(content),
       input.depth ?? 0,
       input.parentId ?? null,
     ],
@@ -109,7 +117,8 @@ export interface RequestOutcome {
  * given keep their values). Returns the rows written: the new replies, then the request.
  */
 export async function answerRequest(request: MessageRow, replies: NewReply[], outcome: RequestOutcome): Promise<MessageRow[]> {
-  const input = replies.map((reply) => ({
+  const redactor = await workspaceRedactor(request.workspaceId);
+  const input = redactor.json(replies).map((reply) => ({
     id: newId(),
     performative: reply.performative,
     senderType: reply.senderType,
@@ -154,8 +163,8 @@ export async function answerRequest(request: MessageRow, replies: NewReply[], ou
       outcome.receiverAgentId !== undefined,
       outcome.receiverAgentId ?? null,
       outcome.agentVersionId ?? null,
-      outcome.routing === undefined ? null : json(outcome.routing),
-      outcome.error ?? null,
+      outcome.routing === undefined ? null : json(redactor.json(outcome.routing)),
+      outcome.error === undefined || outcome.error === null ? null : redactor.text(outcome.error),
     ],
   );
   // Replies first, the request last: the order live viewers should see them in.

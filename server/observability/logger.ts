@@ -1,5 +1,6 @@
 import pino, { type Logger } from "pino";
 import pretty from "pino-pretty";
+import { redactForOperator } from "../secrets/redact";
 
 export type { Logger };
 
@@ -54,7 +55,9 @@ export function redactUrl(url: string | undefined): string | undefined {
 export function createLogger(name: string, options: LoggerOptions = {}): Logger {
   const level = options.level ?? process.env.LOG_LEVEL ?? "info";
   const format = options.format ?? (process.env.LOG_FORMAT === "pretty" ? "pretty" : "json");
-  const base = { level, name, base: { pid: process.pid }, redact: { paths: secretPaths, censor: "[redacted]" } };
+  // Keys are hidden by path; every line as a whole is also scrubbed of credential shapes and of
+  // each secret value this process has opened, so a secret inside a message or a stack is gone too.
+  const base = { level, name, base: { pid: process.pid }, redact: { paths: secretPaths, censor: "[redacted]" }, hooks: { streamWrite: redactForOperator } };
   if (format === "pretty") {
     return pino(base, pretty({ colorize: process.stdout.isTTY, ignore: "pid,hostname", sync: true }));
   }

@@ -69,12 +69,20 @@ export async function toolsOf(workspaceId: string, now = Date.now()): Promise<Ma
   return (await indexOf(workspaceId, now)).tools;
 }
 
+const forgetListeners: ((workspaceId: string) => void)[] = [];
+
+/** Other per-workspace caches of the worker that a change announcement drops too (its secret values). */
+export function onIndexForgotten(listener: (workspaceId: string) => void): void {
+  forgetListeners.push(listener);
+}
+
 export function forgetIndex(workspaceId: string): void {
   indexes.delete(workspaceId);
+  for (const listener of forgetListeners) listener(workspaceId);
 }
 
 /**
- * Called after a change of a workspace's agents or tools commits; losing the announcement
+ * Called after a change of a workspace's agents, tools or secrets commits; losing the announcement
  * only delays it (MAX_AGE_MS).
  */
 export async function announceIndexChanged(workspaceId: string): Promise<void> {

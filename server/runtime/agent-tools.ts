@@ -3,13 +3,16 @@ import { NOW_UTC, sql } from "../db/sql";
 import { limitWith } from "../quotas/quotas";
 import { toolsOf } from "../routing/index-cache";
 import { addToolMs, toolMsToday } from "../quotas/tool-time";
+import { workspaceRedactor } from "../secrets/values";
 import { runVersion } from "../tools/execute";
 
 /**
  * Workspace tools as an agent uses them: looked up by live name (in the workspace's cached
  * index), run as a recorded invocation. Agents take their turns in the worker, which owns
  * the sandbox, so the tool runs here directly (no job of its own) and its invocation row is
- * written once, finished, in plain SQL: a tool agent does this for every message.
+ * written once, finished, in plain SQL: a tool agent does this for every message. Like a
+ * reply, the row is scrubbed of the workspace's secrets: a model (or a vendor posing as one)
+ * writes the arguments.
  */
 
 export interface AgentTool {
@@ -49,6 +52,7 @@ export async function runToolAsAgent(
   const [limit, used] = await Promise.all([limitWith(quotaOverrides, workspaceId, "tool_cpu_ms_per_day"), toolMsToday(workspaceId)]);
   if (used >= limit) return { ok: false, diagnostic: null, invocationId: null, message: `This workspace has used its ${limit} ms of tool run time for today (quota "tool_cpu_ms_per_day").` };
   const outcome = await runVersion(tool.versionId, input);
+  const redactor = await workspaceRedactor(workspaceId);
   const invocationId = newId();
   const durationMs = Math.round(outcome.durationMs);
   await sql(
@@ -61,9 +65,9 @@ export async function runToolAsAgent(
       tool.versionId,
       outcome.ok ? "ok" : "failed",
       agentName,
-      JSON.stringify(input ?? null),
-      outcome.ok ? JSON.stringify(outcome.output ?? null) : null,
-      outcome.ok ? null : JSON.stringify(outcome.diagnostic),
+      JSON.stringify(redactor.json(input ?? null)),
+      outcome.ok ? JSON.stringify(redactor.json(outcome.output ?? null)) : null,
+      outcome.ok ? null : JSON.stringify(redactor.json(outcome.diagnostic)),
       durationMs,
     ],
   );

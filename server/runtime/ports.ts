@@ -138,8 +138,9 @@ export type ModelOutcome = { response: Completion } | { error: { name: string; m
  * What a turn's reply stores of its calls (`trace.recording`), enough for a replay to feed
  * every answer back through the ports (replay.ts). Bounded by recording.ts: a value too big
  * is cut with a marker, calls past the budget are only counted, and such a call is marked
- * `truncated`. It never holds a secret: the API key is not part of a request, and any
- * secret the turn read is masked wherever it appears.
+ * `truncated`. It holds no key: the API key is not part of a request (nor are headers), and
+ * the stored reply, recording included, is scrubbed of the workspace's secrets like any text
+ * a model or a tool wrote (server/messaging/message-rows.ts).
  */
 export interface TurnRecording {
   version: 1;

@@ -8,8 +8,9 @@ import type { RecordedCall, RecordedDelegation, RecordedModelCall, RecordedToolC
  *
  * Bounded: strings past `maxValueChars` and arrays past `maxArrayItems` are cut with a
  * marker, and once the recording reaches `maxChars` or `maxCalls` the remaining calls are
- * only counted (a replay then stops at the cut). Values the turn read as secrets are masked
- * wherever they appear, before anything is measured or cut.
+ * only counted (a replay then stops at the cut). No key is recorded (a request does not hold
+ * one); the stored reply, recording included, is scrubbed of the workspace's secrets by
+ * server/messaging/message-rows.ts like every other text a model or a tool wrote.
  */
 
 export interface RecordingLimits {
@@ -23,13 +24,10 @@ export interface RecordingLimits {
 
 export const RECORDING_LIMITS: RecordingLimits = { maxValueChars: 32_000, maxArrayItems: 1_000, maxDepth: 32, maxChars: 512_000, maxCalls: 300 };
 
-export const SECRET_MASK = "[secret]";
 export const cutMarker = (more: number, unit: "characters" | "items") => `…[cut by Caxton: ${more} more ${unit}]`;
 export const TOO_DEEP_MARKER = "…[cut by Caxton: nested too deep]";
 
 export interface RecorderOptions {
-  /** The secret values the turn has read so far (masked wherever they appear). */
-  secrets?: () => Iterable<string>;
   limits?: Partial<RecordingLimits>;
 }
 
@@ -41,18 +39,14 @@ export function createRecorder(options: RecorderOptions = {}): TurnRecorder {
   let droppedCalls = 0;
   let messagesSeen = 0;
 
-  /** A JSON-safe copy of `value`, masked and cut; `cut` says whether anything was shortened. */
+  /** A JSON-safe copy of `value`, cut to the limits; `cut` says whether anything was shortened. */
   const bound = <T>(value: T): { value: T; cut: boolean } => {
-    // Short secrets would mask ordinary words; a key is never this short.
-    const secrets = [...(options.secrets?.() ?? [])].filter((s) => s.length >= 8);
     let cut = false;
     const walk = (v: unknown, depth: number): unknown => {
       if (typeof v === "string") {
-        let text = v;
-        for (const secret of secrets) if (text.includes(secret)) text = text.split(secret).join(SECRET_MASK);
-        if (text.length <= limits.maxValueChars) return text;
+        if (v.length <= limits.maxValueChars) return v;
         cut = true;
-        return text.slice(0, limits.maxValueChars) + cutMarker(text.length - limits.maxValueChars, "characters");
+        return v.slice(0, limits.maxValueChars) + cutMarker(v.length - limits.maxValueChars, "characters");
       }
       if (v === null || typeof v !== "object") return v;
       if (depth >= limits.maxDepth) {

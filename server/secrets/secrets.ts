@@ -5,6 +5,7 @@ import { authorize, type Actor } from "../auth/actor";
 import { getConfig } from "../config/load";
 import { getDb } from "../db/client";
 import { AppError, notFound } from "../lib/errors";
+import { announceIndexChanged } from "../routing/index-cache";
 
 /**
  * Workspace secrets (providers' API keys): write-only through the API, AES-256-GCM at rest
@@ -73,6 +74,8 @@ export async function setSecret(actor: Actor, name: string, value: string): Prom
     await tx.secret.upsert({ where: { workspaceId_name: { workspaceId: actor.workspaceId, name } }, create: { workspaceId: actor.workspaceId, name, ...sealed }, update: sealed });
     await audit(actor, { action: "secret.set", workspaceId: actor.workspaceId, targetType: "secret", targetId: name, data: { outcome: existing ? "replaced" : "created" } }, tx);
   });
+  // Workers keep each workspace's values to scrub replies with (values.ts): they must see the new one.
+  await announceIndexChanged(actor.workspaceId);
 }
 
 /** Names, dates and who last set each one: never a value. */
@@ -99,10 +102,25 @@ export async function deleteSecret(actor: Actor, name: string): Promise<void> {
     if (removed.count === 0) throw notFound(`Secret "${name}"`);
     await audit(actor, { action: "secret.deleted", workspaceId: actor.workspaceId, targetType: "secret", targetId: name }, tx);
   });
+  await announceIndexChanged(actor.workspaceId);
 }
 
 /** For the worker only: a secret's value, or null when the workspace has none by that name. */
 export async function readSecretForRuntime(workspaceId: string, name: string): Promise<string | null> {
   const row = await getDb().secret.findUnique({ where: { workspaceId_name: { workspaceId, name } } });
   return row ? open(workspaceId, name, row) : null;
+}
+
+/** For the worker only: every secret value of a workspace, to scrub its text with (values.ts). */
+export async function readWorkspaceSecretValues(workspaceId: string): Promise<string[]> {
+  const rows = await getDb().secret.findMany({ where: { workspaceId } });
+  // One that no longer opens (AUTH_SECRET changed) cannot be used, so cannot leak either; it
+  // must not stop every reply of the workspace from being stored.
+  return rows.flatMap((row) => {
+    try {
+      return [open(workspaceId, row.name, row)];
+    } catch {
+      return [];
+    }
+  });
 }

@@ -3,6 +3,7 @@ import { ZodError } from "zod";
 import { actorForSession } from "../auth/actor";
 import { currentUserId } from "../auth/next-auth";
 import { AppError, type ErrorCode } from "../lib/errors";
+import { shapeRedactor } from "../secrets/redact";
 
 /** Request context: who is signed in (if anyone). Workspace access is resolved per call. */
 export interface Context {
@@ -35,6 +36,8 @@ const t = initTRPC.context<Context>().create({
     const cause = error.cause;
     return {
       ...shape,
+      // AppErrors are scrubbed when made; anything else that escaped a procedure, here.
+      message: shapeRedactor.text(shape.message),
       data: {
         ...shape.data,
         // The same code and hint the REST API and the CLI show.

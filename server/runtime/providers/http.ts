@@ -1,3 +1,5 @@
+import { guardedFetch, policyRefusal } from "../../network/guarded-fetch";
+import { shapeRedactor } from "../../secrets/redact";
 import type { RetryPolicy } from "./types";
 
 /**
@@ -8,15 +10,31 @@ import type { RetryPolicy } from "./types";
 
 export const defaultRetry: RetryPolicy = { attempts: 3, baseDelayMs: 500, maxRetryAfterMs: 10_000 };
 
+/**
+ * A vendor's reason is the vendor's text: some echo the key they were sent (`Incorrect API key
+ * provided: sk-...`). It is scrubbed of credential shapes here, and of the key the call used
+ * by the provider that made it (providers/index.ts); the stored reply is scrubbed again of
+ * every workspace secret.
+ */
 export class ProviderError extends Error {
+  readonly reason: string;
   constructor(
     readonly provider: string,
     readonly status: number | null,
-    readonly reason: string,
+    reason: string,
     readonly attempts: number,
   ) {
-    super(`${provider} ${status === null ? "could not be reached" : `answered ${status}`}: ${reason}${attempts > 1 ? ` (after ${attempts} attempts)` : ""}`);
+    const scrubbed = shapeRedactor.text(reason);
+    super(`${provider} ${status === null ? "could not be reached" : `answered ${status}`}: ${scrubbed}${attempts > 1 ? ` (after ${attempts} attempts)` : ""}`);
     this.name = "ProviderError";
+    this.reason = scrubbed;
+  }
+
+  /** The same error with its reason scrubbed by `redact` too. */
+  scrubbed(redact: (text: string) => string): ProviderError {
+    const error = new ProviderError(this.provider, this.status, redact(this.reason), this.attempts);
+    error.stack = redact(this.stack ?? "");
+    return error;
   }
 }
 
@@ -56,9 +74,13 @@ export async function postJson(provider: string, url: string, headers: Record<st
   for (let attempt = 1; ; attempt++) {
     let response: Response;
     try {
-      response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body), signal });
+      // base_url is the tenant's choice: every connection (and redirect) is under the network policy.
+      response = await guardedFetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body), signal });
     } catch (error) {
       if (signal?.aborted) throw error;
+      const refused = policyRefusal(error);
+      // Trying again changes nothing: the operator's policy says no.
+      if (refused) throw new ProviderError(provider, null, `${refused.message}. The agent's [llm] base_url is ${url.replace(/\/(chat\/completions|v1\/messages)$/, "")}`, attempt);
       if (attempt >= attempts) throw new ProviderError(provider, null, `${(error as Error).message}${(error as { cause?: { code?: string } }).cause?.code ? ` (${(error as { cause: { code: string } }).cause.code})` : ""} at ${url}`, attempt);
       await sleep(baseDelayMs * 2 ** (attempt - 1), signal);
       continue;

@@ -6,6 +6,7 @@
 //   input:  offset of {"url","method","headers","body"}
 //   output: offset of {"status","headers","body","error"}  (status 0 when there is no response)
 import type { CallContext } from "@extism/extism";
+import { guardedFetch, policyRefusal } from "../../network/guarded-fetch";
 
 /** Per-call state handed to Extism as the call's host context. */
 export interface HttpCallState {
@@ -23,9 +24,17 @@ interface HttpRequest {
   body?: unknown;
 }
 
-/** `example.com` allows that host on any port; `127.0.0.1:8080` only that port. */
+/**
+ * `example.com` allows that host on any port; `127.0.0.1:8080` only that port; `*.example.com`
+ * (the manifest accepts it) any name under example.com, not example.com itself.
+ */
 export function hostAllowed(url: URL, allowedHosts: string[]): boolean {
-  return allowedHosts.some((allowed) => allowed === url.host || allowed === url.hostname);
+  return allowedHosts.some((entry) => {
+    const allowed = entry.toLowerCase();
+    if (!allowed.startsWith("*.")) return allowed === url.host || allowed === url.hostname;
+    const [suffix, port] = allowed.slice(1).split(":");
+    return url.hostname.endsWith(suffix!) && url.hostname.length > suffix!.length && (port === undefined || port === url.port);
+  });
 }
 
 async function readCapped(response: Response, maxBytes: number): Promise<string | null> {
@@ -67,7 +76,9 @@ async function perform(request: HttpRequest, state: HttpCallState): Promise<Reco
   const body = typeof request.body === "string" && method !== "GET" && method !== "HEAD" ? request.body : undefined;
   try {
     // redirect: "manual", or a redirect could take the request to a host outside allowedHosts.
-    const response = await fetch(url, { method, headers, body, redirect: "manual", signal: AbortSignal.timeout(Math.ceil(remaining)) });
+    // guardedFetch: allowedHosts is the tenant's choice; the operator's network policy decides
+    // on the address each connection really goes to.
+    const response = await guardedFetch(url, { method, headers, body, redirect: "manual", signal: AbortSignal.timeout(Math.ceil(remaining)) });
     const text = await readCapped(response, state.maxResponseBytes);
     const responseHeaders = Object.fromEntries(response.headers);
     if (text === null) return { status: response.status, headers: responseHeaders, error: `response_too_large: over ${state.maxResponseBytes} bytes` };
@@ -75,6 +86,8 @@ async function perform(request: HttpRequest, state: HttpCallState): Promise<Reco
   } catch (error) {
     const name = (error as { name?: string } | null)?.name;
     if (name === "TimeoutError" || name === "AbortError") return { status: 0, error: "timeout: no response before the call's deadline" };
+    const refused = policyRefusal(error);
+    if (refused) return { status: 0, error: `network_policy: ${refused.message}` };
     const cause = (error as { cause?: { code?: string } } | null)?.cause?.code;
     return { status: 0, error: `fetch_failed: ${cause ?? String((error as { message?: unknown } | null)?.message ?? error)}` };
   }
