@@ -1,3 +1,4 @@
+import { getConfig } from "../config/load";
 import { createLogger } from "../observability/logger";
 import { MAX_MODULE_BYTES } from "./inspect";
 import type { createSandbox } from "./sandbox/sandbox";
@@ -11,7 +12,7 @@ type Sandbox = ReturnType<typeof createSandbox>;
 let instance: Promise<Sandbox> | undefined;
 
 export const getSandbox = (): Promise<Sandbox> =>
-  (instance ??= import("./sandbox/sandbox").then((m) => m.createSandbox({ logger: createLogger("sandbox"), maxModuleBytes: MAX_MODULE_BYTES })));
+  (instance ??= import("./sandbox/sandbox").then((m) => m.createSandbox({ logger: createLogger("sandbox"), maxModuleBytes: MAX_MODULE_BYTES, maxOutputBytes: getConfig().toolMaxOutputBytes })));
 
 export async function closeSandbox(): Promise<void> {
   const sandbox = instance;
