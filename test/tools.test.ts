@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pushAgent } from "../server/agents/agents";
 import { getDb } from "../server/db/client";
 import { setQuota } from "../server/quotas/quotas";
 import { listSampleTools } from "../server/tools/samples";
@@ -144,6 +145,15 @@ describe("outputs and invocation lists stay bounded", () => {
     const row = await getDb().toolInvocation.findUniqueOrThrow({ where: { id: run.body.id } });
     expect(row.output).toBeNull();
     expect(JSON.stringify(row.diagnostic).length).toBeLessThan(1_000);
+  });
+
+  it("answers a tool agent whose tool floods with a FAILURE that carries the diagnostic, not the output", async () => {
+    await pushAgent(await ws.actor("owner"), 'name = "flooder"\nversion = "1.0.0"\ndescription = "Floods."\ncapabilities = ["flood"]\n\n[handler]\ntool = "flood"\n');
+    const sent = await post("/messages", { capability: "flood", content: { text: "go" }, wait: 20 });
+    expect(sent.status).toBe(200);
+    expect(sent.body.replies).toEqual([expect.objectContaining({ performative: "FAILURE", content: expect.objectContaining({ diagnostic: expect.objectContaining({ kind: "output_too_large", limit: 1 << 20 }) }) })]);
+    const stored = await getDb().message.findMany({ where: { conversationId: sent.body.message.conversationId } });
+    expect(JSON.stringify(stored).length).toBeLessThan(10_000);
   });
 
   it("lists invocations with previews of input and output, and returns one whole by id", async () => {
