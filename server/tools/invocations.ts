@@ -93,7 +93,8 @@ export async function listInvocations(actor: Actor, name: string, page: PageQuer
     return {
       ...view,
       diagnostic: boundedDiagnostic(row.diagnostic),
-      inputPreview: preview(p?.input_head ?? "null", p?.input_bytes ?? 4) ?? { json: "null", bytes: 4, truncated: false },
+      // input is NOT NULL: a row always has its preview (JSON null reads as the text "null").
+      inputPreview: preview(p?.input_head ?? "null", p?.input_bytes ?? 4)!,
       outputPreview: preview(p?.output_head ?? null, p?.output_bytes ?? null),
     };
   });
