@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { v1Routes } from "../server/api/v1";
 import { route } from "../server/api/route";
 import { pushAgent } from "../server/agents/agents";
+import { getDb } from "../server/db/client";
 import { uploadTool } from "../server/tools/tools";
 import { sendMessage } from "../server/messaging/messages";
 import { createInvitation } from "../server/workspaces/invitations";
@@ -48,9 +49,14 @@ async function populatedWorkspace(label: string) {
   await pushAgent(owner, sampleAgent(agentName, { version: "1.1.0" }));
   const toolName = `${label.replace(/_/g, "-")}-tool`;
   await uploadTool(owner, sampleJsTool(toolName));
+  // A recorded call of that tool, written as the worker would (no run needed to probe reads).
+  const tool = await getDb().tool.findFirstOrThrow({ where: { workspaceId: fixture.workspace.id, liveName: toolName } });
+  const invocation = await getDb().toolInvocation.create({
+    data: { workspaceId: fixture.workspace.id, toolId: tool.id, toolVersionId: tool.activeVersionId!, status: "ok", callerType: "user", callerLabel: "probe", input: { text: "secret input" }, output: { upper: "SECRET OUTPUT" } },
+  });
   const { message } = await sendMessage(owner, { capability: "summarize", content: "a message the probe must not read" });
   await setSecret(owner, "PROBE_API_KEY", "sk-victim-value");
-  return { fixture, ownerToken, spareToken, ownerSession, target: tenantTarget(fixture, spareToken.id, agentName, toolName, message.conversationId, "PROBE_API_KEY") };
+  return { fixture, ownerToken, spareToken, ownerSession, target: tenantTarget(fixture, spareToken.id, agentName, toolName, message.conversationId, "PROBE_API_KEY", invocation.id) };
 }
 
 let victim: Awaited<ReturnType<typeof populatedWorkspace>>;

@@ -123,6 +123,22 @@ export const configKeys = {
     schema: z.coerce.number().int().min(100).max(60_000),
     default: 5_000,
   }),
+  workerMaxRssMb: key({
+    toml: "worker.max_rss_mb",
+    env: "CAXTON_WORKER_MAX_RSS_MB",
+    description: "Resident memory past which a worker stops taking jobs, finishes the ones it holds and exits (code 75) to be replaced.",
+    allowed: "a whole number of MiB from 64 to 65536",
+    schema: z.coerce.number().int().min(64).max(65_536),
+    default: 1_536,
+  }),
+  toolMaxOutputBytes: key({
+    toml: "tools.max_output_bytes",
+    env: "CAXTON_TOOL_MAX_OUTPUT_BYTES",
+    description: "Largest output one tool call may return (as JSON); a larger one fails as output_too_large and is not kept.",
+    allowed: "a whole number of bytes from 1024 to 67108864",
+    schema: z.coerce.number().int().min(1_024).max(64 << 20),
+    default: 1 << 20,
+  }),
   recoveryIntervalMs: key({
     toml: "worker.recovery_interval_ms",
     env: "CAXTON_RECOVERY_INTERVAL_MS",

@@ -20,7 +20,20 @@ export interface WorkerPoolOptions {
 export function startWorkerPool(options: WorkerPoolOptions) {
   const { logger, workerId } = options;
 
+  let jobsStarted = 0;
+  let running = 0;
+
   async function processJob(job: Job) {
+    jobsStarted++;
+    running++;
+    try {
+      return await runJob(job);
+    } finally {
+      running--;
+    }
+  }
+
+  async function runJob(job: Job) {
     const definition = (options.findDefinition ?? findJob)(job.name);
     if (!definition) throw new UnrecoverableError(`Unknown job "${job.name}": no definition in server/queue/jobs.ts`);
     const parsed = definition.schema.safeParse(job.data);
@@ -74,6 +87,8 @@ export function startWorkerPool(options: WorkerPoolOptions) {
 
   return {
     workers,
+    /** Jobs started since the pool started, and those running now. */
+    stats: () => ({ jobsStarted, running }),
     async ready() {
       await Promise.all(workers.map((w) => w.waitUntilReady()));
     },
@@ -85,9 +100,10 @@ export function startWorkerPool(options: WorkerPoolOptions) {
     async close(timeoutMs: number): Promise<"drained" | "timed-out"> {
       const closing = Promise.all(workers.map((w) => w.close())).then(() => "drained" as const);
       const timeout = new Promise<"timed-out">((resolve) => setTimeout(() => resolve("timed-out"), timeoutMs).unref());
-      const outcome = await Promise.race([closing, timeout]);
-      if (outcome === "timed-out") await Promise.all(workers.map((w) => w.close(true).catch(() => {})));
-      return outcome;
+      // Not close(true) on the deadline: a BullMQ Worker already closing answers a second
+      // close() with the first one's promise, which waits for the running jobs all the same.
+      // Their locks are renewed until the process exits, then run out and the jobs move on.
+      return Promise.race([closing, timeout]);
     },
   };
 }

@@ -2,7 +2,7 @@ import type { Prisma } from "@prisma/client";
 import { getDb } from "../db/client";
 import { addToolMs } from "../quotas/tool-time";
 import type { ToolManifest } from "./manifest";
-import { getSandbox } from "./sandbox-instance";
+import { getSandbox, sandboxAbandoned } from "./sandbox-instance";
 import type { RunnableTool, RunOutcome } from "./sandbox/types";
 
 /**
@@ -37,7 +37,11 @@ async function runnableFor(versionId: string): Promise<RunnableTool> {
 
 /** Runs a tool version on an input in this process's sandbox (worker only). */
 export async function runVersion(versionId: string, input: unknown): Promise<RunOutcome> {
-  return (await getSandbox()).run(await runnableFor(versionId), input);
+  const abandoned = () => new Error("the worker stopped while this tool was running; the job runs again on another worker");
+  if (sandboxAbandoned()) throw abandoned();
+  const outcome = await (await getSandbox()).run(await runnableFor(versionId), input);
+  if (sandboxAbandoned()) throw abandoned();
+  return outcome;
 }
 
 export async function executeInvocation(invocationId: string): Promise<void> {

@@ -3,7 +3,6 @@ import type { Prisma } from "@prisma/client";
 import { authorize, type Actor } from "../auth/actor";
 import { getDb } from "../db/client";
 import { AppError } from "../lib/errors";
-import { pageArgs, toPage, type PageQuery } from "../lib/pagination";
 import { jobs } from "../queue/jobs";
 import { enqueue, getQueueEvents } from "../queue/queues";
 import { limitOf } from "../quotas/quotas";
@@ -18,7 +17,7 @@ import { findLiveTool } from "./tools";
  */
 
 export const diagnosticSchema = z.object({
-  kind: z.enum(["timeout", "memory", "host_denied", "trap", "invalid_input", "invalid_output"]),
+  kind: z.enum(["timeout", "memory", "host_denied", "trap", "invalid_input", "invalid_output", "output_too_large"]),
   limit: z.union([z.string(), z.number()]).nullable(),
   observed: z.union([z.string(), z.number()]).nullable(),
   message: z.string(),
@@ -41,7 +40,7 @@ export type InvocationView = z.infer<typeof invocationSchema>;
 
 type InvocationRow = Prisma.ToolInvocationGetPayload<{ include: { tool: { select: { name: true } }; version: { select: { number: true } } } }>;
 
-const viewOf = (row: InvocationRow): InvocationView => ({
+export const viewOf = (row: InvocationRow): InvocationView => ({
   id: row.id,
   tool: row.tool.name,
   version: row.version.number,
@@ -55,7 +54,7 @@ const viewOf = (row: InvocationRow): InvocationView => ({
   completedAt: row.completedAt?.toISOString() ?? null,
 });
 
-const include = { tool: { select: { name: true } }, version: { select: { number: true } } } as const;
+export const invocationInclude = { tool: { select: { name: true } }, version: { select: { number: true } } } as const;
 
 /** Refuses a run once the workspace has used its tool time for the day. */
 async function enforceToolTime(workspaceId: string) {
@@ -93,16 +92,9 @@ export async function runTool(actor: Actor, name: string, input: unknown, caller
   } catch (error) {
     if (!/timed out|Job wait/i.test((error as Error).message)) throw error;
   }
-  const done = await getDb().toolInvocation.findUniqueOrThrow({ where: { id: row.id }, include });
+  const done = await getDb().toolInvocation.findUniqueOrThrow({ where: { id: row.id }, include: invocationInclude });
   if (done.status === "queued") {
     throw new AppError("conflict", `Tool "${name}" was queued but no worker ran it in time (invocation ${row.id}).`, { hint: "Check that a worker process is running (System page, /api/health)." });
   }
   return viewOf(done);
-}
-
-export async function listInvocations(actor: Actor, name: string, page: PageQuery) {
-  authorize(actor, "tools.view");
-  const tool = await findLiveTool(getDb(), actor.workspaceId, name);
-  const rows = await getDb().toolInvocation.findMany({ where: { toolId: tool.id }, include, ...pageArgs(page) });
-  return toPage(rows, page, viewOf);
 }
