@@ -18,7 +18,7 @@ import { findLiveTool } from "./tools";
  */
 
 export const diagnosticSchema = z.object({
-  kind: z.enum(["timeout", "memory", "host_denied", "trap", "invalid_input", "invalid_output"]),
+  kind: z.enum(["timeout", "memory", "host_denied", "trap", "invalid_input", "invalid_output", "quarantined", "worker_lost"]),
   limit: z.union([z.string(), z.number()]).nullable(),
   observed: z.union([z.string(), z.number()]).nullable(),
   message: z.string(),
