@@ -54,7 +54,7 @@ export function startWorkerPool(options: WorkerPoolOptions) {
     const definition = (options.findDefinition ?? findJob)(job.name);
     const parsed = definition?.schema.safeParse(job.data);
     if (!definition?.onGiveUp || !parsed?.success) return;
-    const reason = `its worker stopped (killed or wedged) every time it ran it: ${error.message}`;
+    const reason = `its workers stopped (killed or wedged) while running it, too often (${error.message})`;
     await definition.onGiveUp(parsed.data, reason).catch((giveUpError: Error) => logger.error({ job: job.name, jobId: job.id, err: giveUpError.message }, "recording a job's failure failed"));
   }
 

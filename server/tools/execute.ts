@@ -115,7 +115,7 @@ export async function giveUpOnInvocation(invocationId: string, reason: string): 
     data: {
       status: "failed",
       diagnostic: stalled
-        ? { kind: "worker_lost", limit: MAX_TOOL_RUN_ATTEMPTS, observed: reason, message: `The worker running this tool stopped before the run finished (killed or wedged), and it is not tried again: ${reason}` }
+        ? { kind: "worker_lost", limit: MAX_TOOL_RUN_ATTEMPTS, observed: reason, message: `The tool run is not tried again: ${reason}. If the tool is yours, check it for loops or memory growth and upload a fixed version.` }
         : { kind: "trap", limit: null, observed: null, message: `The worker could not run the tool: ${reason}` },
       completedAt: new Date(),
     },
