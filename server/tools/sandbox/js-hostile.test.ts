@@ -116,3 +116,13 @@ describe("the JS host's last lines of defence", () => {
     }
   });
 });
+
+describe("tool scripts load as they would as a plain script", () => {
+  it("finds the entry of a strict-mode script, and of one ending in a line comment", async () => {
+    const strict = js('"use strict";\nconst K = 2;\nfunction run(input) { return { n: input.n * K }; }');
+    expect(await sandbox.run(strict, { n: 21 })).toMatchObject({ ok: true, output: { n: 42 } });
+    const commented = js("function run() { return { ok: true }; } // the end");
+    expect(await sandbox.run(commented, {})).toMatchObject({ ok: true, output: { ok: true } });
+    expect(failure(await sandbox.run(js("function other() {}"), {}))?.message).toMatch(/failed to load: no global function "run"/);
+  });
+});

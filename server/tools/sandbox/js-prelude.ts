@@ -24,12 +24,14 @@ export const removedGlobals = {
 } as const;
 
 export function preludeSource(entry: string, options: { keepRiskyGlobals?: boolean } = {}): string {
+  // The entry is written into code below; the manifest allows only identifiers.
+  if (!/^[A-Za-z_$][\w$]*$/.test(entry)) throw new Error(`the entry "${entry}" is not a JavaScript function name`);
   const removals = Object.entries(options.keepRiskyGlobals ? {} : removedGlobals)
     .map(([name, owner]) => `delete ${owner}[${JSON.stringify(name)}];`)
     .join(" ");
   return `(() => {
   "use strict";
-  const stringify = JSON.stringify, parse = JSON.parse, evaluate = eval, call = Reflect.apply, global = globalThis;
+  const stringify = JSON.stringify, parse = JSON.parse, evaluate = eval, call = Reflect.apply;
   const protoOf = Object.getPrototypeOf, objectProto = Object.prototype, isArray = Array.isArray, keysOf = Object.keys, define = Object.defineProperty, finite = Number.isFinite;
   ${removals}
   let entry;
@@ -71,9 +73,10 @@ export function preludeSource(entry: string, options: { keepRiskyGlobals?: boole
   return (op, payload) => {
     try {
       if (op === "load") {
-        // Indirect eval runs the source as a global script: its function declarations become globals.
-        evaluate(payload);
-        const found = global[${JSON.stringify(entry)}];
+        // Indirect eval runs the source in global scope. A strict script's declarations stay in
+        // the eval's own scope, so the entry is looked up by a line appended to the source.
+        const found = evaluate(payload + ${JSON.stringify(`
+;typeof ${entry} === "function" ? ${entry} : undefined`)});
         if (typeof found !== "function") return "e" + ${JSON.stringify(`no global function "${entry}"`)};
         entry = found;
         return "o";
