@@ -115,11 +115,13 @@ export function createJsHost(options: JsHostOptions = {}) {
     return running;
   }
 
-  type Answer = { answer: string } | { timedOut: true; byWatchdog: boolean } | { thrown: string; disposed: boolean };
+  type Answer = { answer: string } | { timedOut: true; byWatchdog: boolean; elapsedMs: number } | { thrown: string; disposed: boolean };
 
   /** One trip into the isolate: bounded by its timeout and, should that fail, the watchdog. */
   async function enter(entry: Warm, op: "load" | "call", payload: string, timeoutMs: number): Promise<Answer> {
     let watchdog: NodeJS.Timeout | undefined;
+    const started = performance.now();
+    const elapsedMs = () => Math.round(performance.now() - started);
     const expired = new Promise<"expired">((resolve) => (watchdog = setTimeout(() => resolve("expired"), timeoutMs + graceMs)));
     const trip = entry.dispatch.apply(undefined, [op, payload], { timeout: timeoutMs });
     // Settles late (or never) when the watchdog wins: only stop it becoming unhandled.
@@ -130,13 +132,13 @@ export function createJsHost(options: JsHostOptions = {}) {
         counters.watchdogKills++;
         log?.warn({ tool: entry.tool.name, key: entry.tool.key, timeoutMs }, "JS tool did not stop at its deadline; its isolate was disposed");
         dispose(entry.tool.key);
-        return { timedOut: true, byWatchdog: true };
+        return { timedOut: true, byWatchdog: true, elapsedMs: elapsedMs() };
       }
       if (typeof result !== "string") return { thrown: `the sandbox answered a ${typeof result}`, disposed: false };
       return { answer: result };
     } catch (error) {
       const message = hostMessage(error);
-      if (/Script execution timed out/.test(message)) return { timedOut: true, byWatchdog: false };
+      if (/Script execution timed out/.test(message)) return { timedOut: true, byWatchdog: false, elapsedMs: elapsedMs() };
       return { thrown: message, disposed: entry.isolate.isDisposed || /memory limit/i.test(message) };
     } finally {
       clearTimeout(watchdog);
@@ -184,8 +186,8 @@ export function createJsHost(options: JsHostOptions = {}) {
     const what = phase === "load" ? "the tool's top level" : "the tool";
     if ("timedOut" in answer) {
       counters.breaches++;
-      const how = answer.byWatchdog ? `did not stop at its ${timeoutMs} ms limit and was killed ${graceMs} ms later` : `ran longer than its ${timeoutMs} ms limit and was stopped`;
-      return { ok: false, diagnostic: { kind: "timeout", limit: timeoutMs, observed: timeoutMs + (answer.byWatchdog ? graceMs : 0), message: `${what} ${how}; its isolate was disposed (the next call starts fresh)` } };
+      const how = answer.byWatchdog ? `did not stop at its ${timeoutMs} ms limit and was killed after ${answer.elapsedMs} ms` : `ran longer than its ${timeoutMs} ms limit and was stopped after ${answer.elapsedMs} ms`;
+      return { ok: false, diagnostic: { kind: "timeout", limit: timeoutMs, observed: answer.elapsedMs, message: `${what} ${how}; its isolate was disposed (the next call starts fresh)` } };
     }
     if ("thrown" in answer) {
       if (answer.disposed) {

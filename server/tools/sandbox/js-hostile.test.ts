@@ -35,7 +35,7 @@ const hostile: [string, string, string | string[]][] = [
   ["a top level that loops", `${loop} function run() { return {}; }`, "timeout"],
   ["a top level that throws a Proxy", `throw new Proxy({}, { get() { ${loop} } }); function run() { return {}; }`, "timeout"],
   ["an entry that is a looping getter", `Object.defineProperty(globalThis, "run", { get() { ${loop} } });`, "timeout"],
-  ["a huge result", "function run() { const a = []; for (let i = 0; i < 1e6; i++) a.push({ i, s: 'x'.repeat(64) }); return a; }", "memory"],
+  ["a huge result", "function run() { const a = []; for (let i = 0; i < 1e6; i++) a.push({ i, s: 'x'.repeat(64) }); return a; }", ["memory", "timeout"]],
   ["a result nested 10 000 deep", "function run() { let v = {}; for (let i = 0; i < 1e4; i++) v = { v }; return v; }", "invalid_output"],
   ["a result with a cycle", "function run() { const a = {}; a.a = a; return a; }", "invalid_output"],
   ["an array whose length is a billion", "function run() { const a = []; a.length = 1e9; return a; }", ["timeout", "memory", "invalid_output"]],
