@@ -44,7 +44,7 @@ interface Warm {
 /** The isolate's heap in MB: the tool's pages of 64 KiB, at least isolated-vm's minimum of 8. */
 export const jsMemoryLimitMb = (pages: number) => Math.max(8, Math.ceil((pages * 65_536) / 2 ** 20));
 
-/** CPU an idle isolate may show between two checks before it counts as tool code running. */
+/** CPU an idle isolate may use between two checks before it counts as tool code running. */
 const IDLE_CPU_SLACK_NS = 50_000_000n;
 
 const firstLine = (text: string) => text.split("\n")[0]!.slice(0, 300);
@@ -97,7 +97,12 @@ export function createJsHost(options: JsHostOptions = {}) {
   function checkIdle() {
     for (const [key, entry] of warm) {
       if (entry.busy || entry.isolate.isDisposed) continue;
-      if (entry.isolate.cpuTime - entry.idleCpu <= IDLE_CPU_SLACK_NS) continue;
+      const cpu = entry.isolate.cpuTime;
+      // Measured per check, so small housekeeping over hours never adds up to a kill.
+      if (cpu - entry.idleCpu <= IDLE_CPU_SLACK_NS) {
+        entry.idleCpu = cpu;
+        continue;
+      }
       counters.backgroundKills++;
       log?.warn({ tool: entry.tool.name, key }, "JS tool code ran between calls; its isolate was disposed");
       dispose(key);
