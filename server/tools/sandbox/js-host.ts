@@ -136,7 +136,8 @@ export function createJsHost(options: JsHostOptions = {}) {
       if (result === "expired") {
         counters.watchdogKills++;
         log?.warn({ tool: entry.tool.name, key: entry.tool.key, timeoutMs }, "JS tool did not stop at its deadline; its isolate was disposed");
-        dispose(entry.tool.key);
+        if (warm.get(entry.tool.key) === entry) dispose(entry.tool.key);
+        else if (!entry.isolate.isDisposed) entry.isolate.dispose();
         return { timedOut: true, byWatchdog: true, elapsedMs: elapsedMs() };
       }
       if (typeof result !== "string") return { thrown: `the sandbox answered a ${typeof result}`, disposed: false };
