@@ -44,8 +44,12 @@ interface Warm {
 /** The isolate's heap in MB: the tool's pages of 64 KiB, at least isolated-vm's minimum of 8. */
 export const jsMemoryLimitMb = (pages: number) => Math.max(8, Math.ceil((pages * 65_536) / 2 ** 20));
 
-/** CPU an idle isolate may use between two checks before it counts as tool code running. */
-const IDLE_CPU_SLACK_NS = 50_000_000n;
+/**
+ * Share of the time between two checks an idle isolate may spend on CPU before it counts as
+ * tool code running: an idle isolate uses next to none, spinning code close to all of it (less
+ * when many threads share the cores).
+ */
+const IDLE_CPU_SHARE = 0.2;
 
 const firstLine = (text: string) => text.split("\n")[0]!.slice(0, 300);
 const hostMessage = (error: unknown) => firstLine(error instanceof Error ? error.message : String(error));
@@ -94,12 +98,14 @@ export function createJsHost(options: JsHostOptions = {}) {
 
   // Between calls no tool code should run; if an isolate's CPU time still moves, something the
   // tool left behind escaped every deadline: end it.
+  const idleCheckMs = options.idleCheckMs ?? 1_000;
+  const idleSlackNs = BigInt(Math.round(idleCheckMs * IDLE_CPU_SHARE * 1e6));
   function checkIdle() {
     for (const [key, entry] of warm) {
       if (entry.busy || entry.isolate.isDisposed) continue;
       const cpu = entry.isolate.cpuTime;
       // Measured per check, so small housekeeping over hours never adds up to a kill.
-      if (cpu - entry.idleCpu <= IDLE_CPU_SLACK_NS) {
+      if (cpu - entry.idleCpu <= idleSlackNs) {
         entry.idleCpu = cpu;
         continue;
       }
@@ -175,7 +181,7 @@ export function createJsHost(options: JsHostOptions = {}) {
     }
     warm.set(tool.key, entry);
     counters.created++;
-    idleTimer ??= setInterval(checkIdle, options.idleCheckMs ?? 1_000).unref();
+    idleTimer ??= setInterval(checkIdle, idleCheckMs).unref();
     for (const key of warm.keys()) {
       if (warm.size <= maxKeys) break;
       if (key !== tool.key && !warm.get(key)!.busy) dispose(key);
