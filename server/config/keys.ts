@@ -214,6 +214,22 @@ export const configKeys = {
     schema: z.coerce.number().int().min(100).max(3_600_000),
     default: 30_000,
   }),
+  toolQuarantineBreaches: key({
+    toml: "tools.quarantine_breaches",
+    env: "CAXTON_TOOL_QUARANTINE_BREACHES",
+    description: "Runs of one tool version that breach their limits (timeout, memory, a killed or wedged worker) within the window before the version is quarantined.",
+    allowed: "a whole number from 1 to 1000",
+    schema: z.coerce.number().int().min(1).max(1_000),
+    default: 5,
+  }),
+  toolQuarantineWindowMs: key({
+    toml: "tools.quarantine_window_ms",
+    env: "CAXTON_TOOL_QUARANTINE_WINDOW_MS",
+    description: "Window in which a tool version's breaches are counted, in milliseconds.",
+    allowed: "a whole number from 1000 to 86400000",
+    schema: z.coerce.number().int().min(1_000).max(86_400_000),
+    default: 600_000,
+  }),
   quotaMembers: key({
     toml: "quotas.members",
     env: "CAXTON_QUOTA_MEMBERS",

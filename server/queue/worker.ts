@@ -59,6 +59,18 @@ export function startWorkerPool(options: WorkerPoolOptions) {
     return result;
   }
 
+  // A job whose workers kept dying or wedging under it (it stalled past maxStalledCount) is
+  // failed by BullMQ without running the handler again, so processJob never gives it up:
+  // record its outcome here, or its request or invocation would wait forever.
+  const lostTooOften = (job: Job, error: Error) => Boolean(job.deferredFailure) || /stalled more than|started more than/.test(error.message);
+  async function giveUpOnLost(job: Job, error: Error) {
+    const definition = (options.findDefinition ?? findJob)(job.name);
+    const parsed = definition?.schema.safeParse(job.data);
+    if (!definition?.onGiveUp || !parsed?.success) return;
+    const reason = `its workers stopped (killed or wedged) while running it, too often (${error.message})`;
+    await definition.onGiveUp(parsed.data, reason).catch((giveUpError: Error) => logger.error({ job: job.name, jobId: job.id, err: giveUpError.message }, "recording a job's failure failed"));
+  }
+
   // While Redis is away every Worker reports each reconnect attempt: say it once per outage.
   let redisAway = false;
   options.connection.on("ready", () => {
@@ -79,9 +91,10 @@ export function startWorkerPool(options: WorkerPoolOptions) {
       if (!redisAway) logger.warn({ event: "redis away", err: error.message }, "Redis is unreachable; reconnecting (jobs it loses are re-enqueued by the recovery sweep)");
       redisAway = true;
     });
-    worker.on("failed", (job, error) =>
-      logger.warn({ queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, "job failed"),
-    );
+    worker.on("failed", (job, error) => {
+      logger.warn({ queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, "job failed");
+      if (job && lostTooOften(job, error)) void giveUpOnLost(job, error);
+    });
     return worker;
   });
 

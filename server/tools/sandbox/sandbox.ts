@@ -17,6 +17,8 @@ export interface SandboxOptions extends WasmHostOptions {
   /** Largest wasm module run (the registry should have refused bigger ones at upload). */
   maxModuleBytes?: number;
   logger?: Logger;
+  /** A JS tool's code was found running between calls (its isolate has been disposed). */
+  onJsBackgroundBreach?: (tool: Pick<RunnableTool, "key" | "name">) => void;
 }
 
 export interface Sandbox {
@@ -51,7 +53,7 @@ function boundDiagnostic(diagnostic: Diagnostic) {
 
 export function createSandbox(options: SandboxOptions = {}): Sandbox {
   const wasm = createWasmHost(options);
-  const js = createJsHost({ maxKeys: options.maxJsKeys, logger: options.logger });
+  const js = createJsHost({ maxKeys: options.maxJsKeys, logger: options.logger, onBackgroundBreach: options.onJsBackgroundBreach });
   const maxOutputBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   // strict: false because tool schemas come from MCP tool definitions, which carry keywords
   // (titles, examples, vendor fields) that strict mode rejects.
