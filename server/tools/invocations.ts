@@ -47,6 +47,7 @@ const select = {
   durationMs: true,
   createdAt: true,
   completedAt: true,
+  attempts: true,
   ...invocationInclude,
 } as const;
 
