@@ -35,7 +35,20 @@ const placeLabel: Record<InputPlace, string> = {
   arguments: "argument",
 };
 
-const show = (place: InputPlace, path: string) => (path ? `${placeLabel[place]} \`${path}\`` : place);
+// A key can itself hold the bad character: messages show control characters and lone
+// surrogates escaped, as JSON would.
+function printable(path: string): string {
+  let out = "";
+  for (let i = 0; i < path.length; i++) {
+    const code = path.charCodeAt(i);
+    const pairs = code >= 0xd800 && code <= 0xdbff && path.charCodeAt(i + 1) >= 0xdc00 && path.charCodeAt(i + 1) <= 0xdfff;
+    if (pairs) out += path[i]! + path[++i]!;
+    else if (code < 0x20 || (code >= 0xd800 && code <= 0xdfff)) out += `\\u${code.toString(16).padStart(4, "0")}`;
+    else out += path[i];
+  }
+  return out;
+}
+const show = (place: InputPlace, path: string) => (path ? `${placeLabel[place]} \`${printable(path)}\`` : place);
 const join = (path: string, key: string | number) => (typeof key === "number" ? `${path}[${key}]` : path ? `${path}.${key}` : key);
 
 // A cursor is handed out by a list (server/lib/pagination.ts): bad text in one is a bad cursor.
