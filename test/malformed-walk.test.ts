@@ -97,8 +97,9 @@ afterAll(async () => {
   await environment?.cleanup();
 });
 
-/** After the walk: still running, still answering. */
+/** After the walk: still running, still answering, and every variant got past authentication (so it reached the input checks). */
 async function expectAlive(results: WalkResult[]) {
+  expect(results.filter((r) => r.status === 401 && !r.what.includes("authorization:")).map((r) => r.what), "variants refused as unauthenticated test nothing").toEqual([]);
   expect(caxton.process.exitCode, `the process exited:\n${caxton.output().slice(-3000)}`).toBeNull();
   const health = await send("GET /api/health", `${caxton.url}/api/health`, {});
   expect(health.status).toBe(200);
@@ -130,7 +131,9 @@ describe("the 5xx walk", () => {
         return `${caxton.url}/api/v1${path}${search ? `?${search}` : ""}`;
       };
       const validQuery = Object.fromEntries(Object.entries(call.query ?? {}).map(([k, v]) => [k, encodeURIComponent(v)]));
-      const baseline = call.body === undefined ? undefined : JSON.stringify(call.body);
+      // Variants that keep the body whole must not delete what later variants need: a delete's confirmation is made not to match.
+      const harmless = op.method === "delete" && call.body ? Object.fromEntries(Object.entries(call.body).map(([k, v]) => [k, typeof v === "string" ? `${v}-not-this-one` : v])) : call.body;
+      const baseline = harmless === undefined ? undefined : JSON.stringify(harmless);
       const method = op.method.toUpperCase();
       const bodyInit = (contentType: string | null, body: string | Uint8Array<ArrayBuffer> | undefined): RequestInit => ({
         method,
@@ -212,7 +215,10 @@ describe("the 5xx walk", () => {
       for (const property of Object.keys(base ?? { input: 1 })) {
         for (const [label, raw] of trpcValues) results.push(await call(`${property}=${label}`, withProperty(base ?? {}, property, raw)));
       }
-      for (const [label, , body] of wholeBodies(JSON.stringify(base ?? {})).slice(0, 13)) {
+      // tRPC reads a body with a byte-order mark as the JSON after it, so a whole-input variant may be valid:
+      // every string but the workspace is made not to match, so no delete or revoke succeeds.
+      const harmless = Object.fromEntries(Object.entries(base ?? {}).map(([k, v]) => [k, typeof v === "string" && k !== "workspace" ? `${v}-not-this-one` : v]));
+      for (const [label, , body] of wholeBodies(JSON.stringify(harmless)).slice(0, 13)) {
         if (typeof body === "string" && (type === "mutation" || body.length < 12_000)) results.push(await call(`whole input: ${label}`, body));
       }
       if (type === "query") results.push(await send(`${path} input=%ED%A0%80`, `${caxton.url}/api/trpc/${path}?input=%ED%A0%80`, { headers: { cookie: other.session.cookie } }));
@@ -281,9 +287,11 @@ describe("the refusals say what, where and what to do", () => {
   });
 
   it("refuses a lone surrogate in a workspace name", async () => {
+    const nameOf = async () => (await getDb().workspace.findUniqueOrThrow({ where: { id: other.ws.workspace.id } })).name;
+    const before = await nameOf();
     const got = await api(`/workspaces/${other.ws.workspace.slug}`, { method: "PATCH", body: '{"name":"\\ud800x"}' });
     expectRefusal(got, "invalid_text", /body field `name` contains a lone UTF-16 surrogate \(\\ud800\) at position 0/);
-    expect((await getDb().workspace.findUniqueOrThrow({ where: { id: other.ws.workspace.id } })).name).toBe(other.ws.workspace.name);
+    expect(await nameOf()).toBe(before);
   });
 
   it("refuses nesting past 64 levels before parsing, and takes reasonable nesting", async () => {

@@ -74,6 +74,30 @@ function buildServer(actor: Actor): Server {
   return server;
 }
 
+interface ParamsSchema {
+  safeParse(value: unknown): { success: true } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+}
+const handledRequests: Record<string, ParamsSchema> = { "tools/call": CallToolRequestSchema, "tools/list": ListToolsRequestSchema };
+
+/**
+ * The SDK answers params of the wrong shape (a string for `arguments`, a number for `name`)
+ * with -32603 "internal error" carrying its schema's issues; they are the caller's mistake,
+ * so they are checked here first and answered -32602 naming the field.
+ */
+function invalidParams(body: unknown): { id: unknown; message: string } | null {
+  for (const message of Array.isArray(body) ? body : [body]) {
+    const method = (message as { method?: unknown } | null)?.method;
+    const schema = typeof method === "string" ? handledRequests[method] : undefined;
+    const result = schema?.safeParse(message);
+    if (result && !result.success) {
+      const issues = result.error.issues.map((issue) => `\`${issue.path.map(String).join(".")}\`: ${issue.message}`).join("; ");
+      const id = (message as { id?: unknown }).id;
+      return { id: typeof id === "string" || typeof id === "number" ? id : null, message: `Invalid params for ${method}: ${issues}. See the tool's inputSchema in tools/list.` };
+    }
+  }
+  return null;
+}
+
 /** JSON-RPC's codes for a refused request: not JSON, too large, or input no tool can take. */
 const rpcCodeOf = (error: AppError) => (error.code === "bad_request" ? -32700 : error.code === "payload_too_large" ? -32600 : -32602);
 
@@ -95,7 +119,10 @@ export async function handleMcpRequest(request: Request): Promise<Response> {
   let body: string;
   try {
     body = await readCappedText(request);
-    if (/^application\/json\b/i.test(request.headers.get("content-type") ?? "") && body.trim()) parseGuardedJson(body, "body");
+    if (/^application\/json\b/i.test(request.headers.get("content-type") ?? "") && body.trim()) {
+      const invalid = invalidParams(parseGuardedJson(body, "body"));
+      if (invalid) return Response.json({ jsonrpc: "2.0", error: { code: -32602, message: invalid.message }, id: invalid.id }, { status: 400, headers: { "cache-control": "no-store" } });
+    }
   } catch (error) {
     if (error instanceof AppError) return jsonRpcError(error.status, rpcCodeOf(error), `${error.message}${error.extra.hint ? ` ${error.extra.hint}` : ""}`);
     return jsonRpcError(500, -32603, internalError(error, "MCP request failed"));

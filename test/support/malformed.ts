@@ -141,5 +141,10 @@ export async function send(what: string, url: string, init: RequestInit): Promis
 }
 
 /** The walk's verdict: every request that answered 5xx or broke the connection. */
-// A JSON-RPC "internal error" (-32603) is a 5xx carried in a 200: counted the same.
-export const serverFailures = (results: WalkResult[]) => results.filter((r) => typeof r.status !== "number" || r.status >= 500 || /"code":\s*-32603/.test(r.text)).map((r) => `${r.what} -> ${r.status} ${r.text}`);
+/** Text of an internal failure that reached the client (a tool error in MCP is a 200). */
+const INTERNAL_TEXT = /prisma\.\w+\.\w+\(\)|call stack|invalid byte sequence|unsupported Unicode escape|recursion limit exceeded/i;
+
+// A JSON-RPC "internal error" (-32603) is a 5xx carried in a 200, and so is internal text in an answer: counted the same.
+export const serverFailures = (results: WalkResult[]) =>
+  results
+    .filter((r) => typeof r.status !== "number" || r.status >= 500 || /"code":\s*-32603/.test(r.text) || INTERNAL_TEXT.test(r.text)).map((r) => `${r.what} -> ${r.status} ${r.text}`);
