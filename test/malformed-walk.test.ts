@@ -10,7 +10,7 @@ import { sampleAgent } from "./support/agents";
 import { restFills, tenantTarget, trpcFills, type RestCall, type TenantTarget } from "./support/cross-tenant";
 import { startCaxton, useTestEnvironment, type RunningCaxton } from "./support/env";
 import { createSessionFor, createWorkspaceWithRoles, type TestSession, type TestToken, type WorkspaceFixture } from "./support/identity";
-import { agentDocuments, jsonValues, nestedObjects, oddAuthorizations, toolManifests, send, serverFailures, urlValues, wholeBodies, withProperty, type WalkResult } from "./support/malformed";
+import { agentDocuments, jsonValues, nestedObjects, oddAuthorizations, oddCookies, toolManifests, send, serverFailures, urlValues, wholeBodies, withProperty, type WalkResult } from "./support/malformed";
 import { sampleJsTool } from "./support/tools";
 
 // appRouter is imported only to list its procedures; calls go over HTTP.
@@ -222,6 +222,11 @@ describe("the 5xx walk", () => {
         if (typeof body === "string" && (type === "mutation" || body.length < 12_000)) results.push(await call(`whole input: ${label}`, body));
       }
       if (type === "query") results.push(await send(`${path} input=%ED%A0%80`, `${caxton.url}/api/trpc/${path}?input=%ED%A0%80`, { headers: { cookie: other.session.cookie } }));
+    }
+    // Odd session cookies: Auth.js looks the token up, so each must be a plain 401.
+    for (const [label, cookie] of Object.entries(oddCookies)) {
+      results.push(await send(`me.get authorization: cookie ${label}`, `${caxton.url}/api/trpc/me.get`, { headers: { cookie } }));
+      results.push(await send(`SSE authorization: cookie ${label}`, `${caxton.url}/api/events?workspace=${other.ws.workspace.slug}`, { headers: { cookie } }));
     }
     expect(missing, "every procedure needs a valid input to start from").toEqual([]);
     await expectAlive(results);

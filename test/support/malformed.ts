@@ -116,6 +116,15 @@ export const oddAuthorizations: Record<string, string> = {
   "basic scheme": "Basic Zm9vOmJhcg==",
 };
 
+/** Odd Auth.js session cookies. */
+export const oddCookies: Record<string, string> = {
+  "percent-encoded NUL": "authjs.session-token=%00",
+  "latin-1": "authjs.session-token=\u00ff\u00fe",
+  long: `authjs.session-token=${"x".repeat(6_000)}`,
+  "no value": "authjs.session-token=",
+  "repeated": "authjs.session-token=a; authjs.session-token=b",
+};
+
 /** JSON text of `base` with `key` set to the raw JSON text `raw`. */
 export function withProperty(base: Record<string, unknown>, key: string, raw: string): string {
   const marker = "__MALFORMED_VALUE__";
