@@ -10,7 +10,7 @@ import { sampleAgent } from "./support/agents";
 import { restFills, tenantTarget, trpcFills, type RestCall, type TenantTarget } from "./support/cross-tenant";
 import { startCaxton, useTestEnvironment, type RunningCaxton } from "./support/env";
 import { createSessionFor, createWorkspaceWithRoles, type TestSession, type TestToken, type WorkspaceFixture } from "./support/identity";
-import { agentDocuments, jsonValues, nestedObjects, oddAuthorizations, oddCookies, toolManifests, send, serverFailures, urlValues, wholeBodies, withProperty, type WalkResult } from "./support/malformed";
+import { agentDocuments, jsonValues, nestedArrays, nestedObjects, oddAuthorizations, oddCookies, toolManifests, send, serverFailures, urlValues, wholeBodies, withProperty, type WalkResult } from "./support/malformed";
 import { sampleJsTool } from "./support/tools";
 
 // appRouter is imported only to list its procedures; calls go over HTTP.
@@ -223,6 +223,13 @@ describe("the 5xx walk", () => {
       }
       if (type === "query") results.push(await send(`${path} input=%ED%A0%80`, `${caxton.url}/api/trpc/${path}?input=%ED%A0%80`, { headers: { cookie: other.session.cookie } }));
     }
+    // Batches, as the dashboard's client sends them: each call is checked on its own.
+    const slug = other.ws.workspace.slug;
+    const batchInput = (second: string) => encodeURIComponent(`{"0":{"workspace":"${slug}"},"1":${second}}`);
+    for (const [label, raw] of trpcValues) {
+      results.push(await send(`batch GET workspaces.get,agents.get name=${label}`, `${caxton.url}/api/trpc/workspaces.get,agents.get?batch=1&input=${batchInput(withProperty({ workspace: slug }, "name", raw))}`, { headers: { cookie: other.session.cookie } }));
+    }
+    results.push(await send("batch POST with a missing entry", `${caxton.url}/api/trpc/workspaces.get,agents.get?batch=1`, { method: "POST", headers: { cookie: other.session.cookie, "content-type": "application/json" }, body: `{"1":${nestedArrays(5_000)}}` }));
     // Odd session cookies: Auth.js looks the token up, so each must be a plain 401.
     for (const [label, cookie] of Object.entries(oddCookies)) {
       results.push(await send(`me.get authorization: cookie ${label}`, `${caxton.url}/api/trpc/me.get`, { headers: { cookie } }));
