@@ -10,7 +10,7 @@ import { setQuota } from "../server/quotas/quotas";
 import { setSecret } from "../server/secrets/secrets";
 import { appRouter } from "../server/trpc/root";
 import { sampleAgent } from "./support/agents";
-import { sampleJsTool } from "./support/tools";
+import { recordedInvocation, sampleJsTool } from "./support/tools";
 import { startCaxton, useTestEnvironment, type RunningCaxton } from "./support/env";
 import {
   callRest,
@@ -49,11 +49,7 @@ async function populatedWorkspace(label: string) {
   await pushAgent(owner, sampleAgent(agentName, { version: "1.1.0" }));
   const toolName = `${label.replace(/_/g, "-")}-tool`;
   await uploadTool(owner, sampleJsTool(toolName));
-  // A recorded call of that tool, written as the worker would (no run needed to probe reads).
-  const tool = await getDb().tool.findFirstOrThrow({ where: { workspaceId: fixture.workspace.id, liveName: toolName } });
-  const invocation = await getDb().toolInvocation.create({
-    data: { workspaceId: fixture.workspace.id, toolId: tool.id, toolVersionId: tool.activeVersionId!, status: "ok", callerType: "user", callerLabel: "probe", input: { text: "secret input" }, output: { upper: "SECRET OUTPUT" } },
-  });
+  const invocation = await recordedInvocation(fixture.workspace.id, toolName);
   const { message } = await sendMessage(owner, { capability: "summarize", content: "a message the probe must not read" });
   await setSecret(owner, "PROBE_API_KEY", "sk-victim-value");
   return { fixture, ownerToken, spareToken, ownerSession, target: tenantTarget(fixture, spareToken.id, agentName, toolName, message.conversationId, "PROBE_API_KEY", invocation.id) };

@@ -161,6 +161,7 @@ export const trpcFills: Record<string, Fill<TrpcInput>> = {
   "tokens.revoke": { fill: (t) => ({ workspace: t.slug, id: t.tokenToRevoke }), rowParams: ["id"] },
   "audit.list": { fill: (t) => ({ workspace: t.slug, action: "workspace.created" }) },
   "usage.get": { fill: (t) => ({ workspace: t.slug }) },
+  "system.startProbe": { fill: (t) => ({ workspace: t.slug, durationMs: 0 }) },
   "usage.setQuota": { fill: (t) => ({ workspace: t.slug, name: "members", limit: 1 }) },
   "agents.list": { fill: (t) => ({ workspace: t.slug }) },
   "agents.get": { fill: (t) => ({ workspace: t.slug, name: t.agentName }), rowParams: ["name"] },
@@ -192,7 +193,6 @@ export const trpcFills: Record<string, Fill<TrpcInput>> = {
 /** tRPC procedures that take no workspace, and why that is safe. */
 export const trpcOutsideTenancy: Record<string, string> = {
   "system.health": "install-wide health; no tenant data",
-  "system.startProbe": "install-wide queue probe; no tenant data",
   "system.probe": "install-wide queue probe; no tenant data",
   "me.get": "the signed-in user and their own workspaces",
   "me.completeOnboarding": "the signed-in user's own flag",
