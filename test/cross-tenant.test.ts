@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { v1Routes } from "../server/api/v1";
 import { route } from "../server/api/route";
 import { pushAgent } from "../server/agents/agents";
-import { getDb } from "../server/db/client";
 import { uploadTool } from "../server/tools/tools";
 import { sendMessage } from "../server/messaging/messages";
 import { createInvitation } from "../server/workspaces/invitations";
