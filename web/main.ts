@@ -6,6 +6,7 @@ import { closeDb } from "../server/db/client";
 import { createLogger, since } from "../server/observability/logger";
 import { fromRoot } from "../server/platform/paths";
 import { onStopSignals } from "../server/platform/stop-signals";
+import { isSupervisorMessage, setSupervisorReport } from "../server/platform/supervisor-report";
 import { closeQueues } from "../server/queue/queues";
 import { closeRedis } from "../server/redis";
 import { isRestRequest, serveRest } from "./rest";
@@ -22,6 +23,10 @@ async function main() {
   const logger = createLogger("web", { level: config.logLevel, format: config.logFormat });
   logger.info({ event: "starting", dev }, "web starting");
 
+  // Under `caxton serve`: the supervisor's view of its processes, for health.
+  process.on("message", (message) => {
+    if (isSupervisorMessage(message)) setSupervisorReport(message.report);
+  });
   const app = next({ dev, dir: fromRoot(), hostname: config.host, port: config.port });
   await app.prepare();
   const handle = app.getRequestHandler();

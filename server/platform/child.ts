@@ -1,24 +1,34 @@
 import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 
+export interface ChildExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 export interface Child {
   name: string;
   process: ChildProcess;
+  /** The exit code; 128 for a death by signal, 127 when it could not be started. */
   exited: Promise<number | null>;
+  /** How it ended, for the log: the code or the signal that killed it. */
+  ended: Promise<ChildExit>;
   /** SIGTERM, then SIGKILL after graceMs; resolves with the exit code. */
   stop(graceMs: number): Promise<number | null>;
 }
 
 export function startChild(name: string, command: string, args: string[], options: SpawnOptions): Child {
   const child = spawn(command, args, options);
-  const exited = new Promise<number | null>((resolve) => {
-    child.once("exit", (code, signal) => resolve(code ?? (signal ? 128 : null)));
-    child.once("error", () => resolve(127));
+  const ended = new Promise<ChildExit>((resolve) => {
+    child.once("exit", (code, signal) => resolve({ code, signal }));
+    child.once("error", () => resolve({ code: 127, signal: null }));
   });
+  const exited = ended.then(({ code, signal }) => code ?? (signal ? 128 : null));
   return {
     name,
     process: child,
     exited,
+    ended,
     async stop(graceMs) {
       if (child.exitCode !== null || child.signalCode !== null) return exited;
       child.kill("SIGTERM");

@@ -34,3 +34,78 @@ export function readRunningState(dataDir: string): RunningState | null {
     return null;
   }
 }
+
+export class AlreadyRunningError extends Error {
+  constructor(
+    readonly pid: number,
+    readonly url: string,
+    dataDir: string,
+  ) {
+    super(
+      `Caxton is already running on this data dir (pid ${pid}, url ${url}); stop it first or use another CAXTON_DATA_DIR.\n` +
+        `  data dir: ${path.resolve(dataDir)}`,
+    );
+    this.name = "AlreadyRunningError";
+  }
+}
+
+interface LockContent {
+  pid: number;
+  url: string;
+  startedAt: string;
+}
+
+const lockFile = (dataDir: string) => path.join(dataDir, "caxton.lock");
+
+/**
+ * True when `pid` is a live process that can be a Caxton supervisor. A pid recorded by a
+ * supervisor that died may since belong to another program (or, in a restarted container,
+ * to this very process), so on Linux its command line must still say `serve`.
+ */
+function isLiveSupervisor(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
+  }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").includes("serve");
+  } catch {
+    return true; // no /proc (macOS): liveness is all we can tell
+  }
+}
+
+/**
+ * One supervisor per data dir: two would share (and the second one's start-up would kill)
+ * the embedded database. The lock is created exclusively; a lock whose owner is gone is
+ * stale and taken over. Throws AlreadyRunningError naming the running one.
+ */
+export function acquireDataDirLock(dataDir: string, url: string): () => void {
+  const file = lockFile(dataDir);
+  const content: LockContent = { pid: process.pid, url, startedAt: new Date().toISOString() };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      writeFileSync(file, JSON.stringify(content), { flag: "wx", mode: 0o600 });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST" || attempt > 2) throw error;
+    }
+    let held: Partial<LockContent> = {};
+    try {
+      held = JSON.parse(readFileSync(file, "utf8")) as Partial<LockContent>;
+    } catch {
+      // unreadable or half-written: treated as stale below, unless its owner is alive
+    }
+    if (held.pid && isLiveSupervisor(held.pid)) throw new AlreadyRunningError(held.pid, held.url ?? "unknown", dataDir);
+    rmSync(file, { force: true });
+  }
+  return () => {
+    try {
+      const held = JSON.parse(readFileSync(file, "utf8")) as Partial<LockContent>;
+      if (held.pid === process.pid) rmSync(file, { force: true });
+    } catch {
+      // already gone
+    }
+  };
+}
