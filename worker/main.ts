@@ -6,6 +6,7 @@ import { startRecovery } from "../server/messaging/recovery";
 import { createLogger, since } from "../server/observability/logger";
 import { onStopSignals } from "../server/platform/stop-signals";
 import { startHeartbeat } from "../server/queue/heartbeat";
+import { createProgress } from "../server/queue/progress";
 import { closeQueues } from "../server/queue/queues";
 import { startWorkerPool } from "../server/queue/worker";
 import { closeRedis, createRedis, getRedis, quietQuit } from "../server/redis";
@@ -24,7 +25,9 @@ async function main() {
   logger.info({ event: "starting", workerId }, "worker starting");
 
   const connection = createRedis("worker");
+  const progress = createProgress(config.workerConcurrency);
   const pool = startWorkerPool({
+    progress,
     connection,
     prefix: config.redisPrefix,
     concurrency: config.workerConcurrency,
@@ -35,8 +38,12 @@ async function main() {
   await pool.ready();
   // Workspace indexes (agents, tools) are dropped here when any process announces a change.
   const indexChanges = await followIndexChanges();
-  const heartbeat = startHeartbeat(getRedis(), workerId, config.heartbeatIntervalMs, (error) =>
-    logger.warn({ err: error.message }, "heartbeat failed"),
+  const heartbeat = startHeartbeat(
+    getRedis(),
+    workerId,
+    config.heartbeatIntervalMs,
+    (error) => logger.warn({ err: error.message }, "heartbeat failed"),
+    () => progress.snapshot(),
   );
   // Requests whose job Redis lost (a Redis restart keeps nothing) are enqueued again.
   const recovery = startRecovery({ intervalMs: config.recoveryIntervalMs, logger });

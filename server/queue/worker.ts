@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "../observability/logger";
 import { isRedisConnectionError } from "../redis";
 import { findJob, queueNames, type JobDefinition } from "./jobs";
+import type { Progress } from "./progress";
 
 export interface WorkerPoolOptions {
   connection: Redis;
@@ -14,6 +15,8 @@ export interface WorkerPoolOptions {
   lockMs?: number;
   /** Where definitions come from (tests pass their own); default: server/queue/jobs.ts. */
   findDefinition?: (name: string) => JobDefinition<unknown> | undefined;
+  /** Counts started and finished jobs for the heartbeat (server/queue/progress.ts). */
+  progress?: Progress;
 }
 
 /** One BullMQ Worker per queue, all dispatching through the job definitions. */
@@ -21,6 +24,15 @@ export function startWorkerPool(options: WorkerPoolOptions) {
   const { logger, workerId } = options;
 
   async function processJob(job: Job) {
+    const end = options.progress?.begin(job.queueName);
+    try {
+      return await runJob(job);
+    } finally {
+      end?.();
+    }
+  }
+
+  async function runJob(job: Job) {
     const definition = (options.findDefinition ?? findJob)(job.name);
     if (!definition) throw new UnrecoverableError(`Unknown job "${job.name}": no definition in server/queue/jobs.ts`);
     const parsed = definition.schema.safeParse(job.data);
