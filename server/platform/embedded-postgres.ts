@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { startChild, stopLeftover, writePid, type Child } from "./child";
+import { guarded, startChild, stopLeftover, writePid, type Child } from "./child";
 import { fromRoot } from "./paths";
 import { freePort, waitForPort } from "./ports";
 
@@ -15,15 +15,15 @@ export interface EmbeddedService {
  * protocol on loopback, its data in `<dataDir>/pglite`. For a fresh machine with no
  * PostgreSQL; production installs set DATABASE_URL.
  */
-export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedService> {
+/** `drainMs`: how long the service outlives a supervisor that died (see service-guard.mjs). */
+export async function startEmbeddedPostgres(dataDir: string, drainMs = 10_000): Promise<EmbeddedService> {
   const dir = path.resolve(dataDir, "pglite");
   mkdirSync(dir, { recursive: true });
   const pidFile = path.join(dir, "server.pid");
   stopLeftover(pidFile);
   const port = await freePort();
   const script = fromRoot("node_modules/@electric-sql/pglite-socket/dist/scripts/server.js");
-  const child = startChild(
-    "postgres",
+  const [command, args] = guarded(
     process.execPath,
     [
       script,
@@ -34,8 +34,9 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedSe
       // Prisma's pool opens several connections; the default of 1 makes it fail (P1017).
       "--max-connections=10",
     ],
-    { stdio: ["ignore", "ignore", "pipe"], detached: true, cwd: fromRoot() },
+    drainMs,
   );
+  const child = startChild("postgres", command, args, { stdio: ["ignore", "ignore", "pipe"], detached: true, cwd: fromRoot() });
   writePid(pidFile, child.process.pid);
   let stderr = "";
   child.process.stderr?.on("data", (chunk) => (stderr = (stderr + chunk).slice(-4_000)));

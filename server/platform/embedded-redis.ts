@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { startChild, stopLeftover, writePid } from "./child";
+import { guarded, startChild, stopLeftover, writePid } from "./child";
 import type { EmbeddedService } from "./embedded-postgres";
 import { freePort, waitForPort } from "./ports";
 
@@ -25,19 +25,20 @@ export function findRedisServer(): string | null {
  * redis-server from PATH on loopback with its data (append-only file, so queued jobs
  * survive a restart) in `<dataDir>/redis`.
  */
-export async function startEmbeddedRedis(dataDir: string, binary = findRedisServer()): Promise<EmbeddedService> {
+/** `drainMs`: how long the service outlives a supervisor that died (see service-guard.mjs). */
+export async function startEmbeddedRedis(dataDir: string, binary = findRedisServer(), drainMs = 10_000): Promise<EmbeddedService> {
   if (!binary) throw new RedisMissingError();
   const dir = path.resolve(dataDir, "redis");
   mkdirSync(dir, { recursive: true });
   const pidFile = path.join(dir, "server.pid");
   stopLeftover(pidFile);
   const port = await freePort();
-  const child = startChild(
-    "redis",
+  const [command, args] = guarded(
     binary,
     ["--bind", "127.0.0.1", "--port", String(port), "--dir", dir, "--appendonly", "yes", "--save", "", "--protected-mode", "yes"],
-    { stdio: ["ignore", "ignore", "pipe"], detached: true },
+    drainMs,
   );
+  const child = startChild("redis", command, args, { stdio: ["ignore", "ignore", "pipe"], detached: true });
   writePid(pidFile, child.process.pid);
   let stderr = "";
   child.process.stderr?.on("data", (chunk) => (stderr = (stderr + chunk).slice(-4_000)));

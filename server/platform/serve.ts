@@ -92,8 +92,10 @@ export async function serve(options: ServeOptions = {}): Promise<number> {
   }
 
   try {
-    const databaseUrl = config.databaseUrl ?? (await embedded("postgres", () => startEmbeddedPostgres(config.dataDir)));
-    const redisUrl = config.redisUrl ?? (await embedded("redis", () => startEmbeddedRedis(config.dataDir)));
+    // Should the supervisor die, the services outlive it as long as web and worker drain.
+    const drainMs = config.shutdownTimeoutMs + 1_000;
+    const databaseUrl = config.databaseUrl ?? (await embedded("postgres", () => startEmbeddedPostgres(config.dataDir, drainMs)));
+    const redisUrl = config.redisUrl ?? (await embedded("redis", () => startEmbeddedRedis(config.dataDir, undefined, drainMs)));
 
     const t = performance.now();
     const migrated = await migrate(databaseUrl);
