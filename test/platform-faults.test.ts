@@ -1,10 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { fromRoot } from "../server/platform/paths";
-import { freePort } from "../server/platform/ports";
 import { eventually, startCaxton, testDatabase, uniqueName } from "./support/env";
 
 /** Faults that heal by themselves, and health that tells the truth about them. */
@@ -40,14 +34,6 @@ async function startProbe(url: string, durationMs: number): Promise<string> {
 
 const pidsOf = (output: string, name: string) =>
   [...output.matchAll(new RegExp(`"pid":(\\d+),"name":"${name}"`, "g"))].map((m) => Number(m[1]));
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe("health tells the truth about workers", () => {
   it("fails (503) while every slot of a queue holds the same job, and recovers once it finishes", async () => {

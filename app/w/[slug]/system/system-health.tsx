@@ -72,7 +72,7 @@ export function SystemHealth() {
               </p>
               {name === "worker" ? (
                 <p className="mt-1 text-sm text-slate-600" data-testid="worker-jobs">
-                  {`Jobs: ${worker.jobs.finished} of ${worker.jobs.started} started finished · ${worker.jobs.running} running`}
+                  {`Jobs: ${worker.jobs.started} started · ${worker.jobs.finished} finished · ${worker.jobs.running} running`}
                   {worker.jobs.oldestRunningMs !== null ? ` (oldest ${Math.round(worker.jobs.oldestRunningMs / 1_000)} s)` : ""}
                   {worker.restarts ? ` · restarted ${worker.restarts}×` : ""}
                 </p>
