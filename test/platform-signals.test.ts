@@ -6,7 +6,7 @@ import path from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { fromRoot } from "../server/platform/paths";
 import { freePort } from "../server/platform/ports";
-import { eventually, startCaxton } from "./support/env";
+import { eventually, startCaxton, testDatabase } from "./support/env";
 
 /** `npm start` and `caxton serve` as process managers and people run them, on the embedded services. */
 const embeddedEnv = (dataDir: string) => ({ DATABASE_URL: "", REDIS_URL: "", CAXTON_DATA_DIR: dataDir, CAXTON_SHUTDOWN_TIMEOUT_MS: "3000", CAXTON_CONFIG: "" });
@@ -97,6 +97,40 @@ describe("npm start under a process manager", () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 150_000);
+});
+
+describe("npm start killed with SIGKILL", () => {
+  it("is noticed by the supervisor, which stops everything as on SIGTERM", async () => {
+    const database = await testDatabase("npm_kill");
+    const port = await freePort();
+    const npm = spawn("npm", ["start"], {
+      cwd: fromRoot(),
+      env: {
+        ...process.env,
+        ...embeddedEnv(mkdtempSync(path.join(os.tmpdir(), "caxton-npm-kill-"))),
+        DATABASE_URL: database.url,
+        REDIS_URL: inject("redisUrl"),
+        CAXTON_REDIS_PREFIX: `test:npm-kill:${process.pid}`,
+        PORT: String(port),
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    npm.stdout.on("data", (chunk) => (output += chunk));
+    npm.stderr.on("data", (chunk) => (output += chunk));
+    try {
+      await eventually(async () => output.includes("Press Ctrl-C to stop."), 90_000, 100);
+      const tree = descendants(npm.pid!);
+      expect(tree.length).toBeGreaterThanOrEqual(3); // supervisor, web, worker
+      npm.kill("SIGKILL");
+      await eventually(async () => tree.every((pid) => !alive(pid)), 15_000, 100);
+      expect(await portOpen(port)).toBe(false);
+      expect(output).toContain('"event":"shutting down","reason":"parent process exited"');
+    } finally {
+      if (npm.exitCode === null) npm.kill("SIGKILL");
+      await database.drop();
+    }
+  }, 120_000);
 });
 
 describe("one Caxton per data dir", () => {

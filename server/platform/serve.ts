@@ -70,8 +70,10 @@ export async function serve(options: ServeOptions = {}): Promise<number> {
 
   const onSignal = (signal: NodeJS.Signals) => void stopAll(0, signal);
   for (const signal of stopSignals) process.on(signal, onSignal);
-  // `npm start` runs us under `sh -c`, which dies of a SIGTERM without passing it on.
-  const stopWatchingParent = watchParent(() => void stopAll(0, "parent process exited"));
+  // Run by npm (or another package runner), Caxton lives only as long as it: npm killed
+  // with SIGKILL must not leave it running. Started directly, it may outlive its parent
+  // (`nohup caxton serve &`).
+  const stopWatchingParent = process.env.npm_lifecycle_event ? watchParent(() => void stopAll(0, "parent process exited")) : () => {};
 
   function stopAll(code: number, reason: string): Promise<number> {
     stopping ??= (async () => {
