@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 /**
@@ -84,20 +84,31 @@ function isLiveSupervisor(pid: number): boolean {
 export function acquireDataDirLock(dataDir: string, url: string): () => void {
   const file = lockFile(dataDir);
   const content: LockContent = { pid: process.pid, url, startedAt: new Date().toISOString() };
+  // Written aside, then linked into place: link() fails when the lock exists, and a lock
+  // that exists is always complete (two starts at once cannot read each other's half).
+  const draft = `${file}.${process.pid}`;
+  writeFileSync(draft, JSON.stringify(content), { mode: 0o600 });
   for (let attempt = 0; ; attempt++) {
     try {
-      writeFileSync(file, JSON.stringify(content), { flag: "wx", mode: 0o600 });
+      linkSync(draft, file);
+      rmSync(draft, { force: true });
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST" || attempt > 2) throw error;
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST" || attempt > 2) {
+        rmSync(draft, { force: true });
+        throw error;
+      }
     }
     let held: Partial<LockContent> = {};
     try {
       held = JSON.parse(readFileSync(file, "utf8")) as Partial<LockContent>;
     } catch {
-      // unreadable or half-written: treated as stale below, unless its owner is alive
+      // unreadable (not written by a supervisor): stale
     }
-    if (held.pid && isLiveSupervisor(held.pid)) throw new AlreadyRunningError(held.pid, held.url ?? "unknown", dataDir);
+    if (held.pid && isLiveSupervisor(held.pid)) {
+      rmSync(draft, { force: true });
+      throw new AlreadyRunningError(held.pid, held.url ?? "unknown", dataDir);
+    }
     rmSync(file, { force: true });
   }
   return () => {
