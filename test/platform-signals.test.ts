@@ -188,3 +188,39 @@ describe("a supervisor killed with SIGKILL", () => {
     }
   }, 90_000);
 });
+
+describe("an embedded service that dies", () => {
+  it("is started again on its port and data: Redis and PGlite killed in turn, messages are answered after each", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "caxton-service-kill-"));
+    const caxton = await startCaxton({ ...embeddedEnv(dataDir), CAXTON_RECOVERY_INTERVAL_MS: "1000", LOG_LEVEL: "info" }, 60_000);
+    try {
+      const env = { ...process.env, ...embeddedEnv(dataDir) };
+      const bootstrap = spawnSync(process.execPath, [fromRoot("dist/caxton.mjs"), "admin", "bootstrap", "--email", "services@example.com", "--workspace", "services"], { encoding: "utf8", env });
+      expect(bootstrap.status).toBe(0);
+      const authorization = `Bearer ${bootstrap.stdout.trim()}`;
+      const agent = 'name = "counter"\nversion = "1.0.0"\ndescription = "Counts words."\ncapabilities = ["count-words"]\n\n[handler]\ntool = "word-count"\n';
+      expect((await fetch(`${caxton.url}/api/v1/agents`, { method: "POST", headers: { authorization, "content-type": "application/toml" }, body: agent })).status).toBe(200);
+      const answered = (text: string) =>
+        eventually(async () => {
+          const response = await fetch(`${caxton.url}/api/v1/messages`, { method: "POST", headers: { authorization, "content-type": "application/json" }, body: JSON.stringify({ capability: "count-words", content: text, wait: 10 }) });
+          const body = (await response.json()) as { message?: { status: string }; replies?: { content: { words: number } }[] };
+          return response.status === 200 && body.message?.status === "answered" ? body.replies!.map((r) => r.content.words) : null;
+        }, 40_000, 500);
+      expect(await answered("one")).toEqual([1]);
+
+      for (const [service, words] of [["redis", "one two"], ["postgres", "one two three"]] as const) {
+        // The service itself, below its guard (whose pid is in the pid file).
+        const guard = Number(readFileSync(path.join(dataDir, service === "redis" ? "redis" : "pglite", "server.pid"), "utf8"));
+        const [pid] = descendants(guard);
+        process.kill(pid!, "SIGKILL");
+        await eventually(async () => caxton.output().includes(`"event":"process restarted","process":"${service}"`), 40_000, 200);
+        expect(caxton.output()).toContain(`"event":"process exited","process":"${service}","code":null,"signal":"SIGKILL"`);
+        expect(await answered(words)).toEqual([words.split(" ").length]);
+      }
+      await eventually(async () => (await fetch(`${caxton.url}/api/health`)).status === 200, 20_000);
+    } finally {
+      expect(await caxton.stop()).toBe(0);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});

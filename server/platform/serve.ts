@@ -10,7 +10,7 @@ import { ensureAuthSecret } from "./auth-secret";
 import { fromRoot } from "./paths";
 import { acquireDataDirLock, AlreadyRunningError, clearRunningState, writeRunningState } from "./running-state";
 import { stopSignals, watchParent } from "./stop-signals";
-import { describeExit, supervise, type Supervised } from "./supervised";
+import { supervise, type Supervised } from "./supervised";
 import type { SupervisorMessage } from "./supervisor-report";
 
 export interface ServeOptions {
@@ -62,7 +62,7 @@ export async function serve(options: ServeOptions = {}): Promise<number> {
     return 1;
   }
 
-  const services: EmbeddedService[] = [];
+  const services: Supervised[] = [];
   const processes: Supervised[] = [];
   let stopping: Promise<number> | undefined;
   let finish: (code: number) => void = () => {};
@@ -82,7 +82,7 @@ export async function serve(options: ServeOptions = {}): Promise<number> {
       stopWatchingParent();
       // Web and worker drain within shutdown.timeout_ms; past that (plus a margin) they are killed.
       await Promise.all(processes.map((p) => p.stop(config.shutdownTimeoutMs + 5_000)));
-      await Promise.all(services.map((s) => s.child.stop(5_000)));
+      await Promise.all(services.map((s) => s.stop(5_000)));
       clearRunningState(config.dataDir);
       releaseLock();
       logger.info({ event: "stopped", durationMs: since(t) }, "stopped");
@@ -130,18 +130,10 @@ export async function serve(options: ServeOptions = {}): Promise<number> {
           await waitFor(child, readyEvent);
           if (name === "web") reportTo(child);
         },
-        onChange: () => {
-          const web = processes[0]?.current();
-          if (web) reportTo(web);
-        },
+        onChange: report,
       });
       processes.push(supervised);
       return supervised;
-    };
-    // The web process shows the supervisor's view of its processes in health.
-    const reportTo = (web: Child) => {
-      const message: SupervisorMessage = { event: "supervisor", report: { processes: processes.map((p) => p.state()) } };
-      if (web.process.connected) web.process.send(message, () => {});
     };
 
     const web = run("web", "web/main", "listening", options.dev ? ["--dev"] : []);
@@ -175,19 +167,25 @@ export async function serve(options: ServeOptions = {}): Promise<number> {
   }
   return finished;
 
+  // The web process shows the supervisor's view of its processes in health.
+  function reportTo(web: Child) {
+    const message: SupervisorMessage = { event: "supervisor", report: { processes: [...processes, ...services].map((p) => p.state()) } };
+    if (web.process.connected) web.process.send(message, () => {});
+  }
+  function report() {
+    const web = processes[0]?.current();
+    if (web) reportTo(web);
+  }
+
   async function embedded(name: string, start: () => Promise<EmbeddedService>): Promise<string> {
     const t = performance.now();
     const service = await start();
-    services.push(service);
+    // Kept running like web and worker, on the same port and data: web and worker reconnect
+    // by themselves (a Redis restart loses nothing: its append-only file, the recovery sweep).
+    const supervised = supervise({ name, logger, spawn: service.spawn, ready: service.ready, onChange: report });
+    supervised.adopt(service.child);
+    services.push(supervised);
     logger.info({ event: `${name} started`, url: redactUrl(service.url), durationMs: since(t) }, `embedded ${name} started`);
-    // Not restarted: web and worker hold connections to its port, and its files are its own
-    // to recover. Caxton stops, saying so; the data is on disk for the next start.
-    void service.child.ended.then((exit) => {
-      if (!stopping) {
-        logger.error({ event: "service exited", service: name, code: exit.code, signal: exit.signal }, `embedded ${name} ${describeExit(exit)}; stopping Caxton (its data is kept: start it again)`);
-        void stopAll(1, `${name} exited`);
-      }
-    });
     return service.url;
   }
 }

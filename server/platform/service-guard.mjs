@@ -15,8 +15,15 @@ service.on("error", (error) => {
   process.stderr.write(`cannot start ${command}: ${error.message}\n`);
   process.exit(127);
 });
-service.on("exit", (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
-for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"]) process.on(signal, () => {});
+const ignored = ["SIGTERM", "SIGINT", "SIGHUP"];
+const ignore = () => {};
+for (const signal of ignored) process.on(signal, ignore);
+service.on("exit", (code, signal) => {
+  if (code !== null || !signal) process.exit(code ?? 1);
+  // Die of the same signal, so the supervisor's log says what killed the service.
+  for (const s of ignored) process.off(s, ignore);
+  process.kill(process.pid, signal);
+});
 
 const supervisor = process.ppid;
 const watch = setInterval(() => {

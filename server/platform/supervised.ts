@@ -120,6 +120,15 @@ export function supervise(options: SupervisedOptions) {
       }
       return child;
     },
+    /** Takes over a child that was started and found ready elsewhere; from then on it is kept running. */
+    adopt(child: Child): void {
+      current = child;
+      state.pid = child.process.pid ?? null;
+      void child.ended.then((exit) => onExit(child, exit));
+      armed = true;
+      state.status = "running";
+      changed();
+    },
     async stop(graceMs: number): Promise<void> {
       stopped = true;
       clearTimeout(timer);

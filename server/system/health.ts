@@ -76,7 +76,7 @@ export async function checkHealth(): Promise<Health> {
     timed("worker progress", async () => readProgress(await connected(getRedis()), staleAfterMs)),
   ]);
   const worker = workerCheck(presence, progress.value ?? new Map(), staleAfterMs, config.workerStuckMs);
-  const checks = { database: database.check, redis: redis.check, worker };
+  const checks = { database: withServiceNote(database.check, "postgres"), redis: withServiceNote(redis.check, "redis"), worker };
   const statuses = Object.values(checks).map((c) => c.status);
   const status = statuses.includes("fail") ? "fail" : statuses.includes("degraded") ? "degraded" : "ok";
   return { status, version, uptimeS: Math.round(process.uptime()), checks };
@@ -127,6 +127,13 @@ function workerCheck(
     return { ...base, ...p, status: "degraded", message: restartNote(supervised, "the worker is being restarted") };
   }
   return { ...base, ...p };
+}
+
+/** A failing check of an embedded service that the supervisor is restarting says so. */
+function withServiceNote(check: Check, service: "postgres" | "redis"): Check {
+  const state = getSupervisorReport()?.processes.find((p) => p.name === service);
+  if (check.status === "ok" || !state?.lastExit || state.status === "running") return check;
+  return { ...check, message: `${check.message ?? "unreachable"}: the embedded ${service} ${state.lastExit.reason} at ${state.lastExit.at} and is being restarted` };
 }
 
 /** Why the supervisor's worker is down and when it comes back, for a health message. */
