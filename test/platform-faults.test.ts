@@ -101,3 +101,23 @@ describe("a dead web process", () => {
     }
   }, 60_000);
 });
+
+describe("a closed terminal (SIGHUP)", () => {
+  it("stops everything in order, as Ctrl-C does", async () => {
+    const caxton = await startCaxton(baseEnv());
+    const children = [...pidsOf(caxton.output(), "web"), ...pidsOf(caxton.output(), "worker")];
+    expect(await caxton.stop("SIGHUP")).toBe(0);
+    expect(caxton.output()).toContain('"event":"shutting down","reason":"SIGHUP"');
+    expect(caxton.output()).toContain('"outcome":"drained"');
+    await eventually(async () =>
+      children.every((pid) => {
+        try {
+          process.kill(pid, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      }),
+    );
+  }, 60_000);
+});
