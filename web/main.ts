@@ -28,7 +28,7 @@ async function main() {
     if (isSupervisorMessage(message)) setSupervisorReport(message.report);
   });
   const app = next({ dev, dir: fromRoot(), hostname: config.host, port: config.port });
-  await app.prepare();
+  await quietly(/Running next\.config\.\w+ took /, () => app.prepare());
   const handle = app.getRequestHandler();
 
   let shuttingDown = false;
@@ -77,6 +77,24 @@ async function main() {
     await Promise.all([closeQueues(), closeRedis(), closeDb()]);
     logger.info({ event: "stopped", durationMs: since(t) }, "web stopped");
   });
+}
+
+/**
+ * Next prints how long loading next.config.js took on every start, with no option to turn
+ * it off; the supervisor's lifecycle lines already time the start. Only that one line is
+ * dropped, and only while `work` runs.
+ */
+async function quietly<T>(line: RegExp, work: () => Promise<T>): Promise<T> {
+  const log = console.log;
+  console.log = (...args: unknown[]) => {
+    if (args.length === 1 && typeof args[0] === "string" && line.test(args[0])) return;
+    log(...args);
+  };
+  try {
+    return await work();
+  } finally {
+    console.log = log;
+  }
 }
 
 function hasValidPath(url = "/"): boolean {
