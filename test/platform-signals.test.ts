@@ -86,10 +86,11 @@ describe("npm start under a process manager", () => {
         expect(output).toContain(event);
       }
 
-      // A clean start prints the banner and lifecycle lines only: no warning of any kind.
+      // A clean start prints the banner and lifecycle lines only: log lines below warn, npm's
+      // script headers (`> ...`), the banner (indented) and what prepare says it builds.
       const noisy = output.split("\n").filter((line) => {
         if (line.startsWith("{")) return (JSON.parse(line) as { level: number }).level >= 40;
-        return /warn|deprecat|experimental|trac(e|ing)/i.test(line);
+        return !/^$|^> |^ {2}|^\[prepare\] /.test(line);
       });
       expect(noisy).toEqual([]);
     } finally {
