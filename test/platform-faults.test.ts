@@ -40,12 +40,12 @@ describe("health tells the truth about workers", () => {
     const caxton = await startCaxton({ ...baseEnv(), CAXTON_WORKER_CONCURRENCY: "1", CAXTON_WORKER_STUCK_MS: "1000" });
     try {
       await eventually(async () => (await health(caxton.url)).status === 200);
-      // The one slot of the system queue works for 6 s: the worker beats, but nothing gets done.
-      await startProbe(caxton.url, 6_000);
+      // The one slot of the system queue works for 10 s: the worker beats, but nothing gets done.
+      await startProbe(caxton.url, 10_000);
       const stuck = await eventually(async () => {
         const h = await health(caxton.url);
         return h.status === 503 ? h : null;
-      }, 8_000, 100);
+      }, 12_000, 100);
       expect(stuck.body.status).toBe("fail");
       expect(stuck.body.checks.worker).toMatchObject({ status: "fail", workers: 1, jobs: { running: 1 } });
       expect(stuck.body.checks.worker.message).toContain("system queue: all 1 slots busy with the same jobs");
@@ -53,7 +53,7 @@ describe("health tells the truth about workers", () => {
       const recovered = await eventually(async () => {
         const h = await health(caxton.url);
         return h.status === 200 && h.body.checks.worker.jobs.running === 0 ? h : null;
-      }, 15_000, 200);
+      }, 20_000, 200);
       expect(recovered.body.checks.worker.jobs.finished).toBeGreaterThanOrEqual(recovered.body.checks.worker.jobs.started);
       expect(recovered.body.status).toBe("ok");
     } finally {
