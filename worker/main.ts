@@ -7,6 +7,7 @@ import { createLogger, since } from "../server/observability/logger";
 import { onStopSignals } from "../server/platform/stop-signals";
 import { startHeartbeat } from "../server/queue/heartbeat";
 import { RSS_EXIT_CODE, toMb, watchRss } from "../server/queue/rss-watch";
+import { createProgress } from "../server/queue/progress";
 import { closeQueues } from "../server/queue/queues";
 import { startWorkerPool } from "../server/queue/worker";
 import { closeRedis, createRedis, getRedis, quietQuit } from "../server/redis";
@@ -25,7 +26,9 @@ async function main() {
   logger.info({ event: "starting", workerId }, "worker starting");
 
   const connection = createRedis("worker");
+  const progress = createProgress(config.workerConcurrency);
   const pool = startWorkerPool({
+    progress,
     connection,
     prefix: config.redisPrefix,
     concurrency: config.workerConcurrency,
@@ -36,8 +39,12 @@ async function main() {
   await pool.ready();
   // Workspace indexes (agents, tools) are dropped here when any process announces a change.
   const indexChanges = await followIndexChanges();
-  const heartbeat = startHeartbeat(getRedis(), workerId, config.heartbeatIntervalMs, (error) =>
-    logger.warn({ err: error.message }, "heartbeat failed"),
+  const heartbeat = startHeartbeat(
+    getRedis(),
+    workerId,
+    config.heartbeatIntervalMs,
+    (error) => logger.warn({ err: error.message }, "heartbeat failed"),
+    () => progress.snapshot(),
   );
   // Requests whose job Redis lost (a Redis restart keeps nothing) are enqueued again.
   const recovery = startRecovery({ intervalMs: config.recoveryIntervalMs, logger });
@@ -56,9 +63,9 @@ async function main() {
   const rssWatch = watchRss({
     limitMb,
     intervalMs: 1_000,
-    jobsStarted: () => pool.stats().jobsStarted,
+    jobsStarted: () => progress.totals().started,
     over(rssMb) {
-      const { running } = pool.stats();
+      const { running } = progress.totals();
       logger.warn(
         { event: "rss limit", rssMb, limitMb, running, exitCode: RSS_EXIT_CODE },
         `worker memory ${rssMb} MB is over worker.max_rss_mb (${limitMb} MB): taking no new jobs, finishing the ${running} running (up to ${config.shutdownTimeoutMs} ms; any left are taken over by another worker), then exiting with ${RSS_EXIT_CODE} to be replaced`,

@@ -139,6 +139,14 @@ export const configKeys = {
     schema: z.coerce.number().int().min(1_024).max(64 << 20),
     default: 1 << 20,
   }),
+  workerStuckMs: key({
+    toml: "worker.stuck_after_ms",
+    env: "CAXTON_WORKER_STUCK_MS",
+    description: "Health fails when every slot of a queue has held the same jobs this long (no job finished).",
+    allowed: "a whole number of milliseconds from 1000 to 86400000",
+    schema: z.coerce.number().int().min(1_000).max(86_400_000),
+    default: 120_000,
+  }),
   recoveryIntervalMs: key({
     toml: "worker.recovery_interval_ms",
     env: "CAXTON_RECOVERY_INTERVAL_MS",

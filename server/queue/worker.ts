@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "../observability/logger";
 import { isRedisConnectionError } from "../redis";
 import { findJob, queueNames, type JobDefinition } from "./jobs";
+import type { Progress } from "./progress";
 
 export interface WorkerPoolOptions {
   connection: Redis;
@@ -14,22 +15,20 @@ export interface WorkerPoolOptions {
   lockMs?: number;
   /** Where definitions come from (tests pass their own); default: server/queue/jobs.ts. */
   findDefinition?: (name: string) => JobDefinition<unknown> | undefined;
+  /** Counts started and finished jobs for the heartbeat (server/queue/progress.ts). */
+  progress?: Progress;
 }
 
 /** One BullMQ Worker per queue, all dispatching through the job definitions. */
 export function startWorkerPool(options: WorkerPoolOptions) {
   const { logger, workerId } = options;
 
-  let jobsStarted = 0;
-  let running = 0;
-
   async function processJob(job: Job) {
-    jobsStarted++;
-    running++;
+    const end = options.progress?.begin(job.queueName);
     try {
       return await runJob(job);
     } finally {
-      running--;
+      end?.();
     }
   }
 
@@ -100,8 +99,6 @@ export function startWorkerPool(options: WorkerPoolOptions) {
 
   return {
     workers,
-    /** Jobs started since the pool started, and those running now. */
-    stats: () => ({ jobsStarted, running }),
     async ready() {
       await Promise.all(workers.map((w) => w.waitUntilReady()));
     },
