@@ -1,27 +1,17 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pushAgent } from "../server/agents/agents";
 import { getDb } from "../server/db/client";
 import { sendMessage } from "../server/messaging/messages";
-import { fromRoot } from "../server/platform/paths";
 import { uploadTool } from "../server/tools/tools";
 import { eventually, startCaxton, useTestEnvironment, type RunningCaxton } from "./support/env";
 import { createWorkspaceWithRoles } from "./support/identity";
 import { sampleJsTool } from "./support/tools";
+import { workerProcesses } from "./support/worker-processes";
 
 // Durability: a worker SIGKILLed in the middle of a turn loses nothing; another worker takes
 // the job over (its lock runs out: CAXTON_JOB_LOCK_MS) and exactly one reply is stored.
 let environment: Awaited<ReturnType<typeof useTestEnvironment>>;
-const workers: ChildProcess[] = [];
-
-function startWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [fromRoot("dist/worker.mjs")], { env: { ...process.env, ...environment.env, LOG_LEVEL: "warn" }, stdio: ["ignore", "ignore", "inherit", "ipc"] });
-  workers.push(child);
-  return new Promise((resolve, reject) => {
-    child.once("message", () => resolve(child));
-    child.once("exit", (code) => reject(new Error(`the worker exited with ${code} before it was ready`)));
-  });
-}
+const workers = workerProcesses(() => environment.env);
 
 beforeAll(async () => {
   environment = await useTestEnvironment("worker_kill", {
@@ -33,7 +23,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  for (const worker of workers) if (worker.exitCode === null && worker.signalCode === null) worker.kill("SIGKILL");
+  workers.killAll();
   await environment?.cleanup();
 });
 
@@ -45,7 +35,7 @@ describe("a worker killed mid-turn", () => {
     await uploadTool(owner, sampleJsTool("slow-upper", { body: "const end = Date.now() + 1500; while (Date.now() < end) {}\n  return { upper: input.text.toUpperCase() };", timeoutMs: 5000 }));
     await pushAgent(owner, 'name = "slow-agent"\nversion = "1.0.0"\ndescription = "Slowly upper-cases."\ncapabilities = ["shout"]\n\n[handler]\ntool = "slow-upper"\n');
 
-    const first = await startWorker();
+    const first = await workers.start();
     const { message } = await sendMessage(owner, { capability: "shout", content: "hi" });
     await eventually(async () => (await getDb().message.findUniqueOrThrow({ where: { id: message.id } })).status === "running", 15_000, 20);
     await new Promise((r) => setTimeout(r, 300));
@@ -53,7 +43,7 @@ describe("a worker killed mid-turn", () => {
     await new Promise((r) => first.once("exit", r));
     expect(await getDb().message.count({ where: { inReplyToId: message.id } })).toBe(0);
 
-    await startWorker();
+    await workers.start();
     const done = await eventually(async () => {
       const row = await getDb().message.findUniqueOrThrow({ where: { id: message.id } });
       return row.status === "answered" ? row : null;

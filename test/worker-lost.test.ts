@@ -1,10 +1,8 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../server/db/client";
 import { deliverMessage } from "../server/messaging/deliver";
 import { sendMessage } from "../server/messaging/messages";
 import { sweepLostToolRuns } from "../server/messaging/recovery";
-import { fromRoot } from "../server/platform/paths";
 import { jobs } from "../server/queue/jobs";
 import { enqueue } from "../server/queue/queues";
 import { executeInvocation } from "../server/tools/execute";
@@ -13,22 +11,14 @@ import { uploadTool } from "../server/tools/tools";
 import { eventually, useTestEnvironment } from "./support/env";
 import { createWorkspaceWithRoles, type WorkspaceFixture } from "./support/identity";
 import { sampleJsTool } from "./support/tools";
+import { workerProcesses } from "./support/worker-processes";
 
 // A job that killed or wedged its worker must not be handed to the next worker without limit:
 // attempts are counted in the row (BullMQ's count is lost when the recovery sweep enqueues
 // again), and a job BullMQ fails for stalling too often is still recorded as failed.
 let environment: Awaited<ReturnType<typeof useTestEnvironment>>;
 let ws: WorkspaceFixture;
-const workers: ChildProcess[] = [];
-
-function startWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [fromRoot("dist/worker.mjs")], { env: { ...process.env, ...environment.env, LOG_LEVEL: "warn" }, stdio: ["ignore", "ignore", "inherit", "ipc"] });
-  workers.push(child);
-  return new Promise((resolve, reject) => {
-    child.once("message", () => resolve(child));
-    child.once("exit", (code) => reject(new Error(`the worker exited with ${code} before it was ready`)));
-  });
-}
+const workers = workerProcesses(() => environment.env);
 
 beforeAll(async () => {
   environment = await useTestEnvironment("worker_lost", { CAXTON_JOB_LOCK_MS: "2000", CAXTON_HEARTBEAT_MS: "500" });
@@ -36,7 +26,7 @@ beforeAll(async () => {
   await uploadTool(await ws.actor("owner"), sampleJsTool("upper"));
 });
 afterAll(async () => {
-  for (const worker of workers) if (worker.exitCode === null && worker.signalCode === null) worker.kill("SIGKILL");
+  workers.killAll();
   await closeSandbox();
   await environment?.cleanup();
 });
@@ -71,12 +61,12 @@ describe("tool runs whose workers die", () => {
     const invocation = await getDb().toolInvocation.create({ data: { workspaceId: ws.workspace.id, toolId: tool.id, toolVersionId: tool.activeVersionId!, callerType: "user", callerLabel: "test", input: { text: "hi" } } });
     await enqueue(jobs.toolRun, { invocationId: invocation.id }, invocation.id);
     for (const attempt of [1, 2]) {
-      const worker = await startWorker();
+      const worker = await workers.start();
       await eventually(async () => (await getDb().toolInvocation.findUniqueOrThrow({ where: { id: invocation.id } })).attempts === attempt, 20_000, 50);
       worker.kill("SIGKILL");
       await new Promise((r) => worker.once("exit", r));
     }
-    const third = await startWorker();
+    const third = await workers.start();
     const done = await eventually(async () => {
       const row = await getDb().toolInvocation.findUniqueOrThrow({ where: { id: invocation.id } });
       return row.status === "failed" ? row : null;
