@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { eventually, startCaxton, testDatabase, uniqueName } from "./support/env";
+import { startProbeAsMember } from "./support/probe";
 
 /** Faults that heal by themselves, and health that tells the truth about them. */
 let database: Awaited<ReturnType<typeof testDatabase>>;
@@ -22,16 +23,6 @@ async function health(url: string) {
   return { status: response.status, body: await response.json() };
 }
 
-async function startProbe(url: string, durationMs: number): Promise<string> {
-  const response = await fetch(`${url}/api/trpc/system.startProbe`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ durationMs }),
-  });
-  expect(response.status).toBe(200);
-  return (await response.json()).result.data.id;
-}
-
 const pidsOf = (output: string, name: string) =>
   [...output.matchAll(new RegExp(`"pid":(\\d+),"name":"${name}"`, "g"))].map((m) => Number(m[1]));
 
@@ -40,8 +31,8 @@ describe("health tells the truth about workers", () => {
     const caxton = await startCaxton({ ...baseEnv(), CAXTON_WORKER_CONCURRENCY: "1", CAXTON_WORKER_STUCK_MS: "1000" });
     try {
       await eventually(async () => (await health(caxton.url)).status === 200);
-      // The one slot of the system queue works for 10 s: the worker beats, but nothing gets done.
-      await startProbe(caxton.url, 10_000);
+      // The one slot of the system queue works for 5 s: the worker beats, but nothing gets done.
+      await startProbeAsMember(caxton.url, database.url, 5_000);
       const stuck = await eventually(async () => {
         const h = await health(caxton.url);
         return h.status === 503 ? h : null;

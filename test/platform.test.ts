@@ -1,13 +1,12 @@
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
-import { sessionCookieName } from "../server/auth/operator";
 import { createDb } from "../server/db/client";
 import { fromRoot } from "../server/platform/paths";
 import { freePort } from "../server/platform/ports";
 import { startEmbeddedRedis } from "../server/platform/embedded-redis";
 import { eventually, startCaxton, testDatabase, uniqueName, type RunningCaxton } from "./support/env";
+import { startProbeAsMember } from "./support/probe";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -62,19 +61,7 @@ describe("caxton serve", () => {
     const running = caxton!;
     const db = createDb(database.url);
     try {
-      // The probe is for signed-in members: a user, a workspace and a session, as a sign-in leaves them.
-      const user = await db.user.create({ data: { email: `${uniqueName("sam")}@example.test` } });
-      const workspace = await db.workspace.create({ data: { slug: uniqueName("platform").replace(/_/g, "-"), name: "Platform" } });
-      await db.membership.create({ data: { workspaceId: workspace.id, userId: user.id, role: "owner" } });
-      const sessionToken = randomBytes(32).toString("hex");
-      await db.session.create({ data: { sessionToken, userId: user.id, expires: new Date(Date.now() + 3_600_000) } });
-      const response = await fetch(`${running.url}/api/trpc/system.startProbe`, {
-        method: "POST",
-        headers: { "content-type": "application/json", cookie: `${sessionCookieName(false)}=${sessionToken}` },
-        body: JSON.stringify({ workspace: workspace.slug, durationMs: 2_000 }),
-      });
-      expect(response.status).toBe(200);
-      const probeId: string = (await response.json()).result.data.id;
+      const probeId = await startProbeAsMember(running.url, database.url, 2_000);
       await eventually(async () => (await db.probeRun.findUnique({ where: { id: probeId } }))?.status === "running");
       const code = await running.stop("SIGTERM");
       caxton = undefined;

@@ -179,6 +179,12 @@ export function createJsHost(options: JsHostOptions = {}) {
       if (!isolate.isDisposed) isolate.dispose();
       throw error;
     }
+    // Closed while this isolate was being made: nothing may run in it (a process that exits
+    // under a running isolate dies of SIGSEGV).
+    if (closed) {
+      isolate.dispose();
+      throw new Error("the JS host was closed");
+    }
     warm.set(tool.key, entry);
     counters.created++;
     idleTimer ??= setInterval(checkIdle, idleCheckMs).unref();
@@ -223,10 +229,13 @@ export function createJsHost(options: JsHostOptions = {}) {
   async function call(tool: RunnableTool, input: unknown): Promise<JsCallResult> {
     if (closed) throw new Error("the JS host is closed");
     return inLane(tool.key, async () => {
+      // Calls that waited for this tool's lane do not start once the host is closed.
+      if (closed) throw new Error("the JS host is closed");
       let loaded: Warm | JsCallResult;
       try {
         loaded = await load(tool);
       } catch (error) {
+        if (closed) throw error;
         counters.failures++;
         const message = hostMessage(error);
         return { ok: false, diagnostic: { kind: "trap", limit: null, observed: message, message: `the tool failed to load: ${message}` } };
