@@ -5,6 +5,8 @@
 //   2. first call of a freshly loaded WASM tool (plugin creation + call), 10 fresh keys: median
 //   3. warm JS tool call, 2,000 calls: p50/p95
 //   4. time to cancel an infinite loop with timeoutMs 100 (WASM and JS), 5 warm runs each: worst
+//   5. wear: CPU (process.cpuUsage, every thread) of the last 1,000 of 20,000 warm word-count
+//      calls over the first 1,000; a warm plugin must stay flat, and none of the calls may fail
 import { validateToolManifest } from "../server/tools/manifest";
 import { listSampleTools } from "../server/tools/samples";
 import { compileFixture, testTool } from "../server/tools/sandbox/fixtures";
@@ -38,9 +40,34 @@ async function timeCalls(tool: RunnableTool, n: number) {
   return [percentile(times, 50), percentile(times, 95)] as const;
 }
 
+/** CPU of the first and the last `window` of `n` calls on one warm plugin (its creation is not counted). */
+async function wearRatio(tool: RunnableTool, n: number, window: number) {
+  const short = { text: "a warm tool" };
+  await sandbox.run(tool, short);
+  let failed = 0;
+  let firstFailure = 0;
+  let firstMs = 0;
+  let lastMs = 0;
+  let mark = process.cpuUsage();
+  const cpuMsSince = (from: NodeJS.CpuUsage) => {
+    const used = process.cpuUsage(from);
+    return (used.user + used.system) / 1000;
+  };
+  for (let i = 1; i <= n; i++) {
+    if (i === n - window + 1) mark = process.cpuUsage();
+    const outcome = await sandbox.run(tool, short);
+    if (!outcome.ok && failed++ === 0) firstFailure = i;
+    if (i === window) firstMs = cpuMsSince(mark);
+  }
+  lastMs = cpuMsSince(mark);
+  return { ratio: lastMs / firstMs, firstMs, lastMs, failed, firstFailure };
+}
+
 try {
   const [wasmP50, wasmP95] = await timeCalls(wordCount("warm"), 2_000);
   report("warm call of the sample word-count (WASM), p95", ms(wasmP95), "p95 < 5 ms", wasmP95 < 5, `p50 ${ms(wasmP50)}`);
+  const wear = await wearRatio(wordCount("wear"), 20_000, 1_000);
+  report("warm WASM CPU, last 1,000 of 20,000 / first", wear.ratio.toFixed(2), "≤ 1.2, 0 failed", wear.ratio <= 1.2 && wear.failed === 0, `first ${ms(wear.firstMs)}, last ${ms(wear.lastMs)} of CPU per 1,000; ${wear.failed} failed${wear.firstFailure ? ` (first at call ${wear.firstFailure})` : ""}`);
 
   const firsts: number[] = [];
   for (let i = 0; i < 10; i++) {

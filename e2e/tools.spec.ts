@@ -142,6 +142,25 @@ test("an uploaded JS tool that loops forever is stopped at its 100 ms timeout", 
   await page.screenshot({ path: "test-results/artifacts/tool-timeout.png", fullPage: true });
 });
 
+test("a tool that keeps breaching its limits is quarantined, and its page and the list say so", async ({ page }) => {
+  await signInToWorkspace(page, user);
+  await page.goto(`/w/${slug}/tools/spin-forever`);
+  // One timeout so far; the default quarantine limit is 5 within 10 minutes.
+  for (let n = 2; n <= 5; n++) {
+    await page.getByRole("button", { name: "Run", exact: true }).click();
+    await expect(page.getByTestId("invocation-row")).toHaveCount(n, RUN_TIMEOUT);
+  }
+  await page.reload();
+  await expect(page.getByTestId("quarantine-note")).toContainText("5 of its runs breached their limits within 10 min");
+  await expect(page.getByTestId("quarantine-note")).toContainText("upload a new version to lift the quarantine");
+  await expect(page.getByTestId("quarantined")).toBeVisible();
+  await page.getByRole("button", { name: "Run", exact: true }).click();
+  await expect(result(page).getByTestId("diagnostic-kind")).toHaveText("quarantined", RUN_TIMEOUT);
+  await expect(page.getByTestId("diagnostic-message")).toContainText("upload a new version of the tool to lift the quarantine");
+  await page.goto(`/w/${slug}/tools`);
+  await expect(page.getByTestId("tool-row").filter({ hasText: "spin-forever" }).getByTestId("quarantined")).toBeVisible();
+});
+
 test("a manifest with a typo is refused with the problem's line and column", async ({ page }) => {
   await signInToWorkspace(page, user);
   await upload(page, bundle(spinning("timeoutMS"), "function spin() { for (;;) {} }\n"));

@@ -1,7 +1,8 @@
 // Compiles the AssemblyScript tools under plugins/: every plugins/<name>/ with an index.ts
 // becomes plugins/<name>/dist/<name>.wasm. Outputs newer than their sources are skipped
-// (--force rebuilds); name arguments build only those tools.
-//   node scripts/build-plugins.mjs [--force] [name ...]
+// (--force rebuilds; --quiet, as `npm start` runs it, names only what it built); name
+// arguments build only those tools.
+//   node scripts/build-plugins.mjs [--force] [--quiet] [name ...]
 /* global WebAssembly */
 import { Buffer } from "node:buffer";
 import { mkdirSync, readdirSync, readFileSync, statSync, existsSync } from "node:fs";
@@ -21,6 +22,8 @@ const DEFAULT_MAX_MEMORY_PAGES = 64; // the registry's default for permissions.m
 
 const args = process.argv.slice(2);
 const force = args.includes("--force");
+const quiet = args.includes("--quiet");
+let built = 0;
 const only = args.filter((a) => !a.startsWith("--"));
 
 /** Newest mtime of the .ts files under dir (dist/ excluded). */
@@ -93,7 +96,7 @@ for (const name of tools) {
     if (!existsSync(manifestPath)) throw new Error(`plugins/${name}/manifest.toml is missing`);
     const inputsTime = Math.max(newestSource(dir), libNewest, mtime(manifestPath), scriptTime);
     if (!force && mtime(out) > inputsTime) {
-      console.log(`${name.padEnd(14)} up to date   ${kib(statSync(out).size).padStart(9)}  ${outRel}`);
+      if (!quiet) console.log(`${name.padEnd(14)} up to date   ${kib(statSync(out).size).padStart(9)}  ${outRel}`);
       continue;
     }
     const pages = maxMemoryPages(manifestPath);
@@ -113,6 +116,7 @@ for (const name of tools) {
     const bytes = readFileSync(out);
     const bad = unsupportedImports(bytes);
     if (bad.length > 0) throw new Error(`${outRel} imports ${bad.join(", ")}; a tool may import only extism:host/env and extism:host/user functions (does index.ts import ../lib/tool?)`);
+    built++;
     const seconds = ((performance.now() - t0) / 1000).toFixed(1);
     console.log(`${name.padEnd(14)} built ${seconds.padStart(5)} s ${kib(bytes.length).padStart(9)}  ${outRel} (max ${pages} pages)`);
   } catch (e) {
@@ -125,4 +129,4 @@ if (failures > 0) {
   console.error(`build-plugins: ${failures} of ${tools.length} tools failed (${total} s)`);
   process.exit(1);
 }
-console.log(`build-plugins: ${tools.length} tools in ${total} s`);
+if (!quiet || built > 0) console.log(`build-plugins: ${tools.length} tools in ${total} s`);

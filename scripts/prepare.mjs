@@ -46,10 +46,21 @@ const schema = readFileSync(path.join(root, "prisma/schema.prisma"), "utf8");
 const generatedFrom = path.join(root, "node_modules/.prisma/client/schema.prisma");
 if (!existsSync(generatedFrom) || readFileSync(generatedFrom, "utf8") !== schema) {
   console.log("[prepare] generating the Prisma client...");
-  // prisma generate reads the datasource URL; a placeholder is enough to generate.
-  run(path.join(root, "node_modules/.bin/prisma"), ["generate"], {
-    DATABASE_URL: process.env.DATABASE_URL || "postgresql://placeholder@127.0.0.1:5432/placeholder",
-  });
+  // prisma generate reads the datasource URL; a placeholder is enough to generate. Its
+  // output (tips, and deprecation notes about the schema's preview features that need no
+  // action on Prisma 6.19) is shown only when it fails.
+  try {
+    execFileSync(path.join(root, "node_modules/.bin/prisma"), ["generate"], {
+      cwd: root,
+      stdio: "pipe",
+      encoding: "utf8",
+      env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL || "postgresql://placeholder@127.0.0.1:5432/placeholder" },
+    });
+  } catch (error) {
+    process.stderr.write(`${error.stdout ?? ""}${error.stderr ?? ""}`);
+    console.error("[prepare] prisma generate failed (output above)");
+    process.exit(1);
+  }
 }
 
 if (build) {
@@ -59,7 +70,7 @@ if (build) {
     run(process.execPath, ["scripts/build.mjs"]);
   }
   // The sample wasm tools (installed into every new workspace); the script skips what is current.
-  run(process.execPath, ["scripts/build-plugins.mjs"]);
+  run(process.execPath, ["scripts/build-plugins.mjs", "--quiet"]);
   const appSources = newest(["app", "server", "public", "next.config.js", "postcss.config.mjs", "package.json"]);
   if (appSources > mtime(path.join(root, ".next/BUILD_ID"))) {
     console.log("[prepare] building the web app (next build)...");

@@ -64,6 +64,18 @@ describe("caxton tool", () => {
     expect(notJson.stderr).toContain("The input is not JSON");
   });
 
+  it("shows a tool quarantined after its runs kept breaching, and refuses its runs", () => {
+    const dir = toolFolder("spin-often", { body: "for (;;) {}", timeoutMs: 50 });
+    expect(cli(dir, ["tool", "push", "."]).status).toBe(0);
+    // Five breaches (CAXTON_TOOL_QUARANTINE_BREACHES' default) quarantine the version.
+    for (let run = 0; run < 5; run++) expect(cli(dir, ["tool", "run", "spin-often", '{"text": "x"}']).stdout).toContain("[timeout]");
+    expect(cli(dir, ["tool", "list"]).stdout).toMatch(/spin-often\s+js\s+v1 \(1\.0\.0\)\s+quarantined/);
+    expect(cli(dir, ["tool", "show", "spin-often"]).stdout).toMatch(/^# quarantined since \d{4}-.*Runs are refused until a new version is pushed\.\nname = "spin-often"/);
+    const refused = cli(dir, ["tool", "run", "spin-often", '{"text": "x"}']);
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toContain("[quarantined]");
+  });
+
   it("deletes only with --confirm repeating the name", () => {
     const dir = toolFolder("doomed-tool");
     expect(cli(dir, ["tool", "push", "."]).status).toBe(0);

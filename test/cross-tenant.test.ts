@@ -9,7 +9,7 @@ import { setQuota } from "../server/quotas/quotas";
 import { setSecret } from "../server/secrets/secrets";
 import { appRouter } from "../server/trpc/root";
 import { sampleAgent } from "./support/agents";
-import { sampleJsTool } from "./support/tools";
+import { recordedInvocation, sampleJsTool } from "./support/tools";
 import { startCaxton, useTestEnvironment, type RunningCaxton } from "./support/env";
 import {
   callRest,
@@ -48,9 +48,10 @@ async function populatedWorkspace(label: string) {
   await pushAgent(owner, sampleAgent(agentName, { version: "1.1.0" }));
   const toolName = `${label.replace(/_/g, "-")}-tool`;
   await uploadTool(owner, sampleJsTool(toolName));
+  const invocation = await recordedInvocation(fixture.workspace.id, toolName);
   const { message } = await sendMessage(owner, { capability: "summarize", content: "a message the probe must not read" });
   await setSecret(owner, "PROBE_API_KEY", "sk-victim-value");
-  return { fixture, ownerToken, spareToken, ownerSession, target: tenantTarget(fixture, spareToken.id, agentName, toolName, message.conversationId, "PROBE_API_KEY") };
+  return { fixture, ownerToken, spareToken, ownerSession, target: tenantTarget(fixture, spareToken.id, agentName, toolName, message.conversationId, "PROBE_API_KEY", invocation.id) };
 }
 
 let victim: Awaited<ReturnType<typeof populatedWorkspace>>;

@@ -6,6 +6,7 @@ import { fromRoot } from "../server/platform/paths";
 import { freePort } from "../server/platform/ports";
 import { startEmbeddedRedis } from "../server/platform/embedded-redis";
 import { eventually, startCaxton, testDatabase, uniqueName, type RunningCaxton } from "./support/env";
+import { startProbeAsMember } from "./support/probe";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -58,15 +59,9 @@ describe("caxton serve", () => {
 
   it("finishes a running job on SIGTERM, loses nothing and exits 0", async () => {
     const running = caxton!;
-    const response = await fetch(`${running.url}/api/trpc/system.startProbe`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ durationMs: 2_000 }),
-    });
-    expect(response.status).toBe(200);
-    const probeId: string = (await response.json()).result.data.id;
     const db = createDb(database.url);
     try {
+      const probeId = await startProbeAsMember(running.url, database.url, 2_000);
       await eventually(async () => (await db.probeRun.findUnique({ where: { id: probeId } }))?.status === "running");
       const code = await running.stop("SIGTERM");
       caxton = undefined;

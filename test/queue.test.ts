@@ -35,14 +35,15 @@ afterAll(async () => {
 
 describe("queue", () => {
   it("carries a probe from the web side through a worker into Postgres", async () => {
-    const probe = await startProbe(0);
+    // The job sleeps its duration in the worker, so the recorded round trip cannot be shorter.
+    const probe = await startProbe(150);
     expect(probe.status).toBe("queued");
     const done = await eventually(async () => {
       const current = await getProbe(probe.id);
       return current?.status === "completed" ? current : null;
     });
     expect(done.workerId).toBe("test-worker");
-    expect(done.roundTripMs).toBeGreaterThanOrEqual(0);
+    expect(done.roundTripMs).toBeGreaterThanOrEqual(150);
   });
 
   it("enqueues a record once however often it is enqueued (job id = row id)", async () => {

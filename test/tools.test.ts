@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pushAgent } from "../server/agents/agents";
 import { getDb } from "../server/db/client";
 import { setQuota } from "../server/quotas/quotas";
 import { listSampleTools } from "../server/tools/samples";
@@ -132,5 +133,58 @@ describe("running tools", () => {
       }
     }
     throw new Error("five runs never reached the 1 ms daily quota");
+  });
+});
+
+describe("outputs and invocation lists stay bounded", () => {
+  it("fails a run whose output is over the cap as output_too_large, storing none of it", async () => {
+    await api("/tools", { method: "POST", body: form(sampleJsTool("flood", { body: "return { upper: 'x'.repeat(1536 * 1024) };" })) });
+    const run = await post("/tools/flood/run", { input: { text: "go" } });
+    expect(run.status).toBe(200);
+    expect(run.body).toMatchObject({ status: "failed", output: null, diagnostic: { kind: "output_too_large", limit: 1 << 20, observed: 1536 * 1024 + 12 } });
+    const row = await getDb().toolInvocation.findUniqueOrThrow({ where: { id: run.body.id } });
+    expect(row.output).toBeNull();
+    expect(JSON.stringify(row.diagnostic).length).toBeLessThan(1_000);
+  });
+
+  it("answers a tool agent whose tool floods with a FAILURE that carries the diagnostic, not the output", async () => {
+    await pushAgent(await ws.actor("owner"), 'name = "flooder"\nversion = "1.0.0"\ndescription = "Floods."\ncapabilities = ["flood"]\n\n[handler]\ntool = "flood"\n');
+    const sent = await post("/messages", { capability: "flood", content: { text: "go" }, wait: 20 });
+    expect(sent.status).toBe(200);
+    expect(sent.body.replies).toEqual([expect.objectContaining({ performative: "FAILURE", content: expect.objectContaining({ diagnostic: expect.objectContaining({ kind: "output_too_large", limit: 1 << 20 }) }) })]);
+    const stored = await getDb().message.findMany({ where: { conversationId: sent.body.message.conversationId } });
+    expect(JSON.stringify(stored).length).toBeLessThan(10_000);
+  });
+
+  it("lists invocations with previews of input and output, and returns one whole by id", async () => {
+    await api("/tools", { method: "POST", body: form(sampleJsTool("big-echo", { body: "return { upper: input.text.repeat(2000) };" })) });
+    const run = await post("/tools/big-echo/run", { input: { text: "abcdefghij" } });
+    expect(run.body.status).toBe("ok");
+    const list = await api("/tools/big-echo/invocations");
+    expect(list.status).toBe(200);
+    const item = list.body.items[0];
+    expect(item).not.toHaveProperty("output");
+    expect(item).not.toHaveProperty("input");
+    expect(item.inputPreview).toEqual({ json: '{"text": "abcdefghij"}', bytes: 22, truncated: false });
+    expect(item.outputPreview).toMatchObject({ truncated: true, bytes: expect.any(Number) });
+    expect(item.outputPreview.bytes).toBeGreaterThan(20_000);
+    expect(item.outputPreview.json.length).toBeLessThanOrEqual(501);
+    expect(item.outputPreview.json).toMatch(/^\{"upper": "abcdefghij.*…$/);
+
+    const whole = await api(`/tools/big-echo/invocations/${run.body.id}`);
+    expect(whole.status).toBe(200);
+    expect(whole.body.output).toEqual({ upper: "abcdefghij".repeat(2000) });
+  });
+
+  it("caps the page size, and answers another workspace's invocation with 404", async () => {
+    const tooMany = await api("/tools/word-count/invocations?limit=1000");
+    expect(tooMany.status).toBe(400);
+    const run = await post("/tools/word-count/run", { input: { text: "mine" } });
+    const other = await createWorkspaceWithRoles("tools_other");
+    const otherToken = await other.token("owner");
+    const theirs = await fetch(`${caxton.url}/api/v1/tools/word-count/invocations/${run.body.id}`, { headers: { authorization: otherToken.authorization } });
+    expect(theirs.status).toBe(404);
+    const missing = await api("/tools/word-count/invocations/no-such-id");
+    expect(missing.status).toBe(404);
   });
 });

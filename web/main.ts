@@ -6,6 +6,7 @@ import { closeDb } from "../server/db/client";
 import { createLogger, since } from "../server/observability/logger";
 import { fromRoot } from "../server/platform/paths";
 import { onStopSignals } from "../server/platform/stop-signals";
+import { isSupervisorMessage, setSupervisorReport } from "../server/platform/supervisor-report";
 import { closeQueues } from "../server/queue/queues";
 import { closeRedis } from "../server/redis";
 import { isRestRequest, serveRest } from "./rest";
@@ -22,8 +23,12 @@ async function main() {
   const logger = createLogger("web", { level: config.logLevel, format: config.logFormat });
   logger.info({ event: "starting", dev }, "web starting");
 
+  // Under `caxton serve`: the supervisor's view of its processes, for health.
+  process.on("message", (message) => {
+    if (isSupervisorMessage(message)) setSupervisorReport(message.report);
+  });
   const app = next({ dev, dir: fromRoot(), hostname: config.host, port: config.port });
-  await app.prepare();
+  await quietly(/Running next\.config\.\w+ took /, () => app.prepare());
   const handle = app.getRequestHandler();
 
   let shuttingDown = false;
@@ -72,6 +77,24 @@ async function main() {
     await Promise.all([closeQueues(), closeRedis(), closeDb()]);
     logger.info({ event: "stopped", durationMs: since(t) }, "web stopped");
   });
+}
+
+/**
+ * Next prints how long loading next.config.js took on every start, with no option to turn
+ * it off; the supervisor's lifecycle lines already time the start. Only that one line is
+ * dropped, and only while `work` runs.
+ */
+async function quietly<T>(line: RegExp, work: () => Promise<T>): Promise<T> {
+  const log = console.log;
+  console.log = (...args: unknown[]) => {
+    if (args.length === 1 && typeof args[0] === "string" && line.test(args[0])) return;
+    log(...args);
+  };
+  try {
+    return await work();
+  } finally {
+    console.log = log;
+  }
 }
 
 function hasValidPath(url = "/"): boolean {

@@ -1,6 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
+import { randomUUID } from "node:crypto";
 import { dispatchV1 } from "../server/api/v1";
+import { createLogger } from "../server/observability/logger";
+
+const logger = createLogger("api");
 
 /**
  * The REST API (/api/v1) is answered here, by our dispatcher, before Next.js sees the
@@ -35,9 +39,12 @@ export async function serveRest(req: IncomingMessage, res: ServerResponse, origi
     res.end();
   } catch (error) {
     // The dispatcher answers every error it knows; this is a broken connection or a bug.
+    // The error's own text stays in the log: it can name internals (queries, paths).
+    const requestId = randomUUID();
+    logger.error({ err: error, requestId, method: req.method, path: req.url }, "API request failed outside the dispatcher");
     if (!res.headersSent) {
-      res.writeHead(500, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: { code: "internal", message: "The request failed unexpectedly.", hint: `Try again; if it persists, report it (${(error as Error).message}).` } }));
+      res.writeHead(500, { "content-type": "application/json", "cache-control": "no-store" });
+      res.end(JSON.stringify({ error: { code: "internal", message: "Something went wrong on our side.", hint: `Try again; if it persists, report request ${requestId}.` } }));
     } else res.destroy();
   }
 }

@@ -18,7 +18,12 @@ interface ToolSummary {
   sample: boolean;
   activeVersion: { number: number; semver: string } | null;
   versionCount: number;
+  /** The active version's quarantine, when its runs kept breaching their limits. */
+  quarantine: { since: string; reason: string; breaches: number } | null;
 }
+
+const quarantineLine = (tool: ToolSummary) =>
+  tool.quarantine ? `# quarantined since ${tool.quarantine.since}: ${tool.quarantine.reason}. Runs are refused until a new version is pushed.\n` : "";
 
 const toolPath = (name: string, rest = "") => `/tools/${encodeURIComponent(name)}${rest}`;
 
@@ -90,7 +95,7 @@ export const toolCommands: Command[] = [
     summary: "List the tools of the workspace.",
     async run(_args, out) {
       const items = await connect().listAll<ToolSummary>("/tools");
-      const rows = items.map((t) => [t.name, t.kind, t.activeVersion ? `v${t.activeVersion.number} (${t.activeVersion.semver})` : "-", t.sample ? "sample" : "", t.description.length > 48 ? `${t.description.slice(0, 47)}…` : t.description]);
+      const rows = items.map((t) => [t.name, t.kind, t.activeVersion ? `v${t.activeVersion.number} (${t.activeVersion.semver})` : "-", [t.sample ? "sample" : "", t.quarantine ? "quarantined" : ""].filter(Boolean).join(", "), t.description.length > 48 ? `${t.description.slice(0, 47)}…` : t.description]);
       printResult(out, { items }, items.length ? table(["name", "kind", "active", "", "description"], rows) : "No tools yet: `caxton tool push <dir>` uploads one.");
       return exitCodes.ok;
     },
@@ -102,7 +107,7 @@ export const toolCommands: Command[] = [
     arguments: ["name"],
     async run(args, out) {
       const tool = await connect().get<ToolSummary & { manifestSource: string }>(toolPath(args.positionals[0]!));
-      printResult(out, tool, tool.manifestSource.replace(/\n$/, ""));
+      printResult(out, tool, quarantineLine(tool) + tool.manifestSource.replace(/\n$/, ""));
       return exitCodes.ok;
     },
   },
@@ -110,7 +115,7 @@ export const toolCommands: Command[] = [
     name: "tool run",
     usage: "tool run <name> '<json input>'",
     summary: "Run a tool in a worker's sandbox and print its output or diagnostic.",
-    details: "Exit 1 when the tool failed (timeout, memory, host_denied, trap, invalid_input, invalid_output).",
+    details: "Exit 1 when the tool failed (timeout, memory, host_denied, trap, invalid_input, invalid_output, output_too_large, quarantined, worker_lost).",
     arguments: ["name", "json input"],
     async run(args, out) {
       const [name, raw] = args.positionals as [string, string];

@@ -19,6 +19,7 @@ const cases: Record<ProblemCode, { input: string | Uint8Array; expected: ReturnT
   nesting_too_deep: { input: "a = [[[[[[[[[[[[1]]]]]]]]]]]]\n", expected: one("nesting_too_deep", `a${"[0]".repeat(10)}`, 1, 15) },
   // 4 lines of 95 bytes, then "# caf" and a byte that is never UTF-8: byte 101, line 5, column 6.
   invalid_encoding: { input: new Uint8Array([...new TextEncoder().encode(doc(head) + "# caf"), 0xff, 0x0a]), expected: one("invalid_encoding", "", 5, 6) },
+  invalid_text: { input: doc(head.slice(0, 2), 'description = "a\\u0000b"', head[3]!, prompt, llm), expected: one("invalid_text", "description", 3, 15) },
   unknown_key: { input: doc(head, prompt, llm, "temprature = 0.2"), expected: one("unknown_key", "llm.temprature", 10, 1) },
   misplaced_key: { input: doc(head, llm, prompt), expected: one("misplaced_key", "llm.system_prompt", 9, 1) },
   missing_field: { input: doc(head.filter((l) => !l.startsWith("description")), prompt, llm), expected: one("missing_field", "description", 1, 1) },

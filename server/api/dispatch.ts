@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { ZodError, type z } from "zod";
 import { actorForToken, type Actor } from "../auth/actor";
 import { AppError, type ErrorBody } from "../lib/errors";
+import { guardInput, parseGuardedJson } from "../lib/input-guard";
+import { cursorError } from "../lib/pagination";
 import { readCappedBytes, readCappedText } from "../lib/request-body";
 import { createLogger } from "../observability/logger";
 import { limitFor } from "../quotas/quotas";
@@ -53,11 +55,7 @@ async function readJsonBody(request: Request, alternatives: string[] = []): Prom
   }
   const text = await readCappedText(request);
   if (!text.trim()) throw new AppError("bad_request", "The request body is empty.", { hint: "Send a JSON object." });
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new AppError("bad_request", `The body is not valid JSON: ${(error as Error).message}.`, { hint: "Check the JSON syntax." });
-  }
+  return parseGuardedJson(text, "body");
 }
 
 function decodeParam(name: string, value: string): string {
@@ -72,6 +70,8 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: strin
   if (!schema) return undefined as T;
   const result = schema.safeParse(value);
   if (result.success) return result.data;
+  const cursor = cursorError(result.error);
+  if (cursor) throw cursor;
   throw new AppError("validation_failed", `The ${where} is not valid: ${result.error.issues.map((i) => `${i.path.join(".") || where}: ${i.message}`).join("; ")}.`, {
     details: issues(result.error),
     hint: "See the OpenAPI document at /api/v1/openapi.json for the expected shape.",
@@ -117,8 +117,11 @@ export function createDispatcher(routes: Route[], basePath = "/api/v1") {
       const actor = route.auth === false ? (undefined as unknown as Actor) : await actorForToken(request.headers.get("authorization"));
       if (actor) headers = await rateLimit(actor);
       const rawParams = Object.fromEntries(found.names.map((name, i) => [name, decodeParam(name, found.match[i + 1]!)]));
+      guardInput(rawParams, "path");
+      const rawQuery = Object.fromEntries(url.searchParams);
+      guardInput(rawQuery, "query");
       const params = parse(route.params, rawParams, "path");
-      const query = parse(route.query, Object.fromEntries(url.searchParams), "query string");
+      const query = parse(route.query, rawQuery, "query string");
       const document = route.documentBody;
       const body =
         document && document.types.includes(mediaType(request))

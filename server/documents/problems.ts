@@ -13,6 +13,7 @@ export const problemCodes = {
   document_too_large: "The document is larger than its limit (256 KiB for agents).",
   nesting_too_deep: `Tables and arrays are nested more than ${MAX_NESTING} levels deep.`,
   invalid_encoding: "The document is not valid UTF-8 text.",
+  invalid_text: "A string (or key) holds a NUL character or an unpaired surrogate, written as an escape; neither can be stored as text.",
   unknown_key: "A key the schema does not know (often a typo; suggestions name the closest known keys).",
   misplaced_key: "A top-level key written after a table header, so TOML put it inside that table.",
   missing_field: "A required field is absent.",

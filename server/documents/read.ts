@@ -61,7 +61,32 @@ export function readDocument(input: string | Uint8Array, options: ReadOptions): 
     const field = formatPath(path);
     return refuse(problem("nesting_too_deep", field, `\`${field}\` is nested more than ${MAX_NESTING} levels deep; ${options.what} allow at most ${MAX_NESTING}.`, locate(map(), path)));
   }
+  const bad = firstUnstorableText(data);
+  if (bad) {
+    const field = formatPath(bad.path);
+    return refuse(problem("invalid_text", field, `\`${field}\` contains ${bad.what}, which cannot be stored as text.`, locate(map(), bad.path, bad.part), ["Remove the escape, or write the character it stands for."]));
+  }
   return { ok: true, text, data, map };
+}
+
+/**
+ * The text itself was checked above, but an escape (`\u0000`, JSON's `\ud800`) puts a NUL or
+ * a lone surrogate into a value, which PostgreSQL refuses. Recursion is bounded by MAX_NESTING.
+ */
+function firstUnstorableText(value: unknown, path: PathSegment[] = []): { path: PathSegment[]; what: string; part: "key" | "value" } | null {
+  const flaw = (text: string) => (text.includes("\u0000") ? "a NUL character (\\u0000)" : firstLoneSurrogate(text) >= 0 ? "an unpaired surrogate" : null);
+  if (typeof value === "string") {
+    const what = flaw(value);
+    return what ? { path, what, part: "value" } : null;
+  }
+  const entries: [PathSegment, unknown][] = Array.isArray(value) ? value.map((item, index) => [index, item]) : isTable(value) ? Object.entries(value) : [];
+  for (const [key, item] of entries) {
+    const what = typeof key === "string" ? flaw(key) : null;
+    if (what) return { path: [...path, key], what: `a key with ${what}`, part: "key" };
+    const found = firstUnstorableText(item, [...path, key]);
+    if (found) return found;
+  }
+  return null;
 }
 
 export const isTable = (value: unknown): value is Record<string, unknown> =>

@@ -8,6 +8,9 @@ import { shapeRedactor } from "../secrets/redact";
 export type ErrorCode =
   | "bad_request"
   | "validation_failed"
+  | "invalid_text"
+  | "too_deep"
+  | "invalid_cursor"
   | "invalid_agent"
   | "invalid_tool"
   | "unauthorized"
@@ -24,6 +27,9 @@ export type ErrorCode =
 const statusOf: Record<ErrorCode, number> = {
   bad_request: 400,
   validation_failed: 400,
+  invalid_text: 400,
+  too_deep: 400,
+  invalid_cursor: 400,
   invalid_agent: 422,
   invalid_tool: 422,
   unauthorized: 401,

@@ -31,10 +31,19 @@ async function answer(request: MessageRow, replies: NewReply[], outcome: Request
   await Promise.all(rows.map(publishMessageEvent));
 }
 
+/** Deliveries of one request that may begin; past them, one that never finished is not tried again. */
+export const MAX_DELIVERY_ATTEMPTS = 3;
+
 export async function deliverMessage(messageId: string): Promise<void> {
-  const request = await markRunning(messageId);
+  const request = await markRunning(messageId, { attempt: true });
   if (!request) return;
   await publishMessageEvent(request);
+  if (request.deliveryAttempts > MAX_DELIVERY_ATTEMPTS) {
+    // Every earlier attempt ended without an answer: its worker died or wedged mid-turn (a
+    // poison message, or a tool it ran). Running it again would take the next worker down too.
+    const reason = `its delivery was begun ${request.deliveryAttempts - 1} times and each time the worker stopped before it finished (killed or wedged); it is not tried again`;
+    return failRequest(request, `The message could not be delivered: ${reason}`, { reason: `The message could not be delivered: ${reason}` });
+  }
 
   const index = await capabilityIndexOf(request.workspaceId);
   const providers = index.providers(request.capability);

@@ -1,5 +1,8 @@
 import { actorForSession, actorForToken, authorize, type Actor } from "../auth/actor";
+import { randomUUID } from "node:crypto";
 import { AppError } from "../lib/errors";
+import { guardInput } from "../lib/input-guard";
+import { createLogger } from "../observability/logger";
 import { connected, createRedis, quietQuit } from "../redis";
 import { eventsChannel } from "./events";
 
@@ -7,6 +10,8 @@ import { eventsChannel } from "./events";
  * `GET /api/events`: a workspace's live message events as Server-Sent Events. One Redis
  * subscriber connection per stream, released when the client goes away.
  */
+
+const logger = createLogger("events");
 
 export const HEARTBEAT_MS = 15_000;
 const RETRY_MS = 3_000;
@@ -34,11 +39,15 @@ async function actorFor(request: Request, sessionUserId: () => Promise<string | 
 export async function eventStreamResponse(request: Request, sessionUserId: () => Promise<string | null>): Promise<Response> {
   let actor: Actor;
   try {
+    // The boundary check every transport shares: a NUL or lone surrogate in `workspace` never reaches a query.
+    guardInput(Object.fromEntries(new URL(request.url).searchParams), "query");
     actor = await actorFor(request, sessionUserId);
     authorize(actor, "messages.view");
   } catch (error) {
     if (error instanceof AppError) return Response.json({ error: error.toBody() }, { status: error.status, headers: { "cache-control": "no-store" } });
-    throw error;
+    const requestId = randomUUID();
+    logger.error({ err: error, requestId }, "Live events request failed");
+    return Response.json({ error: { code: "internal", message: "Something went wrong on our side.", hint: `Try again; if it persists, report request ${requestId}.` } }, { status: 500, headers: { "cache-control": "no-store" } });
   }
 
   const subscriber = createRedis("worker");

@@ -83,10 +83,13 @@ export async function chainOf(id: string): Promise<string[]> {
 /** A request being delivered, with its workspace's quota overrides (read in the same statement). */
 export type RunningRequest = MessageRow & { quotaOverrides: Record<string, number> };
 
-/** Marks a request running; null when it is already answered or failed (a redelivered job). */
-export async function markRunning(id: string): Promise<RunningRequest | null> {
+/**
+ * Marks a request running; null when it is already answered or failed (a redelivered job).
+ * `attempt` counts a delivery begun (in the row: the recovery sweep's re-enqueue resets BullMQ's count).
+ */
+export async function markRunning(id: string, options: { attempt?: boolean } = {}): Promise<RunningRequest | null> {
   const [row] = await sql<RunningRequest>(
-    `UPDATE "Message" SET status = 'running', "startedAt" = COALESCE("startedAt", ${NOW_UTC})
+    `UPDATE "Message" SET status = 'running', "startedAt" = COALESCE("startedAt", ${NOW_UTC})${options.attempt ? `, "deliveryAttempts" = "deliveryAttempts" + 1` : ""}
      WHERE id = $1 AND status IN ('queued', 'running') RETURNING *, ${QUOTA_OVERRIDES_SQL(`"Message"."workspaceId"`)} AS "quotaOverrides"`,
     [id],
   );

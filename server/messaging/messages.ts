@@ -31,7 +31,22 @@ export const sendInputSchema = z
 export type SendInput = z.input<typeof sendInputSchema>;
 
 export const sentSchema = z.object({ message: messageSchema, replies: z.array(messageSchema) });
-export const conversationSchema = z.object({ id: z.string(), subject: z.string(), createdAt: z.string(), messages: z.array(messageSchema) });
+export const conversationSchema = z.object({
+  id: z.string(),
+  subject: z.string(),
+  createdAt: z.string(),
+  /** The newest messages (at most `limit`, 200 by default), oldest first. */
+  messages: z.array(messageSchema),
+  messageCount: z.int(),
+  /** Older messages exist: ask again with `before` = the first message's id. */
+  hasEarlier: z.boolean(),
+});
+
+export const conversationPageSchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(200),
+  before: z.string().min(1).max(100).optional().describe("Messages older than this message id"),
+});
+export type ConversationPage = z.input<typeof conversationPageSchema>;
 
 export async function sendMessage(actor: Actor, input: SendInput) {
   authorize(actor, "messages.send");
@@ -69,11 +84,37 @@ export async function submitRequest(input: NewRequest, waitMs: number): Promise<
   return { request: request ?? message, replies };
 }
 
-export async function getConversation(actor: Actor, id: string) {
+export async function getConversation(actor: Actor, id: string, page: ConversationPage = {}) {
   authorize(actor, "messages.view");
-  const conversation = await getDb().conversation.findFirst({ where: { id, workspaceId: actor.workspaceId }, include: { messages: { orderBy: { createdAt: "asc" } } } });
+  const { limit, before } = conversationPageSchema.parse(page);
+  const conversation = await getDb().conversation.findFirst({
+    where: { id, workspaceId: actor.workspaceId },
+    include: {
+      // Newest first to take a bounded page, one extra row telling whether older ones exist.
+      messages: { orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: limit + 1, ...(before ? { cursor: { id: before }, skip: 1 } : {}) },
+      _count: { select: { messages: true } },
+    },
+  });
   if (!conversation) throw notFound("Conversation");
-  return { id: conversation.id, subject: conversation.subject, createdAt: conversation.createdAt.toISOString(), messages: conversation.messages.map(messageView) };
+  const newest = conversation.messages.slice(0, limit).reverse();
+  return {
+    id: conversation.id,
+    subject: conversation.subject,
+    createdAt: conversation.createdAt.toISOString(),
+    messages: newest.map(messageView),
+    messageCount: conversation._count.messages,
+    hasEarlier: conversation.messages.length > limit,
+  };
+}
+
+/** A list shows the latest message in a line: its content as a preview, its trace left out. */
+const LIST_PREVIEW_CHARS = 1_000;
+function listedMessage(m: MessageRow) {
+  const view = messageView(m);
+  const json = JSON.stringify(view.content ?? null);
+  const contentBytes = Buffer.byteLength(json, "utf8");
+  const contentTruncated = json.length > LIST_PREVIEW_CHARS;
+  return { ...view, trace: null, content: contentTruncated ? `${json.slice(0, LIST_PREVIEW_CHARS)}…` : view.content, contentBytes, contentTruncated };
 }
 
 export const conversationFilterSchema = z.object({
@@ -88,8 +129,11 @@ export const conversationSummarySchema = z.object({
   subject: z.string(),
   createdAt: z.string(),
   messageCount: z.int(),
-  /** The latest message, for a one-line preview and its status. */
-  last: messageSchema.nullable(),
+  /**
+   * The latest message, for a one-line preview and its status. Without its trace, and with
+   * content over 1,000 characters of JSON replaced by that text cut short (contentTruncated).
+   */
+  last: messageSchema.extend({ contentBytes: z.int(), contentTruncated: z.boolean() }).nullable(),
 });
 
 /** The workspace's conversations, newest first, each with its latest message. */
@@ -110,6 +154,6 @@ export async function listConversations(actor: Actor, filter: ConversationFilter
     subject: c.subject,
     createdAt: c.createdAt.toISOString(),
     messageCount: c._count.messages,
-    last: c.messages[0] ? messageView(c.messages[0]) : null,
+    last: c.messages[0] ? listedMessage(c.messages[0]) : null,
   }));
 }

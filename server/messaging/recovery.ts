@@ -3,6 +3,7 @@ import type { Logger } from "../observability/logger";
 import { jobs } from "../queue/jobs";
 import { enqueue, getQueue } from "../queue/queues";
 import { isRedisConnectionError } from "../redis";
+import { giveUpOnInvocation } from "../tools/execute";
 import { giveUpOnMessage } from "./deliver";
 
 /**
@@ -78,6 +79,33 @@ export async function sweepLostDeliveries(options: { now?: number; graceMs?: num
 }
 
 /**
+ * Tool runs still `queued` whose job is gone (Redis lost it) or failed without recording
+ * anything (its workers kept dying under it) end as failed: a tool run is not re-run behind
+ * its caller's back, and an invocation never stays queued for good.
+ */
+export async function sweepLostToolRuns(options: { now?: number; graceMs?: number; batch?: number } = {}): Promise<number> {
+  const { now = Date.now(), graceMs = RECOVERY_GRACE_MS, batch = RECOVERY_BATCH } = options;
+  const rows = await getDb().toolInvocation.findMany({
+    where: { status: "queued", createdAt: { lt: new Date(now - graceMs) } },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    take: batch,
+    select: { id: true },
+  });
+  const queue = getQueue(jobs.toolRun.queue);
+  let givenUp = 0;
+  await Promise.all(
+    rows.map(async ({ id }) => {
+      const state = await queue.getJobState(id);
+      if (state !== "unknown" && state !== "failed" && state !== "completed") return;
+      const job = state === "unknown" ? undefined : await queue.getJob(id);
+      await giveUpOnInvocation(id, job?.failedReason || "its job was lost before a worker finished it (Redis restarted?); run the tool again");
+      givenUp++;
+    }),
+  );
+  return givenUp;
+}
+
+/**
  * Sweeps at start and every `intervalMs`, one sweep at a time. A sweep that fails (Redis or
  * Postgres away) is logged and tried again at the next tick: that is the point of sweeping.
  */
@@ -89,9 +117,10 @@ export function startRecovery(options: { intervalMs: number; logger: Logger }) {
 
   const tick = () => {
     if (running) return;
-    running = sweepLostDeliveries({ after: cursor })
-      .then((result) => {
+    running = Promise.all([sweepLostDeliveries({ after: cursor }), sweepLostToolRuns()])
+      .then(([result, toolRunsGivenUp]) => {
         cursor = result.next;
+        if (toolRunsGivenUp) logger.warn({ event: "tool runs given up", count: toolRunsGivenUp }, "ended tool runs whose job was lost or failed unrecorded");
         if (failing) logger.info({ event: "recovery resumed" }, "recovery sweep works again");
         failing = false;
         if (result.requeued || result.givenUp) {

@@ -18,4 +18,6 @@ function findRoot(): string {
 }
 
 export const projectRoot = findRoot();
-export const fromRoot = (...parts: string[]) => path.join(projectRoot, ...parts);
+// Caxton runs from its checkout, never from a traced copy of the server, so Next's file
+// tracing has nothing to follow here (unignored, it warns and traces the whole project).
+export const fromRoot = (...parts: string[]) => path.join(/* turbopackIgnore: true */ projectRoot, ...parts);

@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "../observability/logger";
 import { isRedisConnectionError } from "../redis";
 import { queueNames, type JobDefinition } from "./jobs";
+import type { Progress } from "./progress";
 
 export interface WorkerPoolOptions {
   connection: Redis;
@@ -17,6 +18,8 @@ export interface WorkerPoolOptions {
    * worker/handlers.ts in the worker; tests pass their own.
    */
   findDefinition: (name: string) => JobDefinition<unknown> | undefined;
+  /** Counts started and finished jobs for the heartbeat (server/queue/progress.ts). */
+  progress?: Progress;
 }
 
 /** One BullMQ Worker per queue, all dispatching through the job definitions. */
@@ -24,6 +27,15 @@ export function startWorkerPool(options: WorkerPoolOptions) {
   const { logger, workerId } = options;
 
   async function processJob(job: Job) {
+    const end = options.progress?.begin(job.queueName);
+    try {
+      return await runJob(job);
+    } finally {
+      end?.();
+    }
+  }
+
+  async function runJob(job: Job) {
     const definition = options.findDefinition(job.name);
     if (!definition) throw new UnrecoverableError(`Unknown job "${job.name}": no definition in server/queue/jobs.ts`);
     const parsed = definition.schema.safeParse(job.data);
@@ -49,6 +61,18 @@ export function startWorkerPool(options: WorkerPoolOptions) {
     return result;
   }
 
+  // A job whose workers kept dying or wedging under it (it stalled past maxStalledCount) is
+  // failed by BullMQ without running the handler again, so processJob never gives it up:
+  // record its outcome here, or its request or invocation would wait forever.
+  const lostTooOften = (job: Job, error: Error) => Boolean(job.deferredFailure) || /stalled more than|started more than/.test(error.message);
+  async function giveUpOnLost(job: Job, error: Error) {
+    const definition = options.findDefinition(job.name);
+    const parsed = definition?.schema.safeParse(job.data);
+    if (!definition?.onGiveUp || !parsed?.success) return;
+    const reason = `its workers stopped (killed or wedged) while running it, too often (${error.message})`;
+    await definition.onGiveUp(parsed.data, reason).catch((giveUpError: Error) => logger.error({ job: job.name, jobId: job.id, err: giveUpError.message }, "recording a job's failure failed"));
+  }
+
   // While Redis is away every Worker reports each reconnect attempt: say it once per outage.
   let redisAway = false;
   options.connection.on("ready", () => {
@@ -69,9 +93,10 @@ export function startWorkerPool(options: WorkerPoolOptions) {
       if (!redisAway) logger.warn({ event: "redis away", err: error.message }, "Redis is unreachable; reconnecting (jobs it loses are re-enqueued by the recovery sweep)");
       redisAway = true;
     });
-    worker.on("failed", (job, error) =>
-      logger.warn({ queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, "job failed"),
-    );
+    worker.on("failed", (job, error) => {
+      logger.warn({ queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, "job failed");
+      if (job && lostTooOften(job, error)) void giveUpOnLost(job, error);
+    });
     return worker;
   });
 
@@ -88,9 +113,10 @@ export function startWorkerPool(options: WorkerPoolOptions) {
     async close(timeoutMs: number): Promise<"drained" | "timed-out"> {
       const closing = Promise.all(workers.map((w) => w.close())).then(() => "drained" as const);
       const timeout = new Promise<"timed-out">((resolve) => setTimeout(() => resolve("timed-out"), timeoutMs).unref());
-      const outcome = await Promise.race([closing, timeout]);
-      if (outcome === "timed-out") await Promise.all(workers.map((w) => w.close(true).catch(() => {})));
-      return outcome;
+      // Not close(true) on the deadline: a BullMQ Worker already closing answers a second
+      // close() with the first one's promise, which waits for the running jobs all the same.
+      // Their locks are renewed until the process exits, then run out and the jobs move on.
+      return Promise.race([closing, timeout]);
     },
   };
 }

@@ -36,6 +36,11 @@ const toView = (row: {
   roundTripMs: row.completedAt ? row.completedAt.getTime() - row.createdAt.getTime() : null,
 });
 
+/** Longest a probe may keep a worker busy: enough to watch a job run (and drain on shutdown). */
+export const MAX_PROBE_DURATION_MS = 5_000;
+/** Probes one user may start per minute. */
+export const PROBES_PER_MINUTE = 10;
+
 export async function startProbe(durationMs = 0): Promise<ProbeView> {
   const row = await getDb().probeRun.create({ data: { id: randomUUID(), durationMs } });
   await enqueue(jobs.systemProbe, { probeId: row.id, durationMs }, row.id);

@@ -3,12 +3,12 @@ import type { Prisma } from "@prisma/client";
 import { authorize, type Actor } from "../auth/actor";
 import { getDb } from "../db/client";
 import { AppError } from "../lib/errors";
-import { pageArgs, toPage, type PageQuery } from "../lib/pagination";
 import { jobs } from "../queue/jobs";
-import { enqueue, getQueueEvents } from "../queue/queues";
+import { enqueue, getQueue, getQueueEvents } from "../queue/queues";
 import { limitOf } from "../quotas/quotas";
 import { secondsUntilUtcMidnight, toolMsToday } from "../quotas/tool-time";
 import type { ToolManifest } from "./manifest";
+import { quarantinedDiagnostic } from "./quarantine";
 import type { Diagnostic } from "./sandbox/types";
 import { findLiveTool } from "./tools";
 
@@ -18,7 +18,7 @@ import { findLiveTool } from "./tools";
  */
 
 export const diagnosticSchema = z.object({
-  kind: z.enum(["timeout", "memory", "host_denied", "trap", "invalid_input", "invalid_output"]),
+  kind: z.enum(["timeout", "memory", "host_denied", "trap", "invalid_input", "invalid_output", "output_too_large", "quarantined", "worker_lost"]),
   limit: z.union([z.string(), z.number()]).nullable(),
   observed: z.union([z.string(), z.number()]).nullable(),
   message: z.string(),
@@ -41,7 +41,7 @@ export type InvocationView = z.infer<typeof invocationSchema>;
 
 type InvocationRow = Prisma.ToolInvocationGetPayload<{ include: { tool: { select: { name: true } }; version: { select: { number: true } } } }>;
 
-const viewOf = (row: InvocationRow): InvocationView => ({
+export const viewOf = (row: InvocationRow): InvocationView => ({
   id: row.id,
   tool: row.tool.name,
   version: row.version.number,
@@ -55,7 +55,7 @@ const viewOf = (row: InvocationRow): InvocationView => ({
   completedAt: row.completedAt?.toISOString() ?? null,
 });
 
-const include = { tool: { select: { name: true } }, version: { select: { number: true } } } as const;
+export const invocationInclude = { tool: { select: { name: true } }, version: { select: { number: true } } } as const;
 
 /** Refuses a run once the workspace has used its tool time for the day. */
 async function enforceToolTime(workspaceId: string) {
@@ -80,10 +80,14 @@ export async function runTool(actor: Actor, name: string, input: unknown, caller
   const tool = await findLiveTool(getDb(), actor.workspaceId, name);
   const version = tool.activeVersion;
   if (!version) throw new AppError("conflict", `Tool "${name}" has no active version.`, { hint: "Upload one." });
+  const data = { workspaceId: actor.workspaceId, toolId: tool.id, toolVersionId: version.id, callerType: caller.type, callerLabel: caller.label, input: (input ?? null) as Prisma.InputJsonValue };
+  if (version.quarantinedAt) {
+    // Refused without running anything, and recorded, so the tool's recent calls show why.
+    const diagnostic = quarantinedDiagnostic(name, version) as unknown as Prisma.InputJsonValue;
+    return viewOf(await getDb().toolInvocation.create({ data: { ...data, status: "failed", diagnostic, durationMs: 0, completedAt: new Date() }, include: invocationInclude }));
+  }
   await enforceToolTime(actor.workspaceId);
-  const row = await getDb().toolInvocation.create({
-    data: { workspaceId: actor.workspaceId, toolId: tool.id, toolVersionId: version.id, callerType: caller.type, callerLabel: caller.label, input: (input ?? null) as Prisma.InputJsonValue },
-  });
+  const row = await getDb().toolInvocation.create({ data });
   const job = await enqueue(jobs.toolRun, { invocationId: row.id }, row.id);
   const timeoutMs = (version.manifest as unknown as ToolManifest).permissions.timeoutMs;
   // The sandbox enforces the tool's own timeout; this bound only covers a queue that is not
@@ -93,16 +97,15 @@ export async function runTool(actor: Actor, name: string, input: unknown, caller
   } catch (error) {
     if (!/timed out|Job wait/i.test((error as Error).message)) throw error;
   }
-  const done = await getDb().toolInvocation.findUniqueOrThrow({ where: { id: row.id }, include });
+  let done = await getDb().toolInvocation.findUniqueOrThrow({ where: { id: row.id }, include: invocationInclude });
+  if (done.status === "queued" && (await job.getState()) === "failed") {
+    // The job ended without the worker recording anything (its workers kept dying under it):
+    // record that now rather than leave the run queued.
+    await (await import("./execute")).giveUpOnInvocation(row.id, (await getQueue("tools").getJob(row.id))?.failedReason || "the job failed");
+    done = await getDb().toolInvocation.findUniqueOrThrow({ where: { id: row.id }, include: invocationInclude });
+  }
   if (done.status === "queued") {
     throw new AppError("conflict", `Tool "${name}" was queued but no worker ran it in time (invocation ${row.id}).`, { hint: "Check that a worker process is running (System page, /api/health)." });
   }
   return viewOf(done);
-}
-
-export async function listInvocations(actor: Actor, name: string, page: PageQuery) {
-  authorize(actor, "tools.view");
-  const tool = await findLiveTool(getDb(), actor.workspaceId, name);
-  const rows = await getDb().toolInvocation.findMany({ where: { toolId: tool.id }, include, ...pageArgs(page) });
-  return toPage(rows, page, viewOf);
 }

@@ -1,3 +1,4 @@
+import { getConfig } from "../config/load";
 import { createLogger } from "../observability/logger";
 import { MAX_MODULE_BYTES } from "./inspect";
 import type { createSandbox } from "./sandbox/sandbox";
@@ -9,12 +10,35 @@ type Sandbox = ReturnType<typeof createSandbox>;
  * isolated-vm are loaded only then, so a worker that runs no tools does not carry them.
  */
 let instance: Promise<Sandbox> | undefined;
+let abandoned = false;
+
+// Tool code running between calls is a breach like a timeout: count it against the version (the key).
+const backgroundBreach = (tool: { key: string }) =>
+  void import("./quarantine")
+    .then((q) => q.recordBreach(tool.key, { kind: "timeout", limit: null, observed: null, message: "its code kept running after its call had returned, and its isolate was disposed" }))
+    .catch((error: Error) => createLogger("sandbox").warn({ key: tool.key, err: error.message }, "recording a tool's breach failed"));
 
 export const getSandbox = (): Promise<Sandbox> =>
-  (instance ??= import("./sandbox/sandbox").then((m) => m.createSandbox({ logger: createLogger("sandbox"), maxModuleBytes: MAX_MODULE_BYTES })));
+  (instance ??= import("./sandbox/sandbox").then((m) =>
+    m.createSandbox({ logger: createLogger("sandbox"), maxModuleBytes: MAX_MODULE_BYTES, maxOutputBytes: getConfig().toolMaxOutputBytes, onJsBackgroundBreach: backgroundBreach }),
+  ));
 
 export async function closeSandbox(): Promise<void> {
   const sandbox = instance;
   instance = undefined;
   await (await sandbox)?.close();
 }
+
+/**
+ * Ends the calls still running when a worker leaves before they finish (its shutdown timeout
+ * passed): the isolates and plugin threads must be gone before the process exits (isolated-vm
+ * crashes the process with SIGSEGV when it exits under a running isolate), and the calls'
+ * results must not be recorded, since the isolate's disposal reads as a `memory` failure the
+ * tool never had. runVersion throws instead, and the job runs again on another worker.
+ */
+export async function abandonSandbox(): Promise<void> {
+  abandoned = true;
+  await closeSandbox();
+}
+
+export const sandboxAbandoned = () => abandoned;

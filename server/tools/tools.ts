@@ -21,6 +21,12 @@ import type { ModuleProblem } from "./sandbox/types";
  * version (manifest + module). Uploading identical content changes nothing.
  */
 
+/** Set when the version's runs kept breaching their limits: runs are refused until a new version is uploaded. */
+export const quarantineSchema = z.object({ since: z.string(), reason: z.string(), breaches: z.int() }).nullable();
+
+const quarantineOf = (version: VersionRow | null) =>
+  version?.quarantinedAt ? { since: version.quarantinedAt.toISOString(), reason: version.quarantineReason ?? "its runs kept breaching their limits", breaches: version.breaches } : null;
+
 export const toolVersionSchema = z.object({
   number: z.int(),
   semver: z.string(),
@@ -30,6 +36,7 @@ export const toolVersionSchema = z.object({
   createdBy: z.string(),
   createdAt: z.string(),
   active: z.boolean(),
+  quarantine: quarantineSchema,
 });
 
 export const toolSummarySchema = z.object({
@@ -39,6 +46,8 @@ export const toolSummarySchema = z.object({
   sample: z.boolean(),
   activeVersion: z.object({ number: z.int(), semver: z.string() }).nullable(),
   versionCount: z.int(),
+  /** The active version's quarantine. */
+  quarantine: quarantineSchema,
   hints: z.object({ readOnly: z.boolean(), destructive: z.boolean() }),
   createdAt: z.string(),
 });
@@ -76,6 +85,7 @@ function summaryOf(tool: ToolRow) {
     sample: tool.sample,
     activeVersion: tool.activeVersion ? { number: tool.activeVersion.number, semver: tool.activeVersion.semver } : null,
     versionCount: tool._count.versions,
+    quarantine: quarantineOf(tool.activeVersion),
     hints: { readOnly: manifest.hints?.readOnly ?? false, destructive: manifest.hints?.destructive ?? false },
     createdAt: tool.createdAt.toISOString(),
   };
@@ -92,6 +102,7 @@ const versionOf = (version: VersionRow, activeVersionId: string | null) => ({
   createdBy: version.createdBy,
   createdAt: version.createdAt.toISOString(),
   active: version.id === activeVersionId,
+  quarantine: quarantineOf(version),
 });
 
 /** The 422 for a manifest or module that cannot be accepted, with every reason. */

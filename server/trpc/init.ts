@@ -1,9 +1,15 @@
+import { randomUUID } from "node:crypto";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import { actorForSession } from "../auth/actor";
 import { currentUserId } from "../auth/next-auth";
 import { AppError, type ErrorCode } from "../lib/errors";
+import { guardInput } from "../lib/input-guard";
+import { cursorError } from "../lib/pagination";
+import { createLogger } from "../observability/logger";
 import { shapeRedactor } from "../secrets/redact";
+
+const logger = createLogger("trpc");
 
 /** Request context: who is signed in (if anyone). Workspace access is resolved per call. */
 export interface Context {
@@ -17,6 +23,9 @@ export async function createContext(): Promise<Context> {
 const trpcCode: Record<ErrorCode, TRPCError["code"]> = {
   bad_request: "BAD_REQUEST",
   validation_failed: "BAD_REQUEST",
+  invalid_text: "BAD_REQUEST",
+  too_deep: "BAD_REQUEST",
+  invalid_cursor: "BAD_REQUEST",
   unauthorized: "UNAUTHORIZED",
   forbidden: "FORBIDDEN",
   invalid_agent: "UNPROCESSABLE_CONTENT",
@@ -32,8 +41,15 @@ const trpcCode: Record<ErrorCode, TRPCError["code"]> = {
 };
 
 const t = initTRPC.context<Context>().create({
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, path }) {
     const cause = error.cause;
+    if (error.code === "INTERNAL_SERVER_ERROR") {
+      // A bug or a broken dependency: its text (a query, a stack) stays in the log.
+      const requestId = randomUUID();
+      logger.error({ err: cause ?? error, requestId, path }, "tRPC call failed");
+      const { stack: _stack, ...data } = shape.data;
+      return { ...shape, message: "Something went wrong on our side.", data: { ...data, hint: `Try again; if it persists, report request ${requestId}.` } };
+    }
     return {
       ...shape,
       // AppErrors are scrubbed when made; anything else that escaped a procedure, here.
@@ -60,14 +76,22 @@ const mapErrors = t.middleware(async ({ next }) => {
     const cause = result.error.cause;
     if (cause instanceof AppError) throw new TRPCError({ code: trpcCode[cause.code], message: cause.message, cause });
     if (cause instanceof ZodError) {
+      const cursor = cursorError(cause);
+      if (cursor) throw new TRPCError({ code: "BAD_REQUEST", message: cursor.message, cause: cursor });
       throw new TRPCError({ code: "BAD_REQUEST", message: cause.issues.map((i) => i.message).join("; "), cause });
     }
   }
   return result;
 });
 
+/** The boundary check every transport shares (NUL, lone surrogates, nesting), before any input parser. */
+const guardRawInput = t.middleware(async ({ getRawInput, next }) => {
+  guardInput(await getRawInput(), "input");
+  return next();
+});
+
 export const router = t.router;
-export const publicProcedure = t.procedure.use(mapErrors);
+export const publicProcedure = t.procedure.use(mapErrors).use(guardRawInput);
 
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.userId) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });

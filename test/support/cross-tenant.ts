@@ -46,10 +46,12 @@ export interface TenantTarget {
   conversationId: string;
   /** A workspace secret. */
   secretName: string;
+  /** A recorded call of toolName. */
+  invocationId: string;
 }
 
 /** A fixture's workspace as a target: its viewer's role changes, its member is removed. */
-export const tenantTarget = (fixture: WorkspaceFixture, tokenToRevoke: string, agentName: string, toolName: string, conversationId: string, secretName: string): TenantTarget & { name: string } => ({
+export const tenantTarget = (fixture: WorkspaceFixture, tokenToRevoke: string, agentName: string, toolName: string, conversationId: string, secretName: string, invocationId: string): TenantTarget & { name: string } => ({
   slug: fixture.workspace.slug,
   workspaceId: fixture.workspace.id,
   name: fixture.workspace.name,
@@ -60,6 +62,7 @@ export const tenantTarget = (fixture: WorkspaceFixture, tokenToRevoke: string, a
   toolName,
   conversationId,
   secretName,
+  invocationId,
 });
 
 interface Fill<T> {
@@ -117,6 +120,7 @@ export const restFills: Record<string, Fill<RestCall>> = {
   "DELETE /tools/{name}": { fill: (t) => ({ params: { name: t.toolName }, body: { confirm: t.toolName } }), rowParams: ["name"], byToken: true, endsRow: true },
   "GET /tools/{name}/versions": { fill: (t) => ({ params: { name: t.toolName } }), rowParams: ["name"], byToken: true },
   "GET /tools/{name}/invocations": { fill: (t) => ({ params: { name: t.toolName } }), rowParams: ["name"], byToken: true },
+  "GET /tools/{name}/invocations/{id}": { fill: (t) => ({ params: { name: t.toolName, id: t.invocationId } }), rowParams: ["name", "id"], byToken: true },
   "POST /tools/{name}/run": { fill: (t) => ({ params: { name: t.toolName }, body: { input: { text: "probe" } } }), rowParams: ["name"], byToken: true },
   "GET /conversations/{id}": { fill: (t) => ({ params: { id: t.conversationId } }), rowParams: ["id"], byToken: true },
   "DELETE /secrets/{name}": { fill: (t) => ({ params: { name: t.secretName } }), rowParams: ["name"], byToken: true, endsRow: true },
@@ -157,6 +161,7 @@ export const trpcFills: Record<string, Fill<TrpcInput>> = {
   "tokens.revoke": { fill: (t) => ({ workspace: t.slug, id: t.tokenToRevoke }), rowParams: ["id"] },
   "audit.list": { fill: (t) => ({ workspace: t.slug, action: "workspace.created" }) },
   "usage.get": { fill: (t) => ({ workspace: t.slug }) },
+  "system.startProbe": { fill: (t) => ({ workspace: t.slug, durationMs: 0 }) },
   "usage.setQuota": { fill: (t) => ({ workspace: t.slug, name: "members", limit: 1 }) },
   "agents.list": { fill: (t) => ({ workspace: t.slug }) },
   "agents.get": { fill: (t) => ({ workspace: t.slug, name: t.agentName }), rowParams: ["name"] },
@@ -172,6 +177,7 @@ export const trpcFills: Record<string, Fill<TrpcInput>> = {
   "tools.get": { fill: (t) => ({ workspace: t.slug, name: t.toolName }), rowParams: ["name"] },
   "tools.versions": { fill: (t) => ({ workspace: t.slug, name: t.toolName }), rowParams: ["name"] },
   "tools.invocations": { fill: (t) => ({ workspace: t.slug, name: t.toolName }), rowParams: ["name"] },
+  "tools.invocation": { fill: (t) => ({ workspace: t.slug, name: t.toolName, id: t.invocationId }), rowParams: ["name", "id"] },
   "tools.run": { fill: (t) => ({ workspace: t.slug, name: t.toolName, input: { text: "probe" } }), rowParams: ["name"] },
   "tools.upload": { fill: (t) => ({ workspace: t.slug, ...probeToolUpload(t.toolName) }) },
   "tools.delete": { fill: (t) => ({ workspace: t.slug, name: t.toolName, confirm: t.toolName }), rowParams: ["name"], endsRow: true },
@@ -187,7 +193,6 @@ export const trpcFills: Record<string, Fill<TrpcInput>> = {
 /** tRPC procedures that take no workspace, and why that is safe. */
 export const trpcOutsideTenancy: Record<string, string> = {
   "system.health": "install-wide health; no tenant data",
-  "system.startProbe": "install-wide queue probe; no tenant data",
   "system.probe": "install-wide queue probe; no tenant data",
   "me.get": "the signed-in user and their own workspaces",
   "me.completeOnboarding": "the signed-in user's own flag",

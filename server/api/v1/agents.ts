@@ -23,6 +23,7 @@ import {
   pushResultSchema,
 } from "../../agents/agents";
 import { agentJsonSchema } from "../../agents/json-schema";
+import { intParam, PG_INT_MAX } from "../../lib/input-guard";
 import { pageQuerySchema, pageSchema } from "../../lib/pagination";
 import { route } from "../route";
 
@@ -38,7 +39,7 @@ const documentBody = { types: TOML_TYPES, toBody: (bytes: Uint8Array) => ({ sour
 
 const nameParams = z.object({ name: z.string() });
 export const templateParamsSchema = z.record(z.string(), z.string()).default({}).describe("Values for the template's {{PARAM}}s, by name");
-const versionParams = nameParams.extend({ number: z.coerce.number().int().min(1) });
+const versionParams = nameParams.extend({ number: intParam(1) });
 
 export const agentRoutes = [
   route({
@@ -168,7 +169,7 @@ export const agentRoutes = [
     summary: "Unified diff between two versions",
     description: "Defaults: `to` is the active version, `from` the one before it.",
     params: nameParams,
-    query: z.object({ from: z.coerce.number().int().min(1).optional(), to: z.coerce.number().int().min(1).optional() }).strict(),
+    query: z.object({ from: intParam(1).optional(), to: intParam(1).optional() }).strict(),
     response: diffSchema,
     async handler({ actor, params, query }) {
       return diffVersions(actor, params.name, query);
@@ -180,7 +181,7 @@ export const agentRoutes = [
     tag: "Agents",
     summary: "Make a version the active one (rollback)",
     params: nameParams,
-    body: z.object({ version: z.int().min(1) }).strict(),
+    body: z.object({ version: z.int().min(1).max(PG_INT_MAX) }).strict(),
     response: agentDetailSchema,
     async handler({ actor, params, body }) {
       return activateVersion(actor, params.name, body.version);

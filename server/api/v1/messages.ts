@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { conversationSchema, getConversation, sendInputSchema, sendMessage, sentSchema } from "../../messaging/messages";
+import { conversationPageSchema, conversationSchema, getConversation, sendInputSchema, sendMessage, sentSchema } from "../../messaging/messages";
 import { route } from "../route";
 
 export const messageRoutes = [
@@ -21,10 +21,12 @@ export const messageRoutes = [
     path: "/conversations/{id}",
     tag: "Messages",
     summary: "A conversation's messages, oldest first",
+    description: "The newest `limit` messages (at most 200), oldest first; `hasEarlier` says older ones exist, which `before` (the first message's id) pages back to.",
     params: z.object({ id: z.string() }),
+    query: conversationPageSchema,
     response: conversationSchema,
-    async handler({ actor, params }) {
-      return getConversation(actor, params.id);
+    async handler({ actor, params, query }) {
+      return getConversation(actor, params.id, query);
     },
   }),
 ];

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { AppError } from "../../lib/errors";
 import { pageQuerySchema, pageSchema } from "../../lib/pagination";
-import { invocationSchema, listInvocations, runTool } from "../../tools/runs";
+import { getInvocation, invocationSummarySchema, listInvocations } from "../../tools/invocations";
+import { invocationSchema, runTool } from "../../tools/runs";
 import { deleteTool, getTool, listToolVersions, listTools, toolDetailSchema, toolSummarySchema, toolVersionSchema, uploadResultSchema, uploadTool, type ToolUpload } from "../../tools/tools";
 import { route } from "../route";
 
@@ -114,11 +115,23 @@ export const toolRoutes = [
     path: "/tools/{name}/invocations",
     tag: "Tools",
     summary: "Recent calls of a tool",
+    description: "Newest first, at most 200 a page. Each call carries a preview of its input and output (`inputPreview`, `outputPreview`: the JSON text cut to 500 characters, its full size in bytes, and whether it was cut); `GET /tools/{name}/invocations/{id}` returns one call whole.",
     params: nameParams,
     query: pageQuerySchema,
-    response: pageSchema(invocationSchema),
+    response: pageSchema(invocationSummarySchema),
     async handler({ actor, params, query }) {
       return listInvocations(actor, params.name, query);
+    },
+  }),
+  route({
+    method: "GET",
+    path: "/tools/{name}/invocations/{id}",
+    tag: "Tools",
+    summary: "One call of a tool, with its whole input and output",
+    params: nameParams.extend({ id: z.string().min(1).max(100) }),
+    response: invocationSchema,
+    async handler({ actor, params }) {
+      return getInvocation(actor, params.name, params.id);
     },
   }),
 ];

@@ -27,7 +27,6 @@ describe("wasm tools", () => {
   it("runs a tool and passes JSON both ways", async () => {
     const outcome = await sandbox.run(testTool("wasm", wasm, "echo"), { text: "héllo wörld" });
     expect(outcome).toMatchObject({ ok: true, output: { text: "héllo wörld" } });
-    expect(outcome.durationMs).toBeGreaterThan(0);
   });
 
   it("refuses input that does not match inputSchema before running anything", async () => {
@@ -46,8 +45,12 @@ describe("wasm tools", () => {
   });
 
   it("stops an infinite loop at timeoutMs", async () => {
-    const diagnostic = failure(await sandbox.run(testTool("wasm", wasm, "spin", { limits: { timeoutMs: 100 } }), {}));
+    const outcome = await sandbox.run(testTool("wasm", wasm, "spin", { limits: { timeoutMs: 100 } }), {});
+    const diagnostic = failure(outcome);
     expect(diagnostic).toMatchObject({ kind: "timeout", limit: 100 });
+    // The call is measured, not assumed: it cannot have ended before its deadline did.
+    expect(outcome.durationMs).toBeGreaterThanOrEqual(100);
+    expect(diagnostic!.observed).toBeGreaterThanOrEqual(100);
     expect(diagnostic!.observed).toBeGreaterThanOrEqual(100);
   });
 
@@ -97,11 +100,12 @@ describe("JS tools", () => {
     expect(outcome).toMatchObject({ ok: true, output: { words: 3 } });
   });
 
-  it("stops a loop, and the same isolate answers the next call", async () => {
+  it("stops a loop, disposes its isolate, and a fresh one answers the next call", async () => {
     const tool = js("function run(input) { if (input.spin) for (;;) {} return { ok: 1 }; }", { timeoutMs: 100 });
+    const disposed = sandbox.stats().js.disposed;
     expect(failure(await sandbox.run(tool, { spin: true }))).toMatchObject({ kind: "timeout", limit: 100 });
+    expect(sandbox.stats().js.disposed).toBe(disposed + 1);
     expect(await sandbox.run(tool, {})).toMatchObject({ ok: true, output: { ok: 1 } });
-    expect(sandbox.stats().js.disposed).toBe(0);
   });
 
   it("stops a memory bomb, then recreates the isolate", async () => {

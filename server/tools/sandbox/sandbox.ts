@@ -7,6 +7,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import type { Logger } from "../../observability/logger";
 import { createJsHost, nonJsonPath } from "./js-host";
 import type { Diagnostic, ModuleProblem, RunnableTool, RunOutcome } from "./types";
+import { DEFAULT_MAX_OUTPUT_BYTES, jsonBytes, outputTooLarge } from "./output-limit";
 import { inspectWasm } from "./wasm-inspect";
 import { createWasmHost, type WasmHostOptions } from "./wasm-host";
 
@@ -16,6 +17,8 @@ export interface SandboxOptions extends WasmHostOptions {
   /** Largest wasm module run (the registry should have refused bigger ones at upload). */
   maxModuleBytes?: number;
   logger?: Logger;
+  /** A JS tool's code was found running between calls (its isolate has been disposed). */
+  onJsBackgroundBreach?: (tool: Pick<RunnableTool, "key" | "name">) => void;
 }
 
 export interface Sandbox {
@@ -39,9 +42,19 @@ function describeErrors(errors: ErrorObject[] | null | undefined): string {
   return list.join("; ") + more;
 }
 
+/** A diagnostic is stored and sent on like an output: its text is cut to a few KB, whatever the tool threw. */
+const maxDiagnosticChars = 2_000;
+function boundDiagnostic(diagnostic: Diagnostic) {
+  const clip = (text: string) => (text.length > maxDiagnosticChars ? `${text.slice(0, maxDiagnosticChars)}… (${text.length} characters in all)` : text);
+  diagnostic.message = clip(diagnostic.message);
+  if (typeof diagnostic.observed === "string") diagnostic.observed = clip(diagnostic.observed);
+  if (typeof diagnostic.limit === "string") diagnostic.limit = clip(diagnostic.limit);
+}
+
 export function createSandbox(options: SandboxOptions = {}): Sandbox {
   const wasm = createWasmHost(options);
-  const js = createJsHost({ maxKeys: options.maxJsKeys, logger: options.logger });
+  const js = createJsHost({ maxKeys: options.maxJsKeys, logger: options.logger, onBackgroundBreach: options.onJsBackgroundBreach });
+  const maxOutputBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   // strict: false because tool schemas come from MCP tool definitions, which carry keywords
   // (titles, examples, vendor fields) that strict mode rejects.
   // Draft 2020-12, the dialect manifests are checked against at upload.
@@ -105,6 +118,9 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     }
     const bad = nonJsonPath(output);
     if (bad) return { ok: false, diagnostic: { kind: "invalid_output", limit: null, observed: bad, message: `the output is not JSON data at ${bad}` } };
+    // Here both kinds meet: the size is that of the JSON that would be stored and sent on.
+    const bytes = jsonBytes(output);
+    if (bytes > maxOutputBytes) return { ok: false, diagnostic: outputTooLarge(maxOutputBytes, bytes) };
     if (schemas.output && !schemas.output(output)) {
       const errors = describeErrors(schemas.output.errors);
       return { ok: false, diagnostic: { kind: "invalid_output", limit: null, observed: errors, message: `the output does not match the tool's outputSchema: ${errors}` } };
@@ -120,6 +136,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       const result = await execute(tool, input);
       const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
       if (!result.ok) {
+        boundDiagnostic(result.diagnostic);
         failures[result.diagnostic.kind] = (failures[result.diagnostic.kind] ?? 0) + 1;
         options.logger?.info({ tool: tool.name, key: tool.key, kind: result.diagnostic.kind, durationMs }, "tool call failed");
         return { ok: false, diagnostic: result.diagnostic, durationMs };

@@ -31,7 +31,7 @@ export interface RunnableTool {
   outputSchema?: Record<string, unknown>;
 }
 
-export type DiagnosticKind = "timeout" | "memory" | "host_denied" | "trap" | "invalid_input" | "invalid_output";
+export type DiagnosticKind = "timeout" | "memory" | "host_denied" | "trap" | "invalid_input" | "invalid_output" | "output_too_large" | "quarantined" | "worker_lost";
 
 /** Why a call did not produce a valid result: what limit, what was observed, in words. */
 export interface Diagnostic {
@@ -47,6 +47,18 @@ export type RunOutcome =
 
 /** A problem found in an uploaded module before it ever runs. */
 export interface ModuleProblem {
-  code: "not_wasm" | "missing_export" | "no_memory_maximum" | "memory_over_limit" | "unsupported_import" | "too_large" | "js_syntax" | "js_missing_entry";
+  code:
+    | "not_wasm"
+    | "missing_export"
+    | "no_memory_maximum"
+    | "memory_over_limit"
+    | "no_table_maximum"
+    | "table_over_limit"
+    | "too_many_globals"
+    | "too_many_functions"
+    | "unsupported_import"
+    | "too_large"
+    | "js_syntax"
+    | "js_missing_entry";
   message: string;
 }

@@ -10,10 +10,22 @@
 // Extism gets a timeoutMs only to bound instantiation, and after creation its per-call
 // timeout is switched off; our deadline closes the plugin, which terminates the worker
 // thread however the wasm is spinning.
+//
+// A warm plugin is reset after every call. Extism's background (runInWorker) plugin never
+// resets its CallContext between calls, on either side of the thread boundary (only the
+// foreground plugin does, since https://github.com/extism/js-sdk/pull/80): the input block
+// the host stores and the output block the guest allocates stay in the block list for the
+// plugin's life. Every call then walks that list (exporting state, summing it against
+// maxPages), so a call's cost grows with the calls before it; the list counts against
+// maxPages, so large inputs exhaust it within tens of calls; and a block's index lives in
+// the top 16 bits of a signed i64 address, so block 32,768 (the 16,384th call at two blocks
+// a call) has a negative address and output_set fails with "cannot assign to this block".
+// plugin.reset() drops the blocks in the worker and the host (vars survive, as in libextism).
 import createPlugin, { type Plugin } from "@extism/extism";
 import type { Logger } from "../../observability/logger";
 import { caxtonHttp, type HttpCallState } from "./caxton-http";
 import { guardedCreate } from "./extism-guard";
+import { DEFAULT_MAX_OUTPUT_BYTES, outputTooLarge } from "./output-limit";
 import type { Diagnostic, RunnableTool } from "./types";
 
 export interface WasmHostOptions {
@@ -24,6 +36,8 @@ export interface WasmHostOptions {
   /** Bound on instantiation (a start function that loops is cut off here). */
   instantiateTimeoutMs?: number;
   maxHttpResponseBytes?: number;
+  /** Largest output a call may return; past it the call ends as output_too_large, undecoded. */
+  maxOutputBytes?: number;
   logger?: Logger;
 }
 
@@ -61,6 +75,7 @@ export function createWasmHost(options: WasmHostOptions = {}) {
   const maxKeys = options.maxKeys ?? 32;
   const instantiateTimeoutMs = options.instantiateTimeoutMs ?? 2_000;
   const maxHttpResponseBytes = options.maxHttpResponseBytes ?? 1 << 20;
+  const maxOutputBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   const log = options.logger;
   const pools = new Map<string, KeyPool>();
   const allPlugins = new Set<Plugin>();
@@ -167,7 +182,8 @@ export function createWasmHost(options: WasmHostOptions = {}) {
     const state: HttpCallState = { allowedHosts, deadline: started + timeoutMs, maxResponseBytes: maxHttpResponseBytes, denied: [] };
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
-    let healthy = false;
+    let reusable = false;
+    let failed = true;
     try {
       const settled = await Promise.race([
         plugin.call(tool.entry, input, state).then(
@@ -188,12 +204,17 @@ export function createWasmHost(options: WasmHostOptions = {}) {
         };
       }
       if ("error" in settled) return { ok: false, diagnostic: classifyWasmError(errorMessage(settled.error), tool) };
-      healthy = true;
+      // The output is a copy (PluginOutput over a sliced buffer), so it outlives the reset.
+      // A plugin whose reset fails or does not answer in time is not pooled again.
+      reusable = (await Promise.race([plugin.reset().catch(() => false), deadline])) === true;
+      const bytes = settled.output?.arrayBuffer().byteLength ?? 0;
+      if (bytes > maxOutputBytes) return { ok: false, diagnostic: outputTooLarge(maxOutputBytes, bytes) };
+      failed = false;
       return { ok: true, output: settled.output?.text() ?? "" };
     } finally {
       clearTimeout(timer);
-      if (!healthy) counters.failures++;
-      release(pool, plugin, healthy);
+      if (failed) counters.failures++;
+      release(pool, plugin, reusable);
     }
   }
 

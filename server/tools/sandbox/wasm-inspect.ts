@@ -4,85 +4,25 @@
 // (see wasm-host.ts). And Extism's `memory.maxPages` caps only its own blocks, not the
 // module's linear memory: only the module's declared maximum does, so it must be declared.
 import type { ModuleProblem } from "./types";
+import { readWasmSections, type WasmMemory, type WasmSections } from "./wasm-sections";
 
-export interface WasmMemory {
-  imported: boolean;
-  module?: string;
-  name?: string;
-  initial: number;
-  maximum: number | null;
-  shared: boolean;
-  memory64: boolean;
+export type { WasmMemory } from "./wasm-sections";
+
+/** Every memory a module declares or imports, with its limits. Throws on bytes that are not wasm. */
+export function wasmMemories(bytes: Uint8Array): WasmMemory[] {
+  return readWasmSections(bytes).memories;
 }
 
 /**
- * Every memory a module declares or imports, with its limits. WebAssembly.Module.imports()
- * carries no limits (only behind --experimental-wasm-type-reflection), so the import (2) and
- * memory (5) sections are read directly. Throws on bytes that are not a wasm 1.0 module.
+ * What a module may allocate besides its memory. A table entry costs V8 8 bytes that no page
+ * limit counts, a table may grow to 10 million entries (~76 MB) and a module may hold many
+ * tables, so every table must declare a maximum and together they stay under this. AssemblyScript
+ * declares its one table's maximum, sized to the functions it calls indirectly (a few).
  */
-export function wasmMemories(bytes: Uint8Array): WasmMemory[] {
-  const b = bytes;
-  if (b.length < 8 || b[0] !== 0 || b[1] !== 0x61 || b[2] !== 0x73 || b[3] !== 0x6d) throw new Error("not a wasm module (bad magic)");
-  if (b[4] !== 1 || b[5] || b[6] || b[7]) throw new Error("unsupported wasm version (a component?)");
-  let p = 8;
-  const byte = () => {
-    const x = b[p++];
-    if (x === undefined) throw new Error("truncated module");
-    return x;
-  };
-  const u32 = () => {
-    let result = 0;
-    let shift = 0;
-    let x: number;
-    do {
-      x = byte();
-      result += (x & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (x & 0x80);
-    return result;
-  };
-  const name = () => {
-    const n = u32();
-    const s = new TextDecoder().decode(b.subarray(p, p + n));
-    p += n;
-    return s;
-  };
-  const limits = () => {
-    const flags = u32();
-    const initial = u32();
-    const maximum = flags & 1 ? u32() : null;
-    return { initial, maximum, shared: !!(flags & 2), memory64: !!(flags & 4) };
-  };
-  const out: WasmMemory[] = [];
-  while (p < b.length) {
-    const id = byte();
-    const size = u32();
-    const end = p + size;
-    if (id === 2) {
-      for (let n = u32(); n > 0; n--) {
-        const module = name();
-        const field = name();
-        const kind = byte();
-        if (kind === 0) u32(); // function: type index
-        else if (kind === 1) {
-          byte(); // table: reftype + limits
-          limits();
-        }
-        else if (kind === 2) out.push({ imported: true, module, name: field, ...limits() });
-        else if (kind === 3) p += 2; // global: valtype + mutability
-        else if (kind === 4) {
-          byte(); // tag: attribute + type index
-          u32();
-        }
-        else throw new Error(`unknown import kind ${kind}`);
-      }
-    } else if (id === 5) {
-      for (let n = u32(); n > 0; n--) out.push({ imported: false, ...limits() });
-    }
-    p = end;
-  }
-  return out;
-}
+export const MAX_TABLE_ENTRIES = 65_536;
+/** V8 allows a million of each; a tool needs a few hundred (the samples define 13-19 globals, 64-82 functions). */
+export const MAX_GLOBALS = 10_000;
+export const MAX_FUNCTIONS = 100_000;
 
 /** Extism's kernel functions (extism:host/env in 2.0.0-rc13's CallContext), minus its own HTTP. */
 const extismEnv = new Set(
@@ -104,10 +44,10 @@ export function inspectWasm(bytes: Uint8Array, { entry, maxMemoryPages, maxBytes
     return [{ code: "too_large", message: `the module is ${bytes.length} bytes, over the limit of ${maxBytes}: build it with optimisation (\`asc -O\`) or split the tool` }];
   }
   let module: WebAssembly.Module;
-  let memories: WasmMemory[];
+  let sections: WasmSections;
   try {
     module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
-    memories = wasmMemories(bytes);
+    sections = readWasmSections(bytes);
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     return [{ code: "not_wasm", message: `not a WebAssembly module (${why}): upload the .wasm file your compiler wrote, not its source or a text (.wat) file` }];
@@ -119,7 +59,7 @@ export function inspectWasm(bytes: Uint8Array, { entry, maxMemoryPages, maxBytes
     const found = exported ? `"${entry}" is exported as a ${exported.kind}, not a function` : `no export named "${entry}"`;
     problems.push({ code: "missing_export", message: `${found}; the module exports the functions [${functions.join(", ")}]: export \`function ${entry}(): i32\` or set the tool's entry to one of those` });
   }
-  for (const memory of memories) {
+  for (const memory of sections.memories) {
     const which = memory.imported ? `imported memory ${memory.module}.${memory.name}` : "memory";
     if (memory.maximum === null) {
       problems.push({ code: "no_memory_maximum", message: `${which} has no declared maximum (initial ${memory.initial} pages): compile with \`asc --maximumMemory ${maxMemoryPages}\` (or another value ≤ the tool's maxMemoryPages, ${maxMemoryPages})` });
@@ -127,6 +67,7 @@ export function inspectWasm(bytes: Uint8Array, { entry, maxMemoryPages, maxBytes
       problems.push({ code: "memory_over_limit", message: `${which} declares a maximum of ${memory.maximum} pages, over the tool's maxMemoryPages ${maxMemoryPages}: compile with \`asc --maximumMemory ${maxMemoryPages}\` or raise the tool's limit` });
     }
   }
+  problems.push(...allocationProblems(sections));
   const refused = WebAssembly.Module.imports(module).filter(
     (i) => !(i.kind === "function" && ((i.module === "extism:host/env" && extismEnv.has(i.name)) || (i.module === "extism:host/user" && caxtonHostFunctions.includes(i.name)))),
   );
@@ -140,3 +81,23 @@ export function inspectWasm(bytes: Uint8Array, { entry, maxMemoryPages, maxBytes
   return problems;
 }
 
+
+/** Tables, globals and functions: what instantiation allocates outside the module's memory. */
+function allocationProblems({ tables, globals, functions }: WasmSections): ModuleProblem[] {
+  const problems: ModuleProblem[] = [];
+  const unbounded = tables.filter((t) => t.maximum === null);
+  if (unbounded.length > 0) {
+    const initials = unbounded.map((t) => t.initial).join(", ");
+    problems.push({
+      code: "no_table_maximum",
+      message: `${unbounded.length === 1 ? "a table has" : `${unbounded.length} tables have`} no declared maximum (initial ${initials} entries), so the module could grow it to 10 million entries outside its memory limit: declare the table's maximum when building the module (AssemblyScript does, unless the table is imported with \`--importTable\`)`,
+    });
+  }
+  const entries = tables.reduce((sum, t) => sum + (t.maximum ?? t.initial), 0);
+  if (entries > MAX_TABLE_ENTRIES) {
+    problems.push({ code: "table_over_limit", message: `the module's ${tables.length} table(s) declare ${entries} entries in all, over the limit of ${MAX_TABLE_ENTRIES}: keep tables to the functions called indirectly` });
+  }
+  if (globals > MAX_GLOBALS) problems.push({ code: "too_many_globals", message: `the module defines ${globals} globals, over the limit of ${MAX_GLOBALS}: keep state in memory instead` });
+  if (functions > MAX_FUNCTIONS) problems.push({ code: "too_many_functions", message: `the module defines ${functions} functions, over the limit of ${MAX_FUNCTIONS}: split the tool or build with optimisation` });
+  return problems;
+}

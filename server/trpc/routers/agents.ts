@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PG_INT_MAX } from "../../lib/input-guard";
 import {
   activateVersion,
   agentDetailSchema,
@@ -27,6 +28,7 @@ import { router, workspaceProcedure } from "../init";
 import { ws } from "./shared";
 
 const named = ws.extend({ name: z.string() });
+const versionNumber = z.int().min(1).max(PG_INT_MAX);
 // Longer text than an agent may be is still accepted here, so validation can say so precisely.
 const source = z.string().max(MAX_AGENT_BYTES * 4);
 
@@ -49,15 +51,15 @@ export const agentsRouter = router({
     .output(pageSchema(agentVersionSchema))
     .query(({ ctx, input }) => listVersions(ctx.actor, input.name, input)),
   version: workspaceProcedure
-    .input(named.extend({ number: z.int().min(1) }))
+    .input(named.extend({ number: versionNumber }))
     .output(agentVersionDetailSchema)
     .query(({ ctx, input }) => getVersion(ctx.actor, input.name, input.number)),
   diff: workspaceProcedure
-    .input(named.extend({ from: z.int().min(1).optional(), to: z.int().min(1).optional() }))
+    .input(named.extend({ from: versionNumber.optional(), to: versionNumber.optional() }))
     .output(diffSchema)
     .query(({ ctx, input }) => diffVersions(ctx.actor, input.name, input)),
   activate: workspaceProcedure
-    .input(named.extend({ version: z.int().min(1) }))
+    .input(named.extend({ version: versionNumber }))
     .output(agentDetailSchema)
     .mutation(({ ctx, input }) => activateVersion(ctx.actor, input.name, input.version)),
   templates: workspaceProcedure.input(ws).output(z.array(templateViewSchema)).query(({ ctx }) => listAgentTemplates(ctx.actor)),

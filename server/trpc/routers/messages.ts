@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { conversationFilterSchema, conversationSchema, conversationSummarySchema, getConversation, listConversations, sendInputSchema, sendMessage, sentSchema } from "../../messaging/messages";
+import { conversationFilterSchema, conversationPageSchema, conversationSchema, conversationSummarySchema, getConversation, listConversations, sendInputSchema, sendMessage, sentSchema } from "../../messaging/messages";
 import { pageQuerySchema, pageSchema } from "../../lib/pagination";
 import { router, workspaceProcedure } from "../init";
 import { ws } from "./shared";
@@ -10,9 +10,9 @@ export const messagesRouter = router({
     .output(sentSchema)
     .mutation(({ ctx, input }) => sendMessage(ctx.actor, { capability: input.capability, content: input.content, conversationId: input.conversationId, wait: input.wait })),
   conversation: workspaceProcedure
-    .input(ws.extend({ id: z.string() }))
+    .input(ws.extend({ id: z.string() }).extend(conversationPageSchema.shape))
     .output(conversationSchema)
-    .query(({ ctx, input }) => getConversation(ctx.actor, input.id)),
+    .query(({ ctx, input }) => getConversation(ctx.actor, input.id, { limit: input.limit, before: input.before })),
   conversations: workspaceProcedure
     .input(ws.extend(pageQuerySchema.shape).extend(conversationFilterSchema.shape))
     .output(pageSchema(conversationSummarySchema))

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { pageQuerySchema, pageSchema } from "../../lib/pagination";
-import { invocationSchema, listInvocations, runTool } from "../../tools/runs";
+import { getInvocation, invocationSummarySchema, listInvocations } from "../../tools/invocations";
+import { invocationSchema, runTool } from "../../tools/runs";
 import { deleteTool, getTool, listToolVersions, listTools, toolDetailSchema, toolSummarySchema, toolVersionSchema, uploadResultSchema, uploadTool } from "../../tools/tools";
 import { router, workspaceProcedure } from "../init";
 import { ws } from "./shared";
@@ -19,8 +20,12 @@ export const toolsRouter = router({
     .query(({ ctx, input }) => listToolVersions(ctx.actor, input.name, input)),
   invocations: workspaceProcedure
     .input(named.extend(pageQuerySchema.shape))
-    .output(pageSchema(invocationSchema))
+    .output(pageSchema(invocationSummarySchema))
     .query(({ ctx, input }) => listInvocations(ctx.actor, input.name, input)),
+  invocation: workspaceProcedure
+    .input(named.extend({ id: z.string().min(1).max(100) }))
+    .output(invocationSchema)
+    .query(({ ctx, input }) => getInvocation(ctx.actor, input.name, input.id)),
   run: workspaceProcedure
     .input(named.extend({ input: z.unknown() }))
     .output(invocationSchema)

@@ -3,10 +3,12 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "../../../_components/trpc";
+import { useWorkspace } from "../../../_components/workspace-context";
 
 /** Sends a job through Redis to a worker and back into Postgres, and shows the round trip. */
 export function QueueProbe() {
   const trpc = useTRPC();
+  const workspace = useWorkspace();
   const [probeId, setProbeId] = useState<string | null>(null);
   const start = useMutation(trpc.system.startProbe.mutationOptions({ onSuccess: (probe) => setProbeId(probe.id) }));
   const probe = useQuery({
@@ -25,7 +27,7 @@ export function QueueProbe() {
         </div>
         <button
           type="button"
-          onClick={() => start.mutate({ durationMs: 0 })}
+          onClick={() => start.mutate({ workspace: workspace.slug, durationMs: 0 })}
           disabled={start.isPending || (probeId !== null && status !== "completed")}
           className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50"
         >

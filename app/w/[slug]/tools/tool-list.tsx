@@ -68,7 +68,7 @@ export function ToolList() {
                   </td>
                   <td className="whitespace-nowrap px-3 py-2 font-mono text-xs">{t.activeVersion ? `v${t.activeVersion.number} · ${t.activeVersion.semver}` : "—"}</td>
                   <td className="px-3 py-2">
-                    <ToolBadges sample={t.sample} hints={t.hints} />
+                    <ToolBadges sample={t.sample} hints={t.hints} quarantine={t.quarantine} />
                   </td>
                 </tr>
               ))}

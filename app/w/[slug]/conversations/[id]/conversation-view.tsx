@@ -77,6 +77,7 @@ export function ConversationView({ id }: { id: string }) {
         <PageHeader title={c.subject} description={`Started ${new Date(c.createdAt).toLocaleString()} · ${c.messages.length} message${c.messages.length === 1 ? "" : "s"} · updates live`} />
       </div>
       {c.messages.length === 0 ? <p className="text-sm text-slate-500">No messages in this conversation.</p> : null}
+      {c.hasEarlier ? <p className="mb-2 text-sm text-slate-500">Showing the newest {c.messages.length} of {c.messageCount} messages.</p> : null}
       <ol className="relative space-y-3 border-l-2 border-slate-200 pl-4" aria-label="Timeline">
         {threadTimeline(c.messages).map((node) => (
           <TimelineNode key={node.message.id} node={node} renderItem={(m, nested) => <TimelineItem key={m.id} message={m} nested={nested} />} />

@@ -1,11 +1,12 @@
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/trpc/root";
 
-export type Invocation = inferRouterOutputs<AppRouter>["tools"]["invocations"]["items"][number];
+/** One call whole (a run's answer); lists carry only previews of input and output. */
+export type Invocation = inferRouterOutputs<AppRouter>["tools"]["run"];
 type Diagnostic = NonNullable<Invocation["diagnostic"]>;
 
 // What a diagnostic's limit and observed values are measured in, where the kind says.
-const units: Partial<Record<Diagnostic["kind"], string>> = { timeout: "ms", memory: "pages" };
+const units: Partial<Record<Diagnostic["kind"], string>> = { timeout: "ms", memory: "pages", output_too_large: "bytes" };
 
 export function DiagnosticBadge({ kind }: { kind: Diagnostic["kind"] }) {
   return <span data-testid="diagnostic-kind" className="rounded bg-red-100 px-1.5 py-0.5 font-mono text-xs font-semibold text-red-800">{kind}</span>;

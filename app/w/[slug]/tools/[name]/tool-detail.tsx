@@ -71,9 +71,14 @@ export function ToolDetail({ name }: { name: string }) {
         </div>
         <div className="flex items-center gap-2">
           <dt className="sr-only">Hints</dt>
-          <dd><ToolBadges sample={t.sample} hints={t.hints} /></dd>
+          <dd><ToolBadges sample={t.sample} hints={t.hints} quarantine={t.quarantine} /></dd>
         </div>
       </dl>
+      {t.quarantine ? (
+        <p role="alert" data-testid="quarantine-note" className="mb-6 rounded-lg border border-red-200 bg-red-50 p-3 text-sm text-red-900">
+          <strong>Quarantined</strong> since {new Date(t.quarantine.since).toLocaleString()}: {t.quarantine.reason}. Runs of this version are refused; upload a new version to lift the quarantine.
+        </p>
+      ) : null}
 
       <div className="grid min-w-0 gap-6 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <div className="min-w-0 space-y-4">
