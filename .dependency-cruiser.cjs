@@ -47,6 +47,13 @@ module.exports = {
       from: { path: "^server/queue/" },
       to: { path: "^server/", pathNot: "^server/(queue/|config/|observability/|redis\\.ts$)" },
     },
+    {
+      name: "web-never-loads-sandboxes",
+      severity: "error",
+      comment: "The sandboxes run untrusted code and load only in the worker (worker/handlers.ts reaches them); the web process must not.",
+      from: { path: "^(web|app)/" },
+      to: { path: "^server/tools/(execute|sandbox-instance|sandbox/(sandbox|js-host|wasm-host|extism-guard|caxton-http))\\.ts$", reachable: true },
+    },
   ],
   options: {
     doNotFollow: { path: "node_modules" },

@@ -1,7 +1,8 @@
 import { deliverMessage, giveUpOnMessage } from "../server/messaging/deliver";
 import { bindJobs, type JobHandlers } from "../server/queue/jobs";
 import { runProbe } from "../server/system/probe";
-import { executeInvocation, giveUpOnInvocation } from "../server/tools/execute";
+import { executeInvocation } from "../server/tools/execute";
+import { giveUpOnInvocation } from "../server/tools/unfinished-runs";
 
 /**
  * What the worker does for each job of server/queue/jobs.ts. `satisfies JobHandlers`: a job

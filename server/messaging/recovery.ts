@@ -3,7 +3,7 @@ import type { Logger } from "../observability/logger";
 import { jobs } from "../queue/jobs";
 import { enqueue, getQueue } from "../queue/queues";
 import { isRedisConnectionError } from "../redis";
-import { giveUpOnInvocation } from "../tools/execute";
+import { giveUpOnInvocation } from "../tools/unfinished-runs";
 import { giveUpOnMessage } from "./deliver";
 
 /**
