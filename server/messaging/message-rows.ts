@@ -67,17 +67,27 @@ export async function insertRequest(input: NewRequest): Promise<MessageRow | nul
 }
 
 /** The capabilities requested along the delegation chain that led to `id`, nearest first. */
-export async function chainOf(id: string): Promise<string[]> {
+export async function chainOf(workspaceId: string, id: string): Promise<string[]> {
   const rows = await sql<{ capability: string }>(
     `WITH RECURSIVE chain AS (
-       SELECT capability, "parentId", 0 AS hops FROM "Message" WHERE id = $1
+       SELECT capability, "parentId", 0 AS hops FROM "Message" WHERE id = $1 AND "workspaceId" = $2
        UNION ALL
-       SELECT m.capability, m."parentId", chain.hops + 1 FROM "Message" m JOIN chain ON m.id = chain."parentId" WHERE chain.hops < 63
+       SELECT m.capability, m."parentId", chain.hops + 1 FROM "Message" m JOIN chain ON m.id = chain."parentId" AND m."workspaceId" = $2 WHERE chain.hops < 63
      )
      SELECT capability FROM chain ORDER BY hops`,
-    [id],
+    [id, workspaceId],
   );
   return rows.map((r) => r.capability);
+}
+
+/**
+ * The workspace of a message named by id alone: only for a delivery job enqueued before jobs
+ * carried their workspace (one still in Redis across a rolling restart). Everything after it
+ * runs inside the workspace it answers, as for a current job.
+ */
+export async function workspaceOfMessage(id: string): Promise<string | null> {
+  const [row] = await sql<{ workspaceId: string }>(`SELECT "workspaceId" FROM "Message" WHERE id = $1`, [id]);
+  return row?.workspaceId ?? null;
 }
 
 /** A request being delivered, with its workspace's quota overrides (read in the same statement). */
@@ -87,11 +97,11 @@ export type RunningRequest = MessageRow & { quotaOverrides: Record<string, numbe
  * Marks a request running; null when it is already answered or failed (a redelivered job).
  * `attempt` counts a delivery begun (in the row: the recovery sweep's re-enqueue resets BullMQ's count).
  */
-export async function markRunning(id: string, options: { attempt?: boolean } = {}): Promise<RunningRequest | null> {
+export async function markRunning(workspaceId: string, id: string, options: { attempt?: boolean } = {}): Promise<RunningRequest | null> {
   const [row] = await sql<RunningRequest>(
     `UPDATE "Message" SET status = 'running', "startedAt" = COALESCE("startedAt", ${NOW_UTC})${options.attempt ? `, "deliveryAttempts" = "deliveryAttempts" + 1` : ""}
-     WHERE id = $1 AND status IN ('queued', 'running') RETURNING *, ${QUOTA_OVERRIDES_SQL(`"Message"."workspaceId"`)} AS "quotaOverrides"`,
-    [id],
+     WHERE id = $1 AND "workspaceId" = $2 AND status IN ('queued', 'running') RETURNING *, ${QUOTA_OVERRIDES_SQL(`"Message"."workspaceId"`)} AS "quotaOverrides"`,
+    [id, workspaceId],
   );
   return row ?? null;
 }
@@ -152,7 +162,7 @@ export async function answerRequest(request: MessageRow, replies: NewReply[], ou
          routing = COALESCE($11::jsonb, routing),
          error = COALESCE($12, error),
          "completedAt" = ${NOW_UTC}
-       WHERE id = $1 RETURNING *
+       WHERE id = $1 AND "workspaceId" = $3 RETURNING *
      )
      SELECT * FROM replies UNION ALL SELECT * FROM finished`,
     [
@@ -175,7 +185,10 @@ export async function answerRequest(request: MessageRow, replies: NewReply[], ou
 }
 
 /** A message and its replies, oldest reply first. */
-export async function requestWithReplies(id: string): Promise<{ request: MessageRow | null; replies: MessageRow[] }> {
-  const rows = await sql<MessageRow>(`SELECT * FROM "Message" WHERE id = $1 UNION ALL SELECT * FROM "Message" WHERE "inReplyToId" = $1 ORDER BY "createdAt", id`, [id]);
+export async function requestWithReplies(workspaceId: string, id: string): Promise<{ request: MessageRow | null; replies: MessageRow[] }> {
+  const rows = await sql<MessageRow>(
+    `SELECT * FROM "Message" WHERE id = $1 AND "workspaceId" = $2 UNION ALL SELECT * FROM "Message" WHERE "inReplyToId" = $1 AND "workspaceId" = $2 ORDER BY "createdAt", id`,
+    [id, workspaceId],
+  );
   return { request: rows.find((r) => r.id === id) ?? null, replies: rows.filter((r) => r.id !== id) };
 }

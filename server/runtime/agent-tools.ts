@@ -51,7 +51,7 @@ export async function runToolAsAgent(
 ): Promise<AgentToolRun> {
   const [limit, used] = await Promise.all([limitWith(quotaOverrides, workspaceId, "tool_cpu_ms_per_day"), toolMsToday(workspaceId)]);
   if (used >= limit) return { ok: false, diagnostic: null, invocationId: null, message: `This workspace has used its ${limit} ms of tool run time for today (quota "tool_cpu_ms_per_day").` };
-  const outcome = await runVersion(tool.versionId, input);
+  const outcome = await runVersion(workspaceId, tool.versionId, input);
   const redactor = await workspaceRedactor(workspaceId);
   const invocationId = newId();
   const durationMs = Math.round(outcome.durationMs);

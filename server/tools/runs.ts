@@ -89,7 +89,7 @@ export async function runTool(actor: Actor, name: string, input: unknown, caller
   }
   await enforceToolTime(actor.workspaceId);
   const row = await getDb().toolInvocation.create({ data });
-  const job = await enqueue(jobs.toolRun, { invocationId: row.id }, row.id);
+  const job = await enqueue(jobs.toolRun, { invocationId: row.id, workspaceId: actor.workspaceId }, row.id);
   const timeoutMs = (version.manifest as unknown as ToolManifest).permissions.timeoutMs;
   // The sandbox enforces the tool's own timeout; this bound only covers a queue that is not
   // being served (no worker running), so the caller is not left waiting forever.
@@ -98,12 +98,12 @@ export async function runTool(actor: Actor, name: string, input: unknown, caller
   } catch (error) {
     if (!/timed out|Job wait/i.test((error as Error).message)) throw error;
   }
-  let done = await getDb().toolInvocation.findUniqueOrThrow({ where: { id: row.id }, include: invocationInclude });
+  let done = await getDb().toolInvocation.findFirstOrThrow({ where: { id: row.id, workspaceId: actor.workspaceId }, include: invocationInclude });
   if (done.status === "queued" && (await job.getState()) === "failed") {
     // The job ended without the worker recording anything (its workers kept dying under it):
     // record that now rather than leave the run queued.
-    await giveUpOnInvocation(row.id, (await getQueue("tools").getJob(row.id))?.failedReason || "the job failed");
-    done = await getDb().toolInvocation.findUniqueOrThrow({ where: { id: row.id }, include: invocationInclude });
+    await giveUpOnInvocation(actor.workspaceId, row.id, (await getQueue("tools").getJob(row.id))?.failedReason || "the job failed");
+    done = await getDb().toolInvocation.findFirstOrThrow({ where: { id: row.id, workspaceId: actor.workspaceId }, include: invocationInclude });
   }
   if (done.status === "queued") {
     throw new AppError("conflict", `Tool "${name}" was queued but no worker ran it in time (invocation ${row.id}).`, { hint: "Check that a worker process is running (System page, /api/health)." });
