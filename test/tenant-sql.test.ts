@@ -18,7 +18,7 @@ const owners: Record<string, Owner> = {
   "server/quotas/overrides-sql.ts": { tables: ["Quota"], reason: "the overrides fragment the token and delivery statements select" },
   "server/tools/quarantine.ts": { tables: ["ToolVersion"], reason: "a tool agent's every call reads its version's quarantine" },
   "server/tools/execute.ts": { tables: ["ToolInvocation"], reason: "the worker counts an attempt before it runs the tool" },
-  "server/runtime/agent-tools.ts": { tables: ["ToolInvocation"], reason: "a tool agent records an invocation for every message" },
+  "server/tools/invoke.ts": { tables: ["ToolInvocation"], reason: "every tool call's row, written in one statement (a tool agent writes one per message)" },
   "server/tools/invocations.ts": { tables: ["ToolInvocation"], reason: "previews cut inside Postgres, which Prisma cannot express" },
 };
 

@@ -1,7 +1,6 @@
-import type { Prisma } from "@prisma/client";
 import { getDb } from "../db/client";
 import { sql } from "../db/sql";
-import { addToolMs } from "../quotas/tool-time";
+import { finishInvocation, recordInvocation, type Caller, type InvocationRecord } from "./invoke";
 import type { ToolManifest } from "./manifest";
 import { isBreach, quarantinedDiagnostic, quarantineOf } from "./quarantine";
 import { getSandbox, noteVersionOwner, sandboxAbandoned } from "./sandbox-instance";
@@ -58,32 +57,28 @@ export async function runVersion(workspaceId: string, versionId: string, input: 
   return outcome;
 }
 
+/** A direct run's job (runs.ts recorded it queued): run it, and write its result through the one path (invoke.ts). */
 export async function executeInvocation(invocationId: string, jobWorkspaceId?: string): Promise<void> {
-  const db = getDb();
   const workspaceId = jobWorkspaceId ?? (await workspaceOfInvocation(invocationId));
   if (!workspaceId) return;
   // Counted in the row before anything runs: an attempt that never recorded its result was
   // ended by its worker dying or wedging, and that count survives BullMQ losing its own.
-  const [invocation] = await sql<{ attempts: number; toolVersionId: string; input: unknown; workspaceId: string }>(
-    `UPDATE "ToolInvocation" SET attempts = attempts + 1 WHERE id = $1 AND "workspaceId" = $2 AND status = 'queued' RETURNING attempts, "toolVersionId", input, "workspaceId"`,
+  const [invocation] = await sql<Omit<InvocationRecord, "id" | "workspaceId" | "caller" | "result"> & { callerType: Caller["type"]; callerLabel: string }>(
+    `UPDATE "ToolInvocation" SET attempts = attempts + 1 WHERE id = $1 AND "workspaceId" = $2 AND status = 'queued'
+     RETURNING attempts, "toolId", "toolVersionId", "callerType", "callerLabel", input`,
     [invocationId, workspaceId],
   );
   // A redelivered job whose invocation already has its result changes nothing.
   if (!invocation) return;
+  const { callerType, callerLabel, ...rest } = invocation;
+  const record = { ...rest, id: invocationId, workspaceId, caller: { type: callerType, label: callerLabel } };
   if (invocation.attempts > 1) {
     const lost = workerLost(invocation.attempts - 1);
     await countBreach(workspaceId, invocation.toolVersionId, lost);
     if (invocation.attempts > MAX_TOOL_RUN_ATTEMPTS) {
-      await db.toolInvocation.updateMany({ where: { id: invocationId, workspaceId, status: "queued" }, data: { status: "failed", diagnostic: lost as unknown as Prisma.InputJsonValue, completedAt: new Date() } });
+      await recordInvocation({ ...record, result: { ok: false, diagnostic: lost, durationMs: null } });
       return;
     }
   }
-  const outcome = await runVersion(workspaceId, invocation.toolVersionId, invocation.input);
-  const recorded = await db.toolInvocation.updateMany({
-    where: { id: invocationId, workspaceId, status: "queued" },
-    data: outcome.ok
-      ? { status: "ok", output: (outcome.output ?? null) as Prisma.InputJsonValue, durationMs: Math.round(outcome.durationMs), completedAt: new Date() }
-      : { status: "failed", diagnostic: outcome.diagnostic as unknown as Prisma.InputJsonValue, durationMs: Math.round(outcome.durationMs), completedAt: new Date() },
-  });
-  if (recorded.count === 1) await addToolMs(invocation.workspaceId, outcome.durationMs);
+  await finishInvocation({ ...record, result: await runVersion(workspaceId, invocation.toolVersionId, invocation.input) });
 }
