@@ -147,14 +147,6 @@ export async function answerRequest(request: MessageRow, replies: NewReply[], ou
     `WITH input AS (
        SELECT * FROM jsonb_to_recordset($2::jsonb) AS r(id text, performative text, "senderType" text, "senderLabel" text, "senderAgentId" text,
          "agentVersionId" text, "replyKey" text, content jsonb, trace jsonb, status text)
-     ), replies AS (
-       INSERT INTO "Message" (id, "workspaceId", "conversationId", performative, capability, "senderType", "senderLabel", "senderAgentId",
-         "agentVersionId", "inReplyToId", "replyKey", content, trace, status, depth, "createdAt", "completedAt")
-       SELECT id, $3, $4, performative::"Performative", $5, "senderType", "senderLabel", "senderAgentId", "agentVersionId", $1, "replyKey",
-         COALESCE(content, 'null'::jsonb), trace, status::"MessageStatus", $6, ${NOW_UTC}, ${NOW_UTC}
-       FROM input
-       ON CONFLICT ("replyKey") DO NOTHING
-       RETURNING *
      ), finished AS (
        UPDATE "Message" SET status = $7,
          "receiverAgentId" = CASE WHEN $8 THEN $9 ELSE "receiverAgentId" END,
@@ -163,6 +155,16 @@ export async function answerRequest(request: MessageRow, replies: NewReply[], ou
          error = COALESCE($12, error),
          "completedAt" = ${NOW_UTC}
        WHERE id = $1 AND "workspaceId" = $3 RETURNING *
+     ), replies AS (
+       INSERT INTO "Message" (id, "workspaceId", "conversationId", performative, capability, "senderType", "senderLabel", "senderAgentId",
+         "agentVersionId", "inReplyToId", "replyKey", content, trace, status, depth, "createdAt", "completedAt")
+       SELECT id, $3, $4, performative::"Performative", $5, "senderType", "senderLabel", "senderAgentId", "agentVersionId", $1, "replyKey",
+         COALESCE(content, 'null'::jsonb), trace, status::"MessageStatus", $6, ${NOW_UTC}, ${NOW_UTC}
+       FROM input
+       -- Replies only to a request of this workspace (the one the update above found).
+       WHERE EXISTS (SELECT 1 FROM finished)
+       ON CONFLICT ("replyKey") DO NOTHING
+       RETURNING *
      )
      SELECT * FROM replies UNION ALL SELECT * FROM finished`,
     [
