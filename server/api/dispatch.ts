@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { ZodError, type z } from "zod";
-import { actorForToken, type Actor } from "../auth/actor";
+import { actorForToken, requireWorkspace, type Actor } from "../auth/actor";
 import { AppError, type ErrorBody } from "../lib/errors";
 import { guardInput, parseGuardedJson } from "../lib/input-guard";
 import { cursorError } from "../lib/pagination";
@@ -129,6 +129,7 @@ export function createDispatcher(routes: Route[], basePath = "/api/v1") {
           : route.body
             ? parse(route.body, await readJsonBody(request, document?.types), "body")
             : undefined;
+      if (route.workspace === "path") requireWorkspace(actor, (params as { slug: string }).slug);
       const result = await route.handler({ actor, params, query, body, request });
       if (result instanceof Response) {
         for (const [k, v] of Object.entries(headers)) result.headers.set(k, v);

@@ -40,7 +40,12 @@ const trpcCode: Record<ErrorCode, TRPCError["code"]> = {
   unavailable: "SERVICE_UNAVAILABLE",
 };
 
-const t = initTRPC.context<Context>().create({
+/** A procedure derived from an operation names it, so tests can hold both transports to it. */
+export interface ProcedureMeta {
+  operation?: string;
+}
+
+const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
   errorFormatter({ shape, error, path }) {
     const cause = error.cause;
     if (error.code === "INTERNAL_SERVER_ERROR") {
