@@ -38,6 +38,7 @@ const trpcCode: Record<ErrorCode, TRPCError["code"]> = {
   unsupported_media_type: "UNSUPPORTED_MEDIA_TYPE",
   method_not_allowed: "METHOD_NOT_SUPPORTED",
   unavailable: "SERVICE_UNAVAILABLE",
+  internal: "INTERNAL_SERVER_ERROR",
 };
 
 /** A procedure derived from an operation names it, so tests can hold both transports to it. */
@@ -57,8 +58,9 @@ const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
     }
     return {
       ...shape,
-      // AppErrors are scrubbed when made; anything else that escaped a procedure, here.
-      message: shapeRedactor.text(shape.message),
+      // AppErrors are scrubbed when made; anything else that escaped a procedure, here. A
+      // parse error's text is the JSON parser's, not ours: say what it means instead.
+      message: error.code === "PARSE_ERROR" ? "The input is not valid JSON." : shapeRedactor.text(shape.message),
       data: {
         ...shape.data,
         // The same code and hint the REST API and the CLI show.
