@@ -112,3 +112,35 @@ describe("one operation, two transports, one answer", () => {
     expect(overTrpc.status, overTrpc.text).toBe(200);
   });
 });
+
+describe("every error leaves in the one shape, with nothing of an internal message", () => {
+  const shape = { code: expect.any(String), message: expect.any(String), hint: expect.any(String) };
+
+  it("a malformed %-escape in the URL (answered before Next.js)", async () => {
+    const response = await fetch(`${caxton.url}/w/%E0%A4%A`);
+    expect(response.status).toBe(400);
+    expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(await response.json()).toEqual({ error: { ...shape, code: "bad_request" } });
+  });
+
+  it("a body that is not JSON: REST says where, tRPC says what, neither quotes the parser", async () => {
+    const overRest = await rest("POST", "/messages", '{"capability": "x",\n "content": }');
+    expect(overRest.status).toBe(400);
+    expect(restError(overRest)).toEqual({ ...shape, code: "bad_request", message: expect.stringMatching(/^The body is not valid JSON( \(line 2, column \d+\))?\.$/) });
+    const response = await fetch(`${caxton.url}/api/trpc/agents.push`, { method: "POST", headers: { cookie: session.cookie, "content-type": "application/json" }, body: '{"workspace": ' });
+    const overTrpc = (await response.json()) as TrpcError;
+    expect(response.status).toBe(400);
+    expect(overTrpc.error.message).toBe("The input is not valid JSON.");
+  });
+
+  it("the dashboard's audit export: signed out, and a filter that is not valid", async () => {
+    const signedOut = await fetch(`${caxton.url}/w/${ws.workspace.slug}/settings/audit/export`);
+    expect(signedOut.status).toBe(401);
+    expect(signedOut.headers.get("cache-control")).toBe("no-store");
+    expect(((await signedOut.json()) as RestError).error).toMatchObject({ code: "unauthorized", message: expect.any(String) });
+    const invalid = await fetch(`${caxton.url}/w/${ws.workspace.slug}/settings/audit/export?since=not-a-date`, { headers: { cookie: session.cookie } });
+    expect(invalid.status).toBe(400);
+    expect(((await invalid.json()) as RestError).error).toEqual({ ...shape, code: "validation_failed", details: [expect.objectContaining({ path: "since" })] });
+  });
+});

@@ -46,6 +46,9 @@ export interface ProcedureMeta {
   operation?: string;
 }
 
+/** A cause that is neither our refusal nor a schema's: its text is JavaScript's or a library's. */
+const foreignCause = (cause: unknown) => cause instanceof Error && !(cause instanceof AppError) && !(cause instanceof ZodError) && !(cause instanceof TRPCError);
+
 const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
   errorFormatter({ shape, error, path }) {
     const cause = error.cause;
@@ -59,8 +62,9 @@ const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
     return {
       ...shape,
       // AppErrors are scrubbed when made; anything else that escaped a procedure, here. A
-      // parse error's text is the JSON parser's, not ours: say what it means instead.
-      message: error.code === "PARSE_ERROR" ? "The input is not valid JSON." : shapeRedactor.text(shape.message),
+      // message tRPC took from a JavaScript error (JSON.parse's, on input that is not JSON)
+      // is not ours to show: say what it means instead.
+      message: foreignCause(cause) ? (cause instanceof SyntaxError ? "The input is not valid JSON." : "The request is not valid.") : shapeRedactor.text(shape.message),
       data: {
         ...shape.data,
         // The same code and hint the REST API and the CLI show.
