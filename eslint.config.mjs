@@ -22,6 +22,11 @@ export default tseslint.config(
     rules: { "@typescript-eslint/no-unused-vars": "off", "no-unused-vars": ["error", { vars: "local" }] },
   },
   {
+    // .dependency-cruiser.cjs: CommonJS, as dependency-cruiser reads it.
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly" } },
+  },
+  {
     files: ["app/**/*.tsx"],
     plugins: { "react-hooks": reactHooks },
     rules: { ...reactHooks.configs.recommended.rules },

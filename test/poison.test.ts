@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../server/db/client";
 import { sendMessage } from "../server/messaging/messages";
 import { createLogger } from "../server/observability/logger";
-import { jobs, type JobDefinition } from "../server/queue/jobs";
+import type { JobDefinition } from "../server/queue/jobs";
 import { startWorkerPool } from "../server/queue/worker";
 import { createRedis, quietQuit } from "../server/redis";
+import { findDefinition } from "../worker/handlers";
 import { eventually, useTestEnvironment } from "./support/env";
 import { createWorkspaceWithRoles } from "./support/identity";
 
@@ -18,7 +19,7 @@ const attempts: string[] = [];
 beforeAll(async () => {
   environment = await useTestEnvironment("poison");
   connection = createRedis("worker");
-  const deliver = jobs.messageDeliver as unknown as JobDefinition<{ messageId: string }>;
+  const deliver = findDefinition("message.deliver") as JobDefinition<{ messageId: string }>;
   const poisoned: JobDefinition<{ messageId: string }> = {
     ...deliver,
     async handle(data, context) {

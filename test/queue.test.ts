@@ -6,6 +6,7 @@ import { readPresence, startHeartbeat } from "../server/queue/heartbeat";
 import { startWorkerPool } from "../server/queue/worker";
 import { createRedis, getRedis, quietQuit } from "../server/redis";
 import { getProbe, runProbe, startProbe } from "../server/system/probe";
+import { findDefinition } from "../worker/handlers";
 import { eventually, useTestEnvironment } from "./support/env";
 
 let environment: Awaited<ReturnType<typeof useTestEnvironment>>;
@@ -21,6 +22,7 @@ beforeAll(async () => {
     concurrency: 4,
     workerId: "test-worker",
     logger: createLogger("test", { level: "silent" }),
+    findDefinition,
   });
   await pool.ready();
 });

@@ -13,6 +13,7 @@ import { startWorkerPool } from "../server/queue/worker";
 import { closeRedis, createRedis, getRedis, quietQuit } from "../server/redis";
 import { followIndexChanges } from "../server/routing/index-cache";
 import { abandonSandbox, closeSandbox } from "../server/tools/sandbox-instance";
+import { findDefinition } from "./handlers";
 
 /**
  * The worker process: runs jobs from every queue and reports a heartbeat. Run more of
@@ -35,6 +36,7 @@ async function main() {
     lockMs: config.jobLockMs,
     workerId,
     logger,
+    findDefinition,
   });
   await pool.ready();
   // Workspace indexes (agents, tools) are dropped here when any process announces a change.

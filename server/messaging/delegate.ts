@@ -1,8 +1,9 @@
+import type { Delegation } from "../runtime/ports";
 import { chainOf } from "./message-rows";
 import { submitRequest } from "./messages";
 
 /**
- * An agent asking another capability during its turn (the runtime's built-in `ask`): a new
+ * An agent asking another capability during its turn (the production delegation port of the runtime's built-in `ask`): a new
  * REQUEST in the same conversation, one level deeper, routed like any message; the turn
  * waits for its reply. Refused past the asking agent's `max_depth`, and when the capability
  * is already being worked on up the chain (a cycle would never end).
@@ -24,7 +25,7 @@ export interface Delegator {
   maxDepth: number;
 }
 
-export type Delegation = { ok: true; content: unknown; agent: string } | { ok: false; reason: string };
+export type { Delegation } from "../runtime/ports";
 
 export async function delegate(parent: DelegationParent, from: Delegator, capability: string, content: unknown, timeoutMs: number): Promise<Delegation> {
   const depth = parent.depth + 1;

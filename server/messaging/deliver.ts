@@ -6,6 +6,7 @@ import { choose, inFlight } from "../routing/strategies";
 import { runTurn, type TurnResult } from "../runtime/turn";
 import { publishMessageEvent } from "./events";
 import { answerRequest, markRunning, type MessageRow, type NewReply, type RequestOutcome } from "./message-rows";
+import { turnPorts } from "./turn-ports";
 
 /**
  * The worker's side of a request: route it by capability, let each chosen agent take its
@@ -68,7 +69,7 @@ export async function deliverMessage(messageId: string): Promise<void> {
   }
 
   const turns = await Promise.all(
-    decision.chosen.map(async (provider) => ({ provider, result: await inFlight(provider, () => runTurn(request.workspaceId, provider, request.content, request)) })),
+    decision.chosen.map(async (provider) => ({ provider, result: await inFlight(provider, () => runTurn({ agent: provider, content: request.content }, turnPorts(request, provider))) })),
   );
   const answered = turns.some((t) => t.result.performative === "INFORM");
   const first = decision.chosen[0]!;

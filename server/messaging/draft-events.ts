@@ -1,6 +1,9 @@
 import { connected, getRedis } from "../redis";
+import type { DraftWriter } from "../runtime/ports";
 import { workspaceRedactor } from "../secrets/values";
-import { eventsChannel } from "./events";
+import { eventsChannel, type DraftEvent } from "./events";
+
+export type { DraftEvent } from "./events";
 
 /**
  * Draft events: the reply an LLM agent is writing, while it streams, published on the same
@@ -16,33 +19,7 @@ import { eventsChannel } from "./events";
  * are, in message-rows.ts): these are the only live events not made from a stored row.
  */
 
-export interface DraftEvent {
-  type: "draft";
-  /** The request being answered, and the agent answering it (a broadcast has several). */
-  requestId: string;
-  conversationId: string;
-  agent: string;
-  /** The model call (tool-calling round) of the turn this text belongs to, from 1. */
-  step: number;
-  /** Everything the model has written in this step so far. */
-  text: string;
-  /** Grows with every event of one draft, so a client can ignore one that arrives late. */
-  seq: number;
-}
-
 export const DRAFT_INTERVAL_MS = 75;
-
-export interface DraftWriter {
-  /** A piece of text the model just wrote. */
-  append(delta: string): void;
-  /** A new model call starts: the draft starts over (the previous step's text led to tool calls). */
-  nextStep(): void;
-  /**
-   * Stops the draft; appends after this are ignored. `publishPending: false` drops text not
-   * yet published (a turn that failed: its half-written text must not look like an answer).
-   */
-  close(options?: { publishPending?: boolean }): Promise<void>;
-}
 
 /**
  * Never throws: like message events, drafts are a convenience, and a Redis hiccup must not

@@ -1,7 +1,6 @@
 import { getRedis, redisKey } from "../redis";
-import type { DraftEvent } from "./draft-events";
 import type { MessageRow } from "./message-rows";
-import { messageView, type MessageView } from "./messages";
+import { messageView, type MessageView } from "./message-view";
 
 /**
  * Live events: every state change of a message (a request queued, running, answered or
@@ -14,7 +13,25 @@ export interface MessageEvent {
   message: MessageView;
 }
 
-/** Everything the workspace channel carries: message states and drafts (draft-events.ts). */
+/**
+ * Draft events: the reply an LLM agent is writing, while it streams (written by
+ * draft-events.ts). Each carries the whole text of the current model call so far.
+ */
+export interface DraftEvent {
+  type: "draft";
+  /** The request being answered, and the agent answering it (a broadcast has several). */
+  requestId: string;
+  conversationId: string;
+  agent: string;
+  /** The model call (tool-calling round) of the turn this text belongs to, from 1. */
+  step: number;
+  /** Everything the model has written in this step so far. */
+  text: string;
+  /** Grows with every event of one draft, so a client can ignore one that arrives late. */
+  seq: number;
+}
+
+/** Everything the workspace channel carries: message states and drafts. */
 export type LiveEvent = MessageEvent | DraftEvent;
 
 export const eventsChannel = (workspaceId: string) => redisKey("events", workspaceId);

@@ -7,17 +7,18 @@ import { limitFor } from "../quotas/quotas";
 import { hit } from "../quotas/rate-limit";
 import { getQueueEvents } from "../queue/queues";
 import { pageArgs, toPage, type PageQuery } from "../lib/pagination";
+import { enqueueDelivery } from "./enqueue-delivery";
 import { publishMessageEvent } from "./events";
 import { insertRequest, requestWithReplies, type MessageRow, type NewRequest } from "./message-rows";
-import { enqueueDelivery } from "./recovery";
+import { messageSchema, messageView } from "./message-view";
+
+export type { MessageView } from "./message-view";
 
 /**
  * Sending a message from outside (REST, tRPC, CLI): the row is written first, then enqueued
  * with its id as the job id (enqueueing twice adds one job). With `wait`, the caller gets
  * the replies stored by then.
  */
-
-export const performatives = ["REQUEST", "INFORM", "QUERY", "PROPOSE", "ACCEPT_PROPOSAL", "REJECT_PROPOSAL", "FAILURE", "NOT_UNDERSTOOD"] as const;
 
 export const sendInputSchema = z
   .object({
@@ -28,30 +29,6 @@ export const sendInputSchema = z
   })
   .strict();
 export type SendInput = z.input<typeof sendInputSchema>;
-
-export const messageSchema = z.object({
-  id: z.string(),
-  conversationId: z.string(),
-  performative: z.enum(performatives),
-  capability: z.string(),
-  sender: z.object({ type: z.string(), label: z.string(), agentId: z.string().nullable() }),
-  receiverAgentId: z.string().nullable(),
-  agentVersionId: z.string().nullable(),
-  inReplyTo: z.string().nullable(),
-  /** A delegated request: the request whose turn sent it. */
-  parentId: z.string().nullable(),
-  content: z.unknown(),
-  status: z.enum(["queued", "running", "answered", "failed"]),
-  routing: z.unknown().nullable(),
-  /** An LLM agent's reply: { provider, model, steps: [{ tool, input, output | diagnostic }], usage }. */
-  trace: z.unknown().nullable(),
-  depth: z.int(),
-  error: z.string().nullable(),
-  createdAt: z.string(),
-  startedAt: z.string().nullable(),
-  completedAt: z.string().nullable(),
-});
-export type MessageView = z.infer<typeof messageSchema>;
 
 export const sentSchema = z.object({ message: messageSchema, replies: z.array(messageSchema) });
 export const conversationSchema = z.object({
@@ -70,28 +47,6 @@ export const conversationPageSchema = z.object({
   before: z.string().min(1).max(100).optional().describe("Messages older than this message id"),
 });
 export type ConversationPage = z.input<typeof conversationPageSchema>;
-
-const iso = (d: Date | null) => d?.toISOString() ?? null;
-export const messageView = (m: MessageRow): MessageView => ({
-  id: m.id,
-  conversationId: m.conversationId,
-  performative: m.performative,
-  capability: m.capability,
-  sender: { type: m.senderType, label: m.senderLabel, agentId: m.senderAgentId },
-  receiverAgentId: m.receiverAgentId,
-  agentVersionId: m.agentVersionId,
-  inReplyTo: m.inReplyToId,
-  parentId: m.parentId,
-  content: m.content,
-  status: m.status,
-  routing: m.routing ?? null,
-  trace: m.trace ?? null,
-  depth: m.depth,
-  error: m.error,
-  createdAt: m.createdAt.toISOString(),
-  startedAt: iso(m.startedAt),
-  completedAt: iso(m.completedAt),
-});
 
 export async function sendMessage(actor: Actor, input: SendInput) {
   authorize(actor, "messages.send");

@@ -1,9 +1,10 @@
-import type { Job } from "bullmq";
 import { getDb } from "../db/client";
 import type { Logger } from "../observability/logger";
 import { jobs } from "../queue/jobs";
 import { enqueue, getQueue } from "../queue/queues";
 import { isRedisConnectionError } from "../redis";
+import { giveUpOnInvocation } from "../tools/unfinished-runs";
+import { giveUpOnMessage } from "./deliver";
 
 /**
  * Postgres is the record of every request; Redis only holds the jobs that deliver them, and
@@ -17,21 +18,6 @@ import { isRedisConnectionError } from "../redis";
 export const RECOVERY_GRACE_MS = 5_000;
 /** Requests looked at per sweep; a backlog is walked page by page over successive sweeps. */
 export const RECOVERY_BATCH = 200;
-/** How long a send waits for Redis to take the job before leaving it to the sweeper. */
-const ENQUEUE_TIMEOUT_MS = 2_000;
-
-/**
- * Enqueues delivery of a recorded request. When Redis does not take it (down, restarting),
- * the row stays `queued` and the next sweep enqueues it: the sender still gets its message.
- */
-export async function enqueueDelivery(messageId: string): Promise<Job | null> {
-  const adding = enqueue(jobs.messageDeliver, { messageId }, messageId);
-  // A late success is harmless (same job id); a late failure must not become unhandled.
-  adding.catch(() => {});
-  const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), ENQUEUE_TIMEOUT_MS).unref());
-  return Promise.race([adding, timeout]).catch(() => null);
-}
-
 export interface SweepResult {
   checked: number;
   requeued: number;
@@ -74,7 +60,7 @@ export async function sweepLostDeliveries(options: { now?: number; graceMs?: num
         if (state === "failed" && !isRedisConnectionError(job?.failedReason ?? "")) {
           // Out of attempts, yet the request was never given up (recording it failed, e.g.
           // Postgres was away): record the FAILURE now, as the last attempt meant to.
-          await (await import("./deliver")).giveUpOnMessage(id, job?.failedReason || "the delivery job failed");
+          await giveUpOnMessage(id, job?.failedReason || "the delivery job failed");
           result.givenUp++;
         } else {
           // Failed only because Redis went away (never given up, see server/queue/worker.ts),
@@ -106,7 +92,6 @@ export async function sweepLostToolRuns(options: { now?: number; graceMs?: numbe
     select: { id: true },
   });
   const queue = getQueue(jobs.toolRun.queue);
-  const { giveUpOnInvocation } = await import("../tools/execute");
   let givenUp = 0;
   await Promise.all(
     rows.map(async ({ id }) => {

@@ -1,11 +1,12 @@
 import type { JobsOptions } from "bullmq";
 import { z } from "zod";
-import { runProbe } from "../system/probe";
 
 /**
- * Every job Caxton runs, in one place: its queue, the zod schema of its data, its default
- * options and its handler. Producers enqueue through `enqueue` (server/queue/queues.ts),
- * which validates against the schema; the worker looks handlers up here.
+ * Every job Caxton runs, in one place: its queue, the zod schema of its data and its default
+ * options: the contract producers and the worker share. Producers enqueue through `enqueue`
+ * (server/queue/queues.ts), which validates against the schema. Handlers are bound to these
+ * contracts in the worker (worker/handlers.ts), so this module imports nothing of the domain
+ * and the web process never loads a handler.
  *
  * Handlers must be idempotent (delivery is at least once): key every effect by the job id.
  */
@@ -17,11 +18,14 @@ export interface JobContext {
   workerId: string;
 }
 
-export interface JobDefinition<T> {
+export interface JobContract<T> {
   name: string;
   queue: QueueName;
   schema: z.ZodType<T>;
   options: JobsOptions;
+}
+
+export interface JobHandler<T> {
   handle(data: T, context: JobContext): Promise<unknown>;
   /**
    * Called once when the last attempt has failed: records the outcome the waiting caller
@@ -30,7 +34,10 @@ export interface JobDefinition<T> {
   onGiveUp?(data: T, reason: string): Promise<void>;
 }
 
-const define = <T>(definition: JobDefinition<T>) => definition;
+/** A contract with its handler bound: what the worker pool runs. */
+export type JobDefinition<T> = JobContract<T> & JobHandler<T>;
+
+const define = <T>(contract: JobContract<T>) => contract;
 
 /** Bounded retention: keep recent jobs for inspection without growing Redis forever. */
 const retention = { removeOnComplete: { count: 1_000, age: 24 * 3600 }, removeOnFail: { count: 5_000 } };
@@ -41,7 +48,6 @@ export const jobs = {
     queue: "system",
     schema: z.object({ probeId: z.string().min(1), durationMs: z.number().int().min(0).max(60_000) }),
     options: { attempts: 3, backoff: { type: "exponential", delay: 500 }, ...retention },
-    handle: (data, context) => runProbe(data.probeId, data.durationMs, context.workerId),
   }),
   toolRun: define({
     name: "tool.run",
@@ -50,9 +56,6 @@ export const jobs = {
     // A tool's failure is a result (recorded with its diagnostic), not a reason to retry;
     // attempts cover a worker that died mid-call.
     options: { attempts: 2, backoff: { type: "fixed", delay: 200 }, ...retention },
-    // Imported on demand: the sandboxes load only in the worker, never in the web process.
-    handle: async (data) => (await import("../tools/execute")).executeInvocation(data.invocationId),
-    onGiveUp: async (data, reason) => (await import("../tools/execute")).giveUpOnInvocation(data.invocationId, reason),
   }),
   messageDeliver: define({
     name: "message.deliver",
@@ -61,17 +64,20 @@ export const jobs = {
     // Replies are keyed by request and agent, so a retry after a worker died mid-turn
     // finishes the turn without answering twice.
     options: { attempts: 3, backoff: { type: "exponential", delay: 500 }, ...retention },
-    handle: async (data) => (await import("../messaging/deliver")).deliverMessage(data.messageId),
-    onGiveUp: async (data, reason) => (await import("../messaging/deliver")).giveUpOnMessage(data.messageId, reason),
   }),
 } as const;
 
-export type JobName = (typeof jobs)[keyof typeof jobs]["name"];
+export type JobKey = keyof typeof jobs;
+export type JobName = (typeof jobs)[JobKey]["name"];
+export type JobData<K extends JobKey> = z.infer<(typeof jobs)[K]["schema"]>;
 
-const byName = new Map<string, JobDefinition<unknown>>(
-  Object.values(jobs).map((definition) => [definition.name, definition as JobDefinition<unknown>]),
-);
+/** One handler per job: a map missing one (or with a wrong data type) does not compile. */
+export type JobHandlers = { [K in JobKey]: JobHandler<JobData<K>> };
 
-export function findJob(name: string): JobDefinition<unknown> | undefined {
-  return byName.get(name);
+/** The contracts with their handlers bound, looked up by job name (for the worker pool). */
+export function bindJobs(handlers: JobHandlers): (name: string) => JobDefinition<unknown> | undefined {
+  const byName = new Map<string, JobDefinition<unknown>>(
+    (Object.keys(jobs) as JobKey[]).map((key) => [jobs[key].name, { ...jobs[key], ...handlers[key] } as unknown as JobDefinition<unknown>]),
+  );
+  return (name) => byName.get(name);
 }

@@ -2,7 +2,7 @@ import { Queue, QueueEvents, type Job } from "bullmq";
 import { getConfig } from "../config/load";
 import type { Redis } from "ioredis";
 import { createRedis, quietQuit } from "../redis";
-import type { JobDefinition, QueueName } from "./jobs";
+import type { JobContract, QueueName } from "./jobs";
 
 const holder = globalThis as unknown as {
   __caxtonQueues?: Map<QueueName, Queue>;
@@ -27,7 +27,7 @@ export function getQueue(name: QueueName): Queue {
  * Validates the data against the job's schema, then enqueues with `jobId` (the id of the
  * row recorded first), so enqueueing the same record twice adds one job.
  */
-export async function enqueue<T>(job: JobDefinition<T>, data: T, jobId: string): Promise<Job> {
+export async function enqueue<T>(job: JobContract<T>, data: T, jobId: string): Promise<Job> {
   const parsed = job.schema.parse(data);
   return getQueue(job.queue).add(job.name, parsed, { ...job.options, jobId });
 }

@@ -2,7 +2,7 @@ import { UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "../observability/logger";
 import { isRedisConnectionError } from "../redis";
-import { findJob, queueNames, type JobDefinition } from "./jobs";
+import { queueNames, type JobDefinition } from "./jobs";
 import type { Progress } from "./progress";
 
 export interface WorkerPoolOptions {
@@ -13,8 +13,11 @@ export interface WorkerPoolOptions {
   logger: Logger;
   /** How long a job stays claimed by a worker that stopped renewing its lock (BullMQ's default: 30 s). */
   lockMs?: number;
-  /** Where definitions come from (tests pass their own); default: server/queue/jobs.ts. */
-  findDefinition?: (name: string) => JobDefinition<unknown> | undefined;
+  /**
+   * A job's contract with its handler bound, by job name: `bindJobs(handlers)` from
+   * worker/handlers.ts in the worker; tests pass their own.
+   */
+  findDefinition: (name: string) => JobDefinition<unknown> | undefined;
   /** Counts started and finished jobs for the heartbeat (server/queue/progress.ts). */
   progress?: Progress;
 }
@@ -33,7 +36,7 @@ export function startWorkerPool(options: WorkerPoolOptions) {
   }
 
   async function runJob(job: Job) {
-    const definition = (options.findDefinition ?? findJob)(job.name);
+    const definition = options.findDefinition(job.name);
     if (!definition) throw new UnrecoverableError(`Unknown job "${job.name}": no definition in server/queue/jobs.ts`);
     const parsed = definition.schema.safeParse(job.data);
     if (!parsed.success) {
@@ -63,7 +66,7 @@ export function startWorkerPool(options: WorkerPoolOptions) {
   // record its outcome here, or its request or invocation would wait forever.
   const lostTooOften = (job: Job, error: Error) => Boolean(job.deferredFailure) || /stalled more than|started more than/.test(error.message);
   async function giveUpOnLost(job: Job, error: Error) {
-    const definition = (options.findDefinition ?? findJob)(job.name);
+    const definition = options.findDefinition(job.name);
     const parsed = definition?.schema.safeParse(job.data);
     if (!definition?.onGiveUp || !parsed?.success) return;
     const reason = `its workers stopped (killed or wedged) while running it, too often (${error.message})`;

@@ -1,11 +1,10 @@
-import { delegate } from "../messaging/delegate";
-import type { Provider } from "../routing/capabilities";
-import type { ToolCall } from "./providers";
-import type { TurnRequest } from "./turn";
+import type { Delegation } from "./ports";
+import type { ToolCall } from "./providers/types";
 
 /**
  * The built-in `ask` tool: an LLM agent asks another capability for help during its turn,
- * through delegation (server/messaging/delegate.ts), one level deeper in the conversation.
+ * through the delegation port (in production a new request one level deeper in the
+ * conversation, server/messaging/delegate.ts).
  */
 
 export const ASK_TOOL = {
@@ -22,18 +21,14 @@ export const ASK_TOOL = {
   },
 };
 
-export type AskOutcome = { ok: true; output: { agent: string; content: unknown } } | { ok: false; message: string };
-
-export async function ask(provider: Provider, request: TurnRequest, call: ToolCall, timeoutMs: number): Promise<AskOutcome> {
+/** The capability and question of an `ask` call; null when the model left either out. */
+export function askArguments(call: ToolCall): { capability: string; question: unknown } | null {
   const capability = typeof call.arguments.capability === "string" ? call.arguments.capability : "";
   const question = call.arguments.request;
-  if (!capability || question === undefined) return { ok: false, message: "ask needs { capability, request }." };
-  const answer = await delegate(
-    { id: request.id, workspaceId: request.workspaceId, conversationId: request.conversationId, depth: request.depth },
-    { agentId: provider.agentId, agentName: provider.agentName, maxDepth: provider.config.limits.max_depth },
-    capability,
-    question,
-    timeoutMs,
-  );
-  return answer.ok ? { ok: true, output: { agent: answer.agent, content: answer.content } } : { ok: false, message: answer.reason };
+  return capability && question !== undefined ? { capability, question } : null;
 }
+
+export const ASK_USAGE = "ask needs { capability, request }.";
+
+/** What the model and the trace see of an answer. */
+export const askOutput = (answer: Extract<Delegation, { ok: true }>) => ({ agent: answer.agent, content: answer.content });

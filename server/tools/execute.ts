@@ -1,17 +1,12 @@
 import type { Prisma } from "@prisma/client";
 import { getDb } from "../db/client";
 import { sql } from "../db/sql";
-import { createLogger } from "../observability/logger";
 import { addToolMs } from "../quotas/tool-time";
 import type { ToolManifest } from "./manifest";
-import { isBreach, quarantinedDiagnostic, quarantineOf, recordBreach, remember } from "./quarantine";
+import { isBreach, quarantinedDiagnostic, quarantineOf } from "./quarantine";
 import { getSandbox, sandboxAbandoned } from "./sandbox-instance";
-import type { Diagnostic, RunnableTool, RunOutcome } from "./sandbox/types";
-
-/** Workers that may begin one tool run: a run that never finished twice is not tried a third time. */
-export const MAX_TOOL_RUN_ATTEMPTS = 2;
-
-const logger = createLogger("tools");
+import type { RunnableTool, RunOutcome } from "./sandbox/types";
+import { countBreach, MAX_TOOL_RUN_ATTEMPTS, workerLost } from "./unfinished-runs";
 
 /**
  * The worker's side of a tool run: one sandbox per worker process (warm instances pooled
@@ -41,16 +36,6 @@ async function runnableFor(versionId: string): Promise<RunnableTool> {
     runnables.set(version.id, runnable);
   }
   return runnable;
-}
-
-/** Counts a breach against the version; a failure to record it must not lose the run's result. */
-async function countBreach(versionId: string, diagnostic: Diagnostic) {
-  try {
-    const state = await recordBreach(versionId, diagnostic);
-    if (state) remember(versionId, state);
-  } catch (error) {
-    logger.warn({ versionId, err: (error as Error).message }, "recording a tool's breach failed");
-  }
 }
 
 /**
@@ -96,31 +81,4 @@ export async function executeInvocation(invocationId: string): Promise<void> {
       : { status: "failed", diagnostic: outcome.diagnostic as unknown as Prisma.InputJsonValue, durationMs: Math.round(outcome.durationMs), completedAt: new Date() },
   });
   if (recorded.count === 1) await addToolMs(invocation.workspaceId, outcome.durationMs);
-}
-
-const workerLost = (unfinished: number): Diagnostic => ({
-  kind: "worker_lost",
-  limit: MAX_TOOL_RUN_ATTEMPTS,
-  observed: unfinished,
-  message: `the worker running this tool stopped before the run finished (killed or wedged), ${unfinished} time${unfinished === 1 ? "" : "s"}; after ${MAX_TOOL_RUN_ATTEMPTS} it is not tried again. If the tool is yours, check it for loops or memory growth and upload a fixed version.`,
-});
-
-/** A run no attempt could finish ends as failed, so its caller is not left waiting. */
-export async function giveUpOnInvocation(invocationId: string, reason: string): Promise<void> {
-  const stalled = /stalled|started more than/i.test(reason);
-  if (stalled) {
-    // The last worker to run it never came back either: that counts against the version too.
-    const invocation = await getDb().toolInvocation.findUnique({ where: { id: invocationId }, select: { status: true, toolVersionId: true } });
-    if (invocation?.status === "queued") await countBreach(invocation.toolVersionId, workerLost(MAX_TOOL_RUN_ATTEMPTS));
-  }
-  await getDb().toolInvocation.updateMany({
-    where: { id: invocationId, status: "queued" },
-    data: {
-      status: "failed",
-      diagnostic: stalled
-        ? { kind: "worker_lost", limit: MAX_TOOL_RUN_ATTEMPTS, observed: reason, message: `The tool run is not tried again: ${reason}. If the tool is yours, check it for loops or memory growth and upload a fixed version.` }
-        : { kind: "trap", limit: null, observed: null, message: `The worker could not run the tool: ${reason}` },
-      completedAt: new Date(),
-    },
-  });
 }

@@ -11,6 +11,7 @@ import type { ToolManifest } from "./manifest";
 import { quarantinedDiagnostic } from "./quarantine";
 import type { Diagnostic } from "./sandbox/types";
 import { findLiveTool } from "./tools";
+import { giveUpOnInvocation } from "./unfinished-runs";
 
 /**
  * Running a tool from the web process: record the invocation, enqueue it (its id is the job
@@ -101,7 +102,7 @@ export async function runTool(actor: Actor, name: string, input: unknown, caller
   if (done.status === "queued" && (await job.getState()) === "failed") {
     // The job ended without the worker recording anything (its workers kept dying under it):
     // record that now rather than leave the run queued.
-    await (await import("./execute")).giveUpOnInvocation(row.id, (await getQueue("tools").getJob(row.id))?.failedReason || "the job failed");
+    await giveUpOnInvocation(row.id, (await getQueue("tools").getJob(row.id))?.failedReason || "the job failed");
     done = await getDb().toolInvocation.findUniqueOrThrow({ where: { id: row.id }, include: invocationInclude });
   }
   if (done.status === "queued") {

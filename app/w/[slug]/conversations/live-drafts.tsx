@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import type { DraftEvent } from "@/server/messaging/draft-events";
+import type { DraftEvent } from "@/server/messaging/events";
 import { useLiveEvents } from "./use-live-events";
 
 /** A draft is one agent's reply to one request: a broadcast request has one per agent. */

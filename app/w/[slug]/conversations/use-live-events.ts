@@ -1,8 +1,7 @@
 "use client";
 
 import { useEffect, useRef } from "react";
-import type { DraftEvent } from "@/server/messaging/draft-events";
-import type { LiveEvent, MessageEvent as LiveMessageEvent } from "@/server/messaging/events";
+import type { DraftEvent, LiveEvent, MessageEvent as LiveMessageEvent } from "@/server/messaging/events";
 
 export interface LiveListener {
   message?(event: LiveMessageEvent): void;
