@@ -103,6 +103,26 @@ describe("one operation, two transports, one answer", () => {
     expect(trpcError(overTrpc).message).toBe(restError(overRest).details && (restError(overRest).details as { message: string }[])[0]!.message);
   });
 
+  it("the permission: a viewer is refused the same write with the same message on both transports", async () => {
+    const viewerToken = await ws.token("viewer");
+    const viewerSession = await createSessionFor(ws.users.viewer.id);
+    const calls = [
+      { rest: ["POST", "/agents", { source: sampleAgent("parity-viewer") }], trpc: ["agents.push", { source: sampleAgent("parity-viewer") }] },
+      { rest: ["PUT", "/secrets/PARITY_KEY", { value: "x" }], trpc: ["secrets.set", { name: "PARITY_KEY", value: "x" }] },
+      { rest: ["PATCH", `/workspaces/${ws.workspace.slug}/quotas/agents`, { limit: 5 }], trpc: ["usage.setQuota", { name: "agents", limit: 5 }] },
+    ] as const;
+    for (const call of calls) {
+      const [method, path, body] = call.rest;
+      const response = await fetch(`${caxton.url}/api/v1${path}`, { method, headers: { authorization: viewerToken.authorization, "content-type": "application/json" }, body: JSON.stringify(body) });
+      const overRest = ((await response.json()) as RestError).error;
+      const overTrpc = await callTrpc(caxton.url, call.trpc[0], "mutation", { workspace: ws.workspace.slug, ...call.trpc[1] }, viewerSession.cookie);
+      expect(response.status, path).toBe(403);
+      expect(overTrpc.status, call.trpc[0]).toBe(403);
+      expect(trpcError(overTrpc).message, call.trpc[0]).toBe(overRest.message);
+      expect(trpcError(overTrpc).data.appCode).toBe("forbidden");
+    }
+  });
+
   it("a tool upload: the manifest's format defaults to TOML on both transports", async () => {
     const upload = sampleJsTool("parity-tool");
     const json = { manifest: upload.manifest as string, module: Buffer.from(upload.module).toString("base64") };
