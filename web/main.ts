@@ -3,6 +3,7 @@ import next from "next";
 import { getConfig } from "../server/config/load";
 import { mintOperatorLink, operatorSignInEnabled } from "../server/auth/operator";
 import { closeDb } from "../server/db/client";
+import { AppError, errorReply } from "../server/lib/errors";
 import { createLogger, since } from "../server/observability/logger";
 import { fromRoot } from "../server/platform/paths";
 import { onStopSignals } from "../server/platform/stop-signals";
@@ -37,8 +38,9 @@ async function main() {
     if (shuttingDown) res.setHeader("Connection", "close");
     if (!hasValidPath(req.url)) {
       // Next answers a malformed %-escape with a bare 500; it is the client's mistake.
-      res.writeHead(400, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: { code: "bad_request", message: "The URL has a malformed %-escape.", hint: "Percent-encode the path correctly." } }));
+      const reply = errorReply(new AppError("bad_request", "The URL has a malformed %-escape.", { hint: "Percent-encode the path correctly." }));
+      res.writeHead(reply.status, reply.headers);
+      res.end(reply.body);
       return;
     }
     if (isRestRequest(req.url)) void serveRest(req, res, `http://${req.headers.host ?? `localhost:${config.port}`}`);

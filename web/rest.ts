@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
-import { randomUUID } from "node:crypto";
 import { dispatchV1 } from "../server/api/v1";
+import { errorReply, internalError } from "../server/lib/errors";
 import { createLogger } from "../server/observability/logger";
 
 const logger = createLogger("api");
@@ -40,11 +40,12 @@ export async function serveRest(req: IncomingMessage, res: ServerResponse, origi
   } catch (error) {
     // The dispatcher answers every error it knows; this is a broken connection or a bug.
     // The error's own text stays in the log: it can name internals (queries, paths).
-    const requestId = randomUUID();
-    logger.error({ err: error, requestId, method: req.method, path: req.url }, "API request failed outside the dispatcher");
+    const internal = internalError();
+    logger.error({ err: error, requestId: internal.requestId, method: req.method, path: req.url }, "API request failed outside the dispatcher");
     if (!res.headersSent) {
-      res.writeHead(500, { "content-type": "application/json", "cache-control": "no-store" });
-      res.end(JSON.stringify({ error: { code: "internal", message: "Something went wrong on our side.", hint: `Try again; if it persists, report request ${requestId}.` } }));
+      const reply = errorReply(internal.error);
+      res.writeHead(reply.status, reply.headers);
+      res.end(reply.body);
     } else res.destroy();
   }
 }

@@ -1,7 +1,6 @@
-import { randomUUID } from "node:crypto";
 import { ZodError, type z } from "zod";
-import { actorForToken, type Actor } from "../auth/actor";
-import { AppError, type ErrorBody } from "../lib/errors";
+import { actorForToken, requireWorkspace, type Actor } from "../auth/actor";
+import { AppError, errorResponse, internalError } from "../lib/errors";
 import { guardInput, parseGuardedJson } from "../lib/input-guard";
 import { cursorError } from "../lib/pagination";
 import { readCappedBytes, readCappedText } from "../lib/request-body";
@@ -28,10 +27,6 @@ export function compile(routes: Route[]): CompiledRoute[] {
     });
     return { route, pattern: new RegExp(`^${source}$`), names };
   });
-}
-
-export function errorResponse(status: number, error: ErrorBody | { code: string; message: string; hint?: string }, headers: Record<string, string> = {}) {
-  return Response.json({ error }, { status, headers: { "cache-control": "no-store", ...headers } });
 }
 
 const issues = (error: ZodError) =>
@@ -104,12 +99,12 @@ export function createDispatcher(routes: Route[], basePath = "/api/v1") {
       .map((c) => ({ ...c, match: c.pattern.exec(path) }))
       .filter((c): c is CompiledRoute & { match: RegExpExecArray } => c.match !== null);
     if (matches.length === 0) {
-      return errorResponse(404, { code: "not_found", message: `No API route ${request.method} ${url.pathname}.`, hint: "See /api/v1/openapi.json for every route." });
+      return errorResponse(new AppError("not_found", `No API route ${request.method} ${url.pathname}.`, { hint: "See /api/v1/openapi.json for every route." }));
     }
     const found = matches.find((m) => m.route.method === request.method);
     if (!found) {
       const allow = [...new Set(matches.map((m) => m.route.method))].join(", ");
-      return errorResponse(405, { code: "method_not_allowed", message: `${request.method} is not allowed on ${url.pathname}.`, hint: `Allowed: ${allow}.` }, { allow });
+      return errorResponse(new AppError("method_not_allowed", `${request.method} is not allowed on ${url.pathname}.`, { hint: `Allowed: ${allow}.` }), { allow });
     }
     const { route } = found;
     let headers: Record<string, string> = {};
@@ -129,6 +124,7 @@ export function createDispatcher(routes: Route[], basePath = "/api/v1") {
           : route.body
             ? parse(route.body, await readJsonBody(request, document?.types), "body")
             : undefined;
+      if (route.workspace === "path") requireWorkspace(actor, (params as { slug: string }).slug);
       const result = await route.handler({ actor, params, query, body, request });
       if (result instanceof Response) {
         for (const [k, v] of Object.entries(headers)) result.headers.set(k, v);
@@ -141,18 +137,18 @@ export function createDispatcher(routes: Route[], basePath = "/api/v1") {
     } catch (error) {
       if (error instanceof AppError) {
         const extra = (error as AppError & { headers?: Record<string, string> }).headers ?? headers;
-        return errorResponse(error.status, error.toBody(), {
+        return errorResponse(error, {
           ...extra,
           ...(error.extra.retryAfterS ? { "retry-after": String(error.extra.retryAfterS) } : {}),
           ...(error.status === 401 ? { "www-authenticate": 'Bearer realm="caxton"' } : {}),
         });
       }
       if (error instanceof ZodError) {
-        return errorResponse(400, { code: "validation_failed", message: "The request is not valid.", details: issues(error) } as ErrorBody, headers);
+        return errorResponse(new AppError("validation_failed", "The request is not valid.", { details: issues(error) }), headers);
       }
-      const requestId = randomUUID();
-      logger.error({ err: error, requestId, method: request.method, path: url.pathname }, "API request failed");
-      return errorResponse(500, { code: "internal", message: "Something went wrong on our side.", hint: `Try again; if it persists, report request ${requestId}.` });
+      const internal = internalError();
+      logger.error({ err: error, requestId: internal.requestId, method: request.method, path: url.pathname }, "API request failed");
+      return errorResponse(internal.error);
     }
   };
 }

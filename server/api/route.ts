@@ -23,6 +23,12 @@ export interface Route<P = unknown, Q = unknown, B = unknown, R = unknown> {
   tag: string;
   /** false: no token needed (the OpenAPI document itself). */
   auth?: boolean;
+  /**
+   * "path": the path starts `/workspaces/{slug}` and the dispatcher answers 404 unless the
+   * slug is the token's own workspace, before the handler runs. Otherwise the route acts in
+   * the token's workspace.
+   */
+  workspace?: "token" | "path";
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { shapeRedactor } from "../secrets/redact";
 
 /**
@@ -22,7 +23,8 @@ export type ErrorCode =
   | "payload_too_large"
   | "unsupported_media_type"
   | "method_not_allowed"
-  | "unavailable";
+  | "unavailable"
+  | "internal";
 
 const statusOf: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -42,6 +44,7 @@ const statusOf: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   method_not_allowed: 405,
   unavailable: 503,
+  internal: 500,
 };
 
 export interface ErrorBody {
@@ -78,6 +81,31 @@ export class AppError extends Error {
       ...(this.extra.hint ? { hint: this.extra.hint } : {}),
     };
   }
+}
+
+/**
+ * What a caller sees of a failure that is not theirs (a bug, a broken dependency): nothing
+ * of its text, which can name queries, paths or rows; only an id to report. The caller logs
+ * the cause under `requestId`.
+ */
+export function internalError(): { error: AppError; requestId: string } {
+  const requestId = randomUUID();
+  return { requestId, error: new AppError("internal", "Something went wrong on our side.", { hint: `Try again; if it persists, report request ${requestId}.` }) };
+}
+
+/** The one error answer of every HTTP surface, as parts (for node's http, which has no Response). */
+export function errorReply(error: AppError, headers: Record<string, string> = {}) {
+  return {
+    status: error.status,
+    headers: { "content-type": "application/json", "cache-control": "no-store", ...headers },
+    body: JSON.stringify({ error: error.toBody() }),
+  };
+}
+
+/** The one error answer of every HTTP surface: `{ error: { code, message, details?, hint? } }` with the code's status. */
+export function errorResponse(error: AppError, headers: Record<string, string> = {}): Response {
+  const reply = errorReply(error, headers);
+  return new Response(reply.body, { status: reply.status, headers: reply.headers });
 }
 
 /** A resource that does not exist *for this caller*: other workspaces' rows look the same. */

@@ -72,6 +72,15 @@ describe("jsonTextDepth and parseGuardedJson", () => {
     expect(refusal(() => parseGuardedJson("{", "body"))).toMatchObject({ code: "bad_request", message: expect.stringMatching(/^The body is not valid JSON/) });
     expect(parseGuardedJson('{"a":[1,{"b":"c"}]}', "body")).toEqual({ a: [1, { b: "c" }] });
   });
+
+  it("never quotes the parser's own message, which echoes the text: it names the line and column when the parser knows them", () => {
+    expect(refusal(() => parseGuardedJson('{"a":1}\n}', "body"))?.message).toBe("The body is not valid JSON (line 2, column 1).");
+    expect(refusal(() => parseGuardedJson('{"token": sk-live-abc}', "body"))?.message).toMatch(/^The body is not valid JSON( \(line \d+, column \d+\))?\.$/);
+    for (const text of ["{", "[1,]", '{"a": x}']) {
+      const message = refusal(() => parseGuardedJson(text, "body"))!.message;
+      expect(message, text).not.toMatch(/Unexpected|Expected|position|is not valid JSON"/);
+    }
+  });
 });
 
 describe("intParam", () => {

@@ -126,6 +126,14 @@ export function jsonTextDepth(text: string, limit = MAX_JSON_DEPTH): number {
   return deepest;
 }
 
+/** Where JSON.parse stopped, from the offset V8 names, or null when it names none (an unexpected end). */
+function jsonErrorPosition(text: string, error: unknown): { line: number; column: number } | null {
+  const offset = /at position (\d+)/.exec(error instanceof Error ? error.message : "")?.[1];
+  if (offset === undefined) return null;
+  const before = text.slice(0, Number(offset)).split("\n");
+  return { line: before.length, column: before.at(-1)!.length + 1 };
+}
+
 /**
  * A JSON text as a value, refused before parsing when it nests too deep, and then checked
  * by guardInput. `bad_request` for text that is not JSON.
@@ -136,7 +144,10 @@ export function parseGuardedJson(text: string, place: InputPlace): unknown {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new AppError("bad_request", `The ${place === "body" ? "body" : place} is not valid JSON: ${(error as Error).message}.`, { hint: "Check the JSON syntax." });
+    // The parser's own text is not ours to show (the bar: no internal message in an answer);
+    // where it went wrong is, as a line and column of the caller's own text.
+    const at = jsonErrorPosition(text, error);
+    throw new AppError("bad_request", `The ${place === "body" ? "body" : place} is not valid JSON${at ? ` (line ${at.line}, column ${at.column})` : ""}.`, { hint: "Check the JSON syntax." });
   }
   guardInput(value, place);
   return value;

@@ -1,6 +1,5 @@
 import { actorForSession, actorForToken, authorize, type Actor } from "../auth/actor";
-import { randomUUID } from "node:crypto";
-import { AppError } from "../lib/errors";
+import { AppError, errorResponse, internalError } from "../lib/errors";
 import { guardInput } from "../lib/input-guard";
 import { createLogger } from "../observability/logger";
 import { connected, createRedis, quietQuit } from "../redis";
@@ -44,10 +43,10 @@ export async function eventStreamResponse(request: Request, sessionUserId: () =>
     actor = await actorFor(request, sessionUserId);
     authorize(actor, "messages.view");
   } catch (error) {
-    if (error instanceof AppError) return Response.json({ error: error.toBody() }, { status: error.status, headers: { "cache-control": "no-store" } });
-    const requestId = randomUUID();
-    logger.error({ err: error, requestId }, "Live events request failed");
-    return Response.json({ error: { code: "internal", message: "Something went wrong on our side.", hint: `Try again; if it persists, report request ${requestId}.` } }, { status: 500, headers: { "cache-control": "no-store" } });
+    if (error instanceof AppError) return errorResponse(error);
+    const internal = internalError();
+    logger.error({ err: error, requestId: internal.requestId }, "Live events request failed");
+    return errorResponse(internal.error);
   }
 
   const subscriber = createRedis("worker");
@@ -57,7 +56,7 @@ export async function eventStreamResponse(request: Request, sessionUserId: () =>
     await subscriber.subscribe(eventsChannel(actor.workspaceId));
   } catch {
     await quietQuit(subscriber);
-    return Response.json({ error: { code: "unavailable", message: "Live events are unavailable: Redis is not reachable.", hint: "Try again shortly." } }, { status: 503 });
+    return errorResponse(new AppError("unavailable", "Live events are unavailable: Redis is not reachable.", { hint: "Try again shortly." }));
   }
 
   const encoder = new TextEncoder();

@@ -38,9 +38,18 @@ const trpcCode: Record<ErrorCode, TRPCError["code"]> = {
   unsupported_media_type: "UNSUPPORTED_MEDIA_TYPE",
   method_not_allowed: "METHOD_NOT_SUPPORTED",
   unavailable: "SERVICE_UNAVAILABLE",
+  internal: "INTERNAL_SERVER_ERROR",
 };
 
-const t = initTRPC.context<Context>().create({
+/** A procedure derived from an operation names it, so tests can hold both transports to it. */
+export interface ProcedureMeta {
+  operation?: string;
+}
+
+/** A cause that is neither our refusal nor a schema's: its text is JavaScript's or a library's. */
+const foreignCause = (cause: unknown) => cause instanceof Error && !(cause instanceof AppError) && !(cause instanceof ZodError) && !(cause instanceof TRPCError);
+
+const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
   errorFormatter({ shape, error, path }) {
     const cause = error.cause;
     if (error.code === "INTERNAL_SERVER_ERROR") {
@@ -52,8 +61,10 @@ const t = initTRPC.context<Context>().create({
     }
     return {
       ...shape,
-      // AppErrors are scrubbed when made; anything else that escaped a procedure, here.
-      message: shapeRedactor.text(shape.message),
+      // AppErrors are scrubbed when made; anything else that escaped a procedure, here. A
+      // message tRPC took from a JavaScript error (JSON.parse's, on input that is not JSON)
+      // is not ours to show: say what it means instead.
+      message: foreignCause(cause) ? (cause instanceof SyntaxError ? "The input is not valid JSON." : "The request is not valid.") : shapeRedactor.text(shape.message),
       data: {
         ...shape.data,
         // The same code and hint the REST API and the CLI show.

@@ -1,11 +1,7 @@
-import { auditEventSchema, auditFilterSchema, listAudit } from "../../audit/audit";
-import { pageQuerySchema, pageSchema } from "../../lib/pagination";
-import { router, workspaceProcedure } from "../init";
-import { ws } from "./shared";
+import { auditOperations as ops } from "../../operations/workspaces";
+import { router } from "../init";
+import { queryOf } from "../procedure";
 
 export const auditRouter = router({
-  list: workspaceProcedure
-    .input(ws.extend(auditFilterSchema.shape).extend(pageQuerySchema.shape))
-    .output(pageSchema(auditEventSchema))
-    .query(({ ctx, input }) => listAudit(ctx.actor, input, input)),
+  list: queryOf(ops.list),
 });

@@ -1,33 +1,19 @@
 import { z } from "zod";
 import { roles } from "../../auth/permissions";
-import { pageQuerySchema, pageSchema } from "../../lib/pagination";
-import { acceptInvitation, createdInvitationSchema, createInvitation, invitationInputSchema, previewInvitation } from "../../workspaces/invitations";
-import { changeRole, listMembers, memberSchema, removeMember } from "../../workspaces/members";
-import { protectedProcedure, publicProcedure, router, workspaceProcedure } from "../init";
-import { userLabel, ws } from "./shared";
+import { memberOperations as ops } from "../../operations/workspaces";
+import { acceptInvitation, previewInvitation } from "../../workspaces/invitations";
+import { protectedProcedure, publicProcedure, router } from "../init";
+import { mutationOf, queryOf } from "../procedure";
+import { userLabel } from "./shared";
 
 export const membersRouter = router({
-  list: workspaceProcedure
-    .input(ws.extend(pageQuerySchema.shape))
-    .output(pageSchema(memberSchema))
-    .query(({ ctx, input }) => listMembers(ctx.actor, input)),
-  changeRole: workspaceProcedure
-    .input(ws.extend({ userId: z.string(), role: z.enum(roles) }))
-    .output(memberSchema)
-    .mutation(({ ctx, input }) => changeRole(ctx.actor, input.userId, input.role)),
-  remove: workspaceProcedure
-    .input(ws.extend({ userId: z.string() }))
-    .output(z.object({ removed: z.literal(true) }))
-    .mutation(async ({ ctx, input }) => {
-      await removeMember(ctx.actor, input.userId);
-      return { removed: true as const };
-    }),
-  invite: workspaceProcedure
-    .input(ws.extend(invitationInputSchema.shape))
-    .output(createdInvitationSchema)
-    .mutation(({ ctx, input }) => createInvitation(ctx.actor, { role: input.role, expiresInHours: input.expiresInHours })),
+  list: queryOf(ops.list),
+  changeRole: mutationOf(ops.changeRole),
+  remove: mutationOf(ops.remove),
+  invite: mutationOf(ops.invite),
 });
 
+// Opening an invitation link happens before its user is a member: the web app's alone.
 export const invitationsRouter = router({
   preview: publicProcedure
     .input(z.object({ token: z.string().max(200) }))

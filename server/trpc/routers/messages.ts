@@ -1,20 +1,9 @@
-import { z } from "zod";
-import { conversationFilterSchema, conversationPageSchema, conversationSchema, conversationSummarySchema, getConversation, listConversations, sendInputSchema, sendMessage, sentSchema } from "../../messaging/messages";
-import { pageQuerySchema, pageSchema } from "../../lib/pagination";
-import { router, workspaceProcedure } from "../init";
-import { ws } from "./shared";
+import { messageOperations as ops } from "../../operations/messages";
+import { router } from "../init";
+import { mutationOf, queryOf } from "../procedure";
 
 export const messagesRouter = router({
-  send: workspaceProcedure
-    .input(ws.extend(sendInputSchema.shape))
-    .output(sentSchema)
-    .mutation(({ ctx, input }) => sendMessage(ctx.actor, { capability: input.capability, content: input.content, conversationId: input.conversationId, wait: input.wait })),
-  conversation: workspaceProcedure
-    .input(ws.extend({ id: z.string() }).extend(conversationPageSchema.shape))
-    .output(conversationSchema)
-    .query(({ ctx, input }) => getConversation(ctx.actor, input.id, { limit: input.limit, before: input.before })),
-  conversations: workspaceProcedure
-    .input(ws.extend(pageQuerySchema.shape).extend(conversationFilterSchema.shape))
-    .output(pageSchema(conversationSummarySchema))
-    .query(({ ctx, input }) => listConversations(ctx.actor, { capability: input.capability, agent: input.agent, status: input.status }, { cursor: input.cursor, limit: input.limit })),
+  send: mutationOf(ops.send),
+  conversation: queryOf(ops.conversation),
+  conversations: queryOf(ops.conversations),
 });

@@ -1,20 +1,9 @@
-import { z } from "zod";
-import { createdTokenSchema, createToken, listTokens, revokeToken, tokenInputSchema, tokenSchema } from "../../auth/tokens";
-import { pageQuerySchema, pageSchema } from "../../lib/pagination";
-import { router, workspaceProcedure } from "../init";
-import { ws } from "./shared";
+import { tokenOperations as ops } from "../../operations/workspaces";
+import { router } from "../init";
+import { mutationOf, queryOf } from "../procedure";
 
 export const tokensRouter = router({
-  list: workspaceProcedure
-    .input(ws.extend(pageQuerySchema.shape))
-    .output(pageSchema(tokenSchema))
-    .query(({ ctx, input }) => listTokens(ctx.actor, input)),
-  create: workspaceProcedure
-    .input(ws.extend(tokenInputSchema.shape))
-    .output(createdTokenSchema)
-    .mutation(({ ctx, input }) => createToken(ctx.actor, { name: input.name, scopes: input.scopes, expiresAt: input.expiresAt })),
-  revoke: workspaceProcedure
-    .input(ws.extend({ id: z.string() }))
-    .output(tokenSchema)
-    .mutation(({ ctx, input }) => revokeToken(ctx.actor, input.id)),
+  list: queryOf(ops.list),
+  create: mutationOf(ops.create),
+  revoke: mutationOf(ops.revoke),
 });

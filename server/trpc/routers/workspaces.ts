@@ -1,35 +1,18 @@
 import { z } from "zod";
-import {
-  createWorkspace,
-  deleteWorkspace,
-  getWorkspace,
-  listWorkspacesOf,
-  renameWorkspace,
-  workspaceNameSchema,
-  workspaceSchema,
-} from "../../workspaces/workspaces";
-import { protectedProcedure, router, workspaceProcedure } from "../init";
-import { userLabel, ws } from "./shared";
+import { workspaceOperations as ops } from "../../operations/workspaces";
+import { createWorkspace, listWorkspacesOf, workspaceNameSchema, workspaceSchema } from "../../workspaces/workspaces";
+import { protectedProcedure, router } from "../init";
+import { mutationOf, queryOf } from "../procedure";
+import { userLabel } from "./shared";
 
 export const workspacesRouter = router({
+  // A signed-in user's own calls, before any workspace: the web app's alone.
   list: protectedProcedure.output(z.array(workspaceSchema)).query(({ ctx }) => listWorkspacesOf(ctx.userId)),
   create: protectedProcedure
     .input(z.object({ name: workspaceNameSchema }).strict())
     .output(workspaceSchema)
     .mutation(async ({ ctx, input }) => createWorkspace({ userId: ctx.userId, label: await userLabel(ctx.userId) }, input)),
-  get: workspaceProcedure
-    .input(ws)
-    .output(workspaceSchema.extend({ permissions: z.array(z.string()) }))
-    .query(({ ctx }) => getWorkspace(ctx.actor)),
-  rename: workspaceProcedure
-    .input(ws.extend({ name: workspaceNameSchema }))
-    .output(workspaceSchema)
-    .mutation(({ ctx, input }) => renameWorkspace(ctx.actor, input.name)),
-  delete: workspaceProcedure
-    .input(ws.extend({ confirm: z.string() }))
-    .output(z.object({ deleted: z.literal(true) }))
-    .mutation(async ({ ctx, input }) => {
-      await deleteWorkspace(ctx.actor, input.confirm);
-      return { deleted: true as const };
-    }),
+  get: queryOf(ops.get),
+  rename: mutationOf(ops.rename),
+  delete: mutationOf(ops.delete),
 });

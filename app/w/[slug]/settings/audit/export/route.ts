@@ -1,7 +1,7 @@
 import { actorForSession } from "@/server/auth/actor";
 import { currentUserId } from "@/server/auth/next-auth";
 import { auditFilterSchema, exportAudit } from "@/server/audit/audit";
-import { AppError } from "@/server/lib/errors";
+import { AppError, errorResponse } from "@/server/lib/errors";
 import { jsonLinesResponse } from "@/server/lib/json-lines";
 
 export const dynamic = "force-dynamic";
@@ -10,16 +10,21 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request, { params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   const userId = await currentUserId();
-  if (!userId) return Response.json({ error: { code: "unauthorized", message: "Sign in first." } }, { status: 401 });
+  if (!userId) return errorResponse(new AppError("unauthorized", "Sign in first."));
   try {
     const actor = await actorForSession(userId, slug);
     const filter = auditFilterSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
     if (!filter.success) {
-      return Response.json({ error: { code: "validation_failed", message: filter.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") } }, { status: 400 });
+      return errorResponse(
+        new AppError("validation_failed", filter.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "), {
+          details: filter.error.issues.map((i) => ({ path: i.path.join("."), message: i.message, code: i.code })),
+          hint: "Filter by actor, action, since and until (ISO 8601).",
+        }),
+      );
     }
     return await jsonLinesResponse(exportAudit(actor, filter.data), `${slug}-audit.jsonl`);
   } catch (error) {
-    if (error instanceof AppError) return Response.json({ error: error.toBody() }, { status: error.status });
+    if (error instanceof AppError) return errorResponse(error);
     throw error;
   }
 }
