@@ -44,7 +44,7 @@ export async function insertRequest(input: NewRequest): Promise<MessageRow | nul
        RETURNING id
      ), conversation AS (
        SELECT id FROM opened
-       UNION ALL SELECT id FROM "Conversation" WHERE $5::text IS NOT NULL AND id = $5 AND "workspaceId" = $3
+       UNION ALL SELECT id FROM "Conversation" WHERE $5::text IS NOT NULL AND id = $5 AND ("workspaceId" = $3) IS TRUE
      )
      INSERT INTO "Message" (id, "workspaceId", "conversationId", performative, capability, "senderType", "senderLabel", "senderAgentId", content, status, depth, "parentId", "createdAt")
      SELECT $1, $3, conversation.id, 'REQUEST', $4, $6, $7, $8, $9::jsonb, 'queued', $10, $11, ${NOW_UTC} FROM conversation
@@ -70,9 +70,9 @@ export async function insertRequest(input: NewRequest): Promise<MessageRow | nul
 export async function chainOf(workspaceId: string, id: string): Promise<string[]> {
   const rows = await sql<{ capability: string }>(
     `WITH RECURSIVE chain AS (
-       SELECT capability, "parentId", 0 AS hops FROM "Message" WHERE id = $1 AND "workspaceId" = $2
+       SELECT capability, "parentId", 0 AS hops FROM "Message" WHERE id = $1 AND ("workspaceId" = $2) IS TRUE
        UNION ALL
-       SELECT m.capability, m."parentId", chain.hops + 1 FROM "Message" m JOIN chain ON m.id = chain."parentId" AND m."workspaceId" = $2 WHERE chain.hops < 63
+       SELECT m.capability, m."parentId", chain.hops + 1 FROM "Message" m JOIN chain ON m.id = chain."parentId" AND (m."workspaceId" = $2) IS TRUE WHERE chain.hops < 63
      )
      SELECT capability FROM chain ORDER BY hops`,
     [id, workspaceId],
@@ -100,7 +100,7 @@ export type RunningRequest = MessageRow & { quotaOverrides: Record<string, numbe
 export async function markRunning(workspaceId: string, id: string, options: { attempt?: boolean } = {}): Promise<RunningRequest | null> {
   const [row] = await sql<RunningRequest>(
     `UPDATE "Message" SET status = 'running', "startedAt" = COALESCE("startedAt", ${NOW_UTC})${options.attempt ? `, "deliveryAttempts" = "deliveryAttempts" + 1` : ""}
-     WHERE id = $1 AND "workspaceId" = $2 AND status IN ('queued', 'running') RETURNING *, ${QUOTA_OVERRIDES_SQL(`"Message"."workspaceId"`)} AS "quotaOverrides"`,
+     WHERE id = $1 AND ("workspaceId" = $2) IS TRUE AND status IN ('queued', 'running') RETURNING *, ${QUOTA_OVERRIDES_SQL(`"Message"."workspaceId"`)} AS "quotaOverrides"`,
     [id, workspaceId],
   );
   return row ?? null;
@@ -154,7 +154,7 @@ export async function answerRequest(request: MessageRow, replies: NewReply[], ou
          routing = COALESCE($11::jsonb, routing),
          error = COALESCE($12, error),
          "completedAt" = ${NOW_UTC}
-       WHERE id = $1 AND "workspaceId" = $3 RETURNING *
+       WHERE id = $1 AND ("workspaceId" = $3) IS TRUE RETURNING *
      ), replies AS (
        INSERT INTO "Message" (id, "workspaceId", "conversationId", performative, capability, "senderType", "senderLabel", "senderAgentId",
          "agentVersionId", "inReplyToId", "replyKey", content, trace, status, depth, "createdAt", "completedAt")
@@ -189,7 +189,7 @@ export async function answerRequest(request: MessageRow, replies: NewReply[], ou
 /** A message and its replies, oldest reply first. */
 export async function requestWithReplies(workspaceId: string, id: string): Promise<{ request: MessageRow | null; replies: MessageRow[] }> {
   const rows = await sql<MessageRow>(
-    `SELECT * FROM "Message" WHERE id = $1 AND "workspaceId" = $2 UNION ALL SELECT * FROM "Message" WHERE "inReplyToId" = $1 AND "workspaceId" = $2 ORDER BY "createdAt", id`,
+    `SELECT * FROM "Message" WHERE id = $1 AND ("workspaceId" = $2) IS TRUE UNION ALL SELECT * FROM "Message" WHERE "inReplyToId" = $1 AND ("workspaceId" = $2) IS TRUE ORDER BY "createdAt", id`,
     [id, workspaceId],
   );
   return { request: rows.find((r) => r.id === id) ?? null, replies: rows.filter((r) => r.id !== id) };

@@ -85,7 +85,7 @@ export async function listInvocations(actor: Actor, name: string, page: PageQuer
         SELECT id,
                left(input::text, ${PREVIEW_CHARS}) AS input_head, octet_length(input::text) AS input_bytes,
                left(output::text, ${PREVIEW_CHARS}) AS output_head, octet_length(output::text) AS output_bytes
-        FROM "ToolInvocation" WHERE id IN (${Prisma.join(ids)}) AND "workspaceId" = ${actor.workspaceId}`
+        FROM "ToolInvocation" WHERE id IN (${Prisma.join(ids)}) AND ("workspaceId" = ${actor.workspaceId}) IS TRUE`
     : [];
   const byId = new Map(previews.map((p) => [p.id, p]));
   return toPage(rows, page, (row): InvocationSummary => {

@@ -44,14 +44,14 @@ export async function recordBreach(workspaceId: string, versionId: string, diagn
     `UPDATE "ToolVersion" SET
        breaches = CASE WHEN ${fresh} THEN 1 ELSE breaches + 1 END,
        "breachWindowAt" = CASE WHEN ${fresh} THEN ${NOW_UTC} ELSE "breachWindowAt" END
-     WHERE id = $1 AND "workspaceId" = $3
+     WHERE id = $1 AND ("workspaceId" = $3) IS TRUE
      RETURNING breaches, "quarantinedAt", "quarantineReason", "workspaceId", manifest->>'name' AS "toolName"`,
     [versionId, windowMs, workspaceId],
   );
   if (!row || row.quarantinedAt || row.breaches < limit) return row ?? null;
   const reason = `${row.breaches} of its runs breached their limits within ${windowWords(windowMs)} (the last: ${diagnostic.kind}, ${diagnostic.message})`;
   const [quarantined] = await sql<QuarantineState>(
-    `UPDATE "ToolVersion" SET "quarantinedAt" = ${NOW_UTC}, "quarantineReason" = $2 WHERE id = $1 AND "workspaceId" = $3 AND "quarantinedAt" IS NULL
+    `UPDATE "ToolVersion" SET "quarantinedAt" = ${NOW_UTC}, "quarantineReason" = $2 WHERE id = $1 AND ("workspaceId" = $3) IS TRUE AND "quarantinedAt" IS NULL
      RETURNING breaches, "quarantinedAt", "quarantineReason"`,
     [versionId, reason.slice(0, 1_000), workspaceId],
   );
@@ -70,7 +70,7 @@ const known = new Map<string, { state: QuarantineState; readAt: number }>();
 export async function quarantineOf(workspaceId: string, versionId: string, now = Date.now()): Promise<QuarantineState | null> {
   const cached = known.get(versionId);
   if (cached && (cached.state.quarantinedAt || now - cached.readAt < STATE_TTL_MS)) return cached.state;
-  const [row] = await sql<QuarantineState>(`SELECT breaches, "quarantinedAt", "quarantineReason" FROM "ToolVersion" WHERE id = $1 AND "workspaceId" = $2`, [versionId, workspaceId]);
+  const [row] = await sql<QuarantineState>(`SELECT breaches, "quarantinedAt", "quarantineReason" FROM "ToolVersion" WHERE id = $1 AND ("workspaceId" = $2) IS TRUE`, [versionId, workspaceId]);
   if (!row) return null;
   remember(versionId, row, now);
   return row;
