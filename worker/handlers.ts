@@ -15,12 +15,12 @@ export const handlers = {
     handle: (data, context) => runProbe(data.probeId, data.durationMs, context.workerId),
   },
   toolRun: {
-    handle: (data) => executeInvocation(data.invocationId),
-    onGiveUp: (data, reason) => giveUpOnInvocation(data.invocationId, reason),
+    handle: (data) => executeInvocation(data.invocationId, data.workspaceId),
+    onGiveUp: (data, reason) => giveUpOnInvocation(data.workspaceId, data.invocationId, reason),
   },
   messageDeliver: {
-    handle: (data) => deliverMessage(data.messageId),
-    onGiveUp: (data, reason) => giveUpOnMessage(data.messageId, reason),
+    handle: (data) => deliverMessage(data.messageId, data.workspaceId),
+    onGiveUp: (data, reason) => giveUpOnMessage(data.messageId, data.workspaceId, reason),
   },
 } satisfies JobHandlers;
 

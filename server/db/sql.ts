@@ -12,6 +12,12 @@ import { splitSchema } from "./url";
  * Everything else keeps Prisma; these statements name the same tables and columns, and the
  * integration tests read what they write through Prisma.
  *
+ * A row found by its key is checked against its workspace as `AND ("workspaceId" = $n) IS TRUE`:
+ * the same condition, but one no index can serve, so the planner always takes the primary key
+ * and checks the workspace on the row it found. Written plainly, an empty or unanalyzed table
+ * ties the two indexes, and the plan a connection caches can be the workspace's
+ * (workspaceId, createdAt) index, scanning all of its rows for every message.
+ *
  * Prisma stores DateTime as `timestamp(3)` (no time zone) in UTC: writes here use
  * `now() AT TIME ZONE 'UTC'` and reads parse those columns as UTC, whatever the process's TZ.
  */

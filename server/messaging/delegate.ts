@@ -32,7 +32,7 @@ export async function delegate(parent: DelegationParent, from: Delegator, capabi
   if (depth > from.maxDepth) {
     return { ok: false, reason: `Delegating "${capability}" would reach depth ${depth}, past ${from.agentName}'s limit of ${from.maxDepth} ([limits] max_depth).` };
   }
-  const chain = await chainOf(parent.id);
+  const chain = await chainOf(parent.workspaceId, parent.id);
   if (chain.includes(capability)) {
     return { ok: false, reason: `"${capability}" is already being worked on up this chain (${[...chain].reverse().join(" → ")}); asking it again would loop.` };
   }

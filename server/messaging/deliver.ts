@@ -5,7 +5,7 @@ import { admit, recordFailure, recordSuccess, type BreakerState } from "../routi
 import { choose, inFlight } from "../routing/strategies";
 import { runTurn, type TurnResult } from "../runtime/turn";
 import { publishMessageEvent } from "./events";
-import { answerRequest, markRunning, type MessageRow, type NewReply, type RequestOutcome } from "./message-rows";
+import { answerRequest, markRunning, workspaceOfMessage, type MessageRow, type NewReply, type RequestOutcome } from "./message-rows";
 import { turnPorts } from "./turn-ports";
 
 /**
@@ -34,8 +34,13 @@ async function answer(request: MessageRow, replies: NewReply[], outcome: Request
 /** Deliveries of one request that may begin; past them, one that never finished is not tried again. */
 export const MAX_DELIVERY_ATTEMPTS = 3;
 
-export async function deliverMessage(messageId: string): Promise<void> {
-  const request = await markRunning(messageId, { attempt: true });
+/** A delivery job's workspace: carried in its data, or (a job enqueued before it was) read from the row. */
+export const jobWorkspace = async (messageId: string, workspaceId: string | undefined) => workspaceId ?? (await workspaceOfMessage(messageId));
+
+export async function deliverMessage(messageId: string, jobWorkspaceId?: string): Promise<void> {
+  const workspaceId = await jobWorkspace(messageId, jobWorkspaceId);
+  if (!workspaceId) return;
+  const request = await markRunning(workspaceId, messageId, { attempt: true });
   if (!request) return;
   await publishMessageEvent(request);
   if (request.deliveryAttempts > MAX_DELIVERY_ATTEMPTS) {
@@ -89,8 +94,10 @@ async function failRequest(request: MessageRow, reason: string, content: Prisma.
 }
 
 /** A request no attempt could deliver (a poison message) ends as a FAILURE with the reason. */
-export async function giveUpOnMessage(messageId: string, reason: string): Promise<void> {
-  const request = await markRunning(messageId);
+export async function giveUpOnMessage(messageId: string, jobWorkspaceId: string | undefined, reason: string): Promise<void> {
+  const workspaceId = await jobWorkspace(messageId, jobWorkspaceId);
+  if (!workspaceId) return;
+  const request = await markRunning(workspaceId, messageId);
   if (!request) return;
   await failRequest(request, reason, { reason: `The message could not be delivered: ${reason}` });
 }

@@ -15,8 +15,8 @@ const ENQUEUE_TIMEOUT_MS = 2_000;
  * Enqueues delivery of a recorded request. When Redis does not take it (down, restarting),
  * the row stays `queued` and the next sweep enqueues it: the sender still gets its message.
  */
-export async function enqueueDelivery(messageId: string): Promise<Job | null> {
-  const adding = enqueue(jobs.messageDeliver, { messageId }, messageId);
+export async function enqueueDelivery(workspaceId: string, messageId: string): Promise<Job | null> {
+  const adding = enqueue(jobs.messageDeliver, { messageId, workspaceId }, messageId);
   // A late success is harmless (same job id); a late failure must not become unhandled.
   adding.catch(() => {});
   const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), ENQUEUE_TIMEOUT_MS).unref());

@@ -54,13 +54,13 @@ describe("message rows in plain SQL", () => {
   });
 
   it("answers once: a second answer with the same senders adds no reply", async () => {
-    const row = (await markRunning((await request(ws.workspace.id))!.id))!;
+    const row = (await markRunning(ws.workspace.id, (await request(ws.workspace.id))!.id))!;
     expect(row.status).toBe("running");
     const written = await answerRequest(row, [reply("agent-a"), reply("agent-b", "FAILURE")], { status: "answered", receiverAgentId: "agent-a", routing: { strategy: "broadcast" } });
     expect(written.map((r) => r.inReplyToId ?? "request")).toEqual([row.id, row.id, "request"]);
     const again = await answerRequest(row, [reply("agent-a")], { status: "answered" });
     expect(again.map((r) => r.id)).toEqual([row.id]);
-    const { request: done, replies } = await requestWithReplies(row.id);
+    const { request: done, replies } = await requestWithReplies(ws.workspace.id, row.id);
     expect(replies.map((r) => [r.senderLabel, r.performative, r.status])).toEqual(
       expect.arrayContaining([
         ["agent-a", "INFORM", "answered"],
@@ -69,15 +69,29 @@ describe("message rows in plain SQL", () => {
     );
     expect(replies).toHaveLength(2);
     expect(done).toMatchObject({ status: "answered", receiverAgentId: "agent-a", routing: { strategy: "broadcast" } });
-    expect(await markRunning(row.id)).toBeNull();
+    expect(await markRunning(ws.workspace.id, row.id)).toBeNull();
+  });
+
+  it("reaches no row of another workspace by its id: every statement takes the workspace", async () => {
+    const mine = (await request(ws.workspace.id))!;
+    expect(await markRunning(other.workspace.id, mine.id)).toBeNull();
+    expect(await requestWithReplies(other.workspace.id, mine.id)).toEqual({ request: null, replies: [] });
+    expect(await chainOf(other.workspace.id, mine.id)).toEqual([]);
+    // Answering under another workspace's id adds no reply to this request and leaves it as it was.
+    const forged = { ...mine, workspaceId: other.workspace.id };
+    expect(await answerRequest(forged, [reply("agent-x")], { status: "failed", error: "forged" })).toEqual([]);
+    expect(await getDb().message.findUniqueOrThrow({ where: { id: mine.id } })).toMatchObject({ status: "queued", error: null });
+    expect(await getDb().message.count({ where: { inReplyToId: mine.id } })).toBe(0);
+    const running = (await markRunning(ws.workspace.id, mine.id))!;
+    expect(running.status).toBe("running");
   });
 
   it("walks a delegation chain, nearest first", async () => {
     const root = (await request(ws.workspace.id, { capability: "research" }))!;
     const child = (await request(ws.workspace.id, { capability: "summarize", conversationId: root.conversationId, parentId: root.id, depth: 1, senderType: "agent" }))!;
     const grandchild = (await request(ws.workspace.id, { capability: "count-words", conversationId: root.conversationId, parentId: child.id, depth: 2, senderType: "agent" }))!;
-    expect(await chainOf(grandchild.id)).toEqual(["count-words", "summarize", "research"]);
-    expect(await chainOf("no-such-message")).toEqual([]);
+    expect(await chainOf(ws.workspace.id, grandchild.id)).toEqual(["count-words", "summarize", "research"]);
+    expect(await chainOf(ws.workspace.id, "no-such-message")).toEqual([]);
   });
 
   it("prepares each statement once per connection and still sees new rows", async () => {

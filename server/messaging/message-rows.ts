@@ -44,7 +44,7 @@ export async function insertRequest(input: NewRequest): Promise<MessageRow | nul
        RETURNING id
      ), conversation AS (
        SELECT id FROM opened
-       UNION ALL SELECT id FROM "Conversation" WHERE $5::text IS NOT NULL AND id = $5 AND "workspaceId" = $3
+       UNION ALL SELECT id FROM "Conversation" WHERE $5::text IS NOT NULL AND id = $5 AND ("workspaceId" = $3) IS TRUE
      )
      INSERT INTO "Message" (id, "workspaceId", "conversationId", performative, capability, "senderType", "senderLabel", "senderAgentId", content, status, depth, "parentId", "createdAt")
      SELECT $1, $3, conversation.id, 'REQUEST', $4, $6, $7, $8, $9::jsonb, 'queued', $10, $11, ${NOW_UTC} FROM conversation
@@ -67,17 +67,27 @@ export async function insertRequest(input: NewRequest): Promise<MessageRow | nul
 }
 
 /** The capabilities requested along the delegation chain that led to `id`, nearest first. */
-export async function chainOf(id: string): Promise<string[]> {
+export async function chainOf(workspaceId: string, id: string): Promise<string[]> {
   const rows = await sql<{ capability: string }>(
     `WITH RECURSIVE chain AS (
-       SELECT capability, "parentId", 0 AS hops FROM "Message" WHERE id = $1
+       SELECT capability, "parentId", 0 AS hops FROM "Message" WHERE id = $1 AND ("workspaceId" = $2) IS TRUE
        UNION ALL
-       SELECT m.capability, m."parentId", chain.hops + 1 FROM "Message" m JOIN chain ON m.id = chain."parentId" WHERE chain.hops < 63
+       SELECT m.capability, m."parentId", chain.hops + 1 FROM "Message" m JOIN chain ON m.id = chain."parentId" AND (m."workspaceId" = $2) IS TRUE WHERE chain.hops < 63
      )
      SELECT capability FROM chain ORDER BY hops`,
-    [id],
+    [id, workspaceId],
   );
   return rows.map((r) => r.capability);
+}
+
+/**
+ * The workspace of a message named by id alone: only for a delivery job enqueued before jobs
+ * carried their workspace (one still in Redis across a rolling restart). Everything after it
+ * runs inside the workspace it answers, as for a current job.
+ */
+export async function workspaceOfMessage(id: string): Promise<string | null> {
+  const [row] = await sql<{ workspaceId: string }>(`SELECT "workspaceId" FROM "Message" WHERE id = $1`, [id]);
+  return row?.workspaceId ?? null;
 }
 
 /** A request being delivered, with its workspace's quota overrides (read in the same statement). */
@@ -87,11 +97,11 @@ export type RunningRequest = MessageRow & { quotaOverrides: Record<string, numbe
  * Marks a request running; null when it is already answered or failed (a redelivered job).
  * `attempt` counts a delivery begun (in the row: the recovery sweep's re-enqueue resets BullMQ's count).
  */
-export async function markRunning(id: string, options: { attempt?: boolean } = {}): Promise<RunningRequest | null> {
+export async function markRunning(workspaceId: string, id: string, options: { attempt?: boolean } = {}): Promise<RunningRequest | null> {
   const [row] = await sql<RunningRequest>(
     `UPDATE "Message" SET status = 'running', "startedAt" = COALESCE("startedAt", ${NOW_UTC})${options.attempt ? `, "deliveryAttempts" = "deliveryAttempts" + 1` : ""}
-     WHERE id = $1 AND status IN ('queued', 'running') RETURNING *, ${QUOTA_OVERRIDES_SQL(`"Message"."workspaceId"`)} AS "quotaOverrides"`,
-    [id],
+     WHERE id = $1 AND ("workspaceId" = $2) IS TRUE AND status IN ('queued', 'running') RETURNING *, ${QUOTA_OVERRIDES_SQL(`"Message"."workspaceId"`)} AS "quotaOverrides"`,
+    [id, workspaceId],
   );
   return row ?? null;
 }
@@ -137,14 +147,6 @@ export async function answerRequest(request: MessageRow, replies: NewReply[], ou
     `WITH input AS (
        SELECT * FROM jsonb_to_recordset($2::jsonb) AS r(id text, performative text, "senderType" text, "senderLabel" text, "senderAgentId" text,
          "agentVersionId" text, "replyKey" text, content jsonb, trace jsonb, status text)
-     ), replies AS (
-       INSERT INTO "Message" (id, "workspaceId", "conversationId", performative, capability, "senderType", "senderLabel", "senderAgentId",
-         "agentVersionId", "inReplyToId", "replyKey", content, trace, status, depth, "createdAt", "completedAt")
-       SELECT id, $3, $4, performative::"Performative", $5, "senderType", "senderLabel", "senderAgentId", "agentVersionId", $1, "replyKey",
-         COALESCE(content, 'null'::jsonb), trace, status::"MessageStatus", $6, ${NOW_UTC}, ${NOW_UTC}
-       FROM input
-       ON CONFLICT ("replyKey") DO NOTHING
-       RETURNING *
      ), finished AS (
        UPDATE "Message" SET status = $7,
          "receiverAgentId" = CASE WHEN $8 THEN $9 ELSE "receiverAgentId" END,
@@ -152,7 +154,17 @@ export async function answerRequest(request: MessageRow, replies: NewReply[], ou
          routing = COALESCE($11::jsonb, routing),
          error = COALESCE($12, error),
          "completedAt" = ${NOW_UTC}
-       WHERE id = $1 RETURNING *
+       WHERE id = $1 AND ("workspaceId" = $3) IS TRUE RETURNING *
+     ), replies AS (
+       INSERT INTO "Message" (id, "workspaceId", "conversationId", performative, capability, "senderType", "senderLabel", "senderAgentId",
+         "agentVersionId", "inReplyToId", "replyKey", content, trace, status, depth, "createdAt", "completedAt")
+       SELECT id, $3, $4, performative::"Performative", $5, "senderType", "senderLabel", "senderAgentId", "agentVersionId", $1, "replyKey",
+         COALESCE(content, 'null'::jsonb), trace, status::"MessageStatus", $6, ${NOW_UTC}, ${NOW_UTC}
+       FROM input
+       -- Replies only to a request of this workspace (the one the update above found).
+       WHERE EXISTS (SELECT 1 FROM finished)
+       ON CONFLICT ("replyKey") DO NOTHING
+       RETURNING *
      )
      SELECT * FROM replies UNION ALL SELECT * FROM finished`,
     [
@@ -175,7 +187,10 @@ export async function answerRequest(request: MessageRow, replies: NewReply[], ou
 }
 
 /** A message and its replies, oldest reply first. */
-export async function requestWithReplies(id: string): Promise<{ request: MessageRow | null; replies: MessageRow[] }> {
-  const rows = await sql<MessageRow>(`SELECT * FROM "Message" WHERE id = $1 UNION ALL SELECT * FROM "Message" WHERE "inReplyToId" = $1 ORDER BY "createdAt", id`, [id]);
+export async function requestWithReplies(workspaceId: string, id: string): Promise<{ request: MessageRow | null; replies: MessageRow[] }> {
+  const rows = await sql<MessageRow>(
+    `SELECT * FROM "Message" WHERE id = $1 AND ("workspaceId" = $2) IS TRUE UNION ALL SELECT * FROM "Message" WHERE "inReplyToId" = $1 AND ("workspaceId" = $2) IS TRUE ORDER BY "createdAt", id`,
+    [id, workspaceId],
+  );
   return { request: rows.find((r) => r.id === id) ?? null, replies: rows.filter((r) => r.id !== id) };
 }

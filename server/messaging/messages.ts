@@ -76,11 +76,11 @@ export async function submitRequest(input: NewRequest, waitMs: number): Promise<
   const message = await insertRequest(input);
   if (!message) return null;
   await publishMessageEvent(message);
-  const job = await enqueueDelivery(message.id);
+  const job = await enqueueDelivery(message.workspaceId, message.id);
   if (!job || waitMs <= 0) return { request: message, replies: [] };
   // Timed out or failed: the rows stored by then say which.
   await job.waitUntilFinished(getQueueEvents("messages"), waitMs).catch(() => undefined);
-  const { request, replies } = await requestWithReplies(message.id);
+  const { request, replies } = await requestWithReplies(message.workspaceId, message.id);
   return { request: request ?? message, replies };
 }
 

@@ -45,29 +45,29 @@ export async function sweepLostDeliveries(options: { now?: number; graceMs?: num
     },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     take: batch,
-    select: { id: true, createdAt: true },
+    select: { id: true, createdAt: true, workspaceId: true },
   });
   const queue = getQueue(jobs.messageDeliver.queue);
   const result: SweepResult = { checked: rows.length, requeued: 0, givenUp: 0 };
   await Promise.all(
-    rows.map(async ({ id }) => {
+    rows.map(async ({ id, workspaceId }) => {
       const state = await queue.getJobState(id);
       if (state === "unknown") {
-        await enqueue(jobs.messageDeliver, { messageId: id }, id);
+        await enqueue(jobs.messageDeliver, { messageId: id, workspaceId }, id);
         result.requeued++;
       } else if (state === "failed" || state === "completed") {
         const job = await queue.getJob(id);
         if (state === "failed" && !isRedisConnectionError(job?.failedReason ?? "")) {
           // Out of attempts, yet the request was never given up (recording it failed, e.g.
           // Postgres was away): record the FAILURE now, as the last attempt meant to.
-          await giveUpOnMessage(id, job?.failedReason || "the delivery job failed");
+          await giveUpOnMessage(id, workspaceId, job?.failedReason || "the delivery job failed");
           result.givenUp++;
         } else {
           // Failed only because Redis went away (never given up, see server/queue/worker.ts),
           // or finished without recording anything: the job id stays taken until the old job
           // is removed, so remove it and deliver again.
           await job?.remove().catch(() => {});
-          await enqueue(jobs.messageDeliver, { messageId: id }, id);
+          await enqueue(jobs.messageDeliver, { messageId: id, workspaceId }, id);
           result.requeued++;
         }
       }
@@ -89,16 +89,16 @@ export async function sweepLostToolRuns(options: { now?: number; graceMs?: numbe
     where: { status: "queued", createdAt: { lt: new Date(now - graceMs) } },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     take: batch,
-    select: { id: true },
+    select: { id: true, workspaceId: true },
   });
   const queue = getQueue(jobs.toolRun.queue);
   let givenUp = 0;
   await Promise.all(
-    rows.map(async ({ id }) => {
+    rows.map(async ({ id, workspaceId }) => {
       const state = await queue.getJobState(id);
       if (state !== "unknown" && state !== "failed" && state !== "completed") return;
       const job = state === "unknown" ? undefined : await queue.getJob(id);
-      await giveUpOnInvocation(id, job?.failedReason || "its job was lost before a worker finished it (Redis restarted?); run the tool again");
+      await giveUpOnInvocation(workspaceId, id, job?.failedReason || "its job was lost before a worker finished it (Redis restarted?); run the tool again");
       givenUp++;
     }),
   );

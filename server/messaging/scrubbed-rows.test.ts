@@ -26,7 +26,7 @@ const reply = (content: unknown, trace: unknown) => ({ performative: "FAILURE" a
 describe("stored message rows", () => {
   it("keep no secret of the workspace in replies, traces, routing or the error", async () => {
     const row = (await request(ws.workspace.id, "token", "hello"))!;
-    await markRunning(row.id);
+    await markRunning(ws.workspace.id, row.id);
     await answerRequest(row, [reply({ reason: `vendor said: bad key ${VALUE}` }, { steps: [{ tool: "t", output: { echoed: VALUE } }] })], {
       status: "failed",
       error: `failed with ${VALUE}`,

@@ -62,7 +62,7 @@ export function turnPorts(request: RunningRequest, provider: Provider): TurnPort
     history: {
       async earlier() {
         const rows = await getDb().message.findMany({
-          where: { conversationId: request.conversationId, id: { not: request.id }, createdAt: { lt: request.createdAt } },
+          where: { workspaceId, conversationId: request.conversationId, id: { not: request.id }, createdAt: { lt: request.createdAt } },
           orderBy: { createdAt: "desc" },
           take: HISTORY_MESSAGES,
           select: { senderLabel: true, performative: true, content: true },

@@ -52,7 +52,10 @@ export const jobs = {
   toolRun: define({
     name: "tool.run",
     queue: "tools",
-    schema: z.object({ invocationId: z.string().min(1) }),
+    // workspaceId: every statement the handler makes is scoped to it. Optional only for jobs
+    // enqueued before it was carried (still in Redis across a rolling restart): the handler
+    // then reads it from the row the job names.
+    schema: z.object({ invocationId: z.string().min(1), workspaceId: z.string().min(1).optional() }),
     // A tool's failure is a result (recorded with its diagnostic), not a reason to retry;
     // attempts cover a worker that died mid-call.
     options: { attempts: 2, backoff: { type: "fixed", delay: 200 }, ...retention },
@@ -60,7 +63,8 @@ export const jobs = {
   messageDeliver: define({
     name: "message.deliver",
     queue: "messages",
-    schema: z.object({ messageId: z.string().min(1) }),
+    // workspaceId: as for tool.run (optional for jobs enqueued before it was carried).
+    schema: z.object({ messageId: z.string().min(1), workspaceId: z.string().min(1).optional() }),
     // Replies are keyed by request and agent, so a retry after a worker died mid-turn
     // finishes the turn without answering twice.
     options: { attempts: 3, backoff: { type: "exponential", delay: 500 }, ...retention },

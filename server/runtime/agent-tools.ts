@@ -1,18 +1,13 @@
 import { newId } from "../db/ids";
-import { NOW_UTC, sql } from "../db/sql";
-import { limitWith } from "../quotas/quotas";
 import { toolsOf } from "../routing/index-cache";
-import { addToolMs, toolMsToday } from "../quotas/tool-time";
-import { workspaceRedactor } from "../secrets/values";
 import { runVersion } from "../tools/execute";
+import { finishInvocation, toolTimeDiagnostic, toolTimeRefusal } from "../tools/invoke";
 
 /**
  * Workspace tools as an agent uses them: looked up by live name (in the workspace's cached
  * index), run as a recorded invocation. Agents take their turns in the worker, which owns
  * the sandbox, so the tool runs here directly (no job of its own) and its invocation row is
- * written once, finished, in plain SQL: a tool agent does this for every message. Like a
- * reply, the row is scrubbed of the workspace's secrets: a model (or a vendor posing as one)
- * writes the arguments.
+ * written once, finished, in one statement: a tool agent does this for every message.
  */
 
 export interface AgentTool {
@@ -39,8 +34,9 @@ export type AgentToolRun =
   | { ok: false; diagnostic: unknown; invocationId: string | null; message: string };
 
 /**
- * One call of a tool by an agent: the day's tool-time quota checked (against the overrides
- * read when the delivery began, when given), the run recorded (caller type "agent").
+ * One call of a tool by an agent, through the path every tool call takes (tools/invoke.ts):
+ * the day's tool-time quota (against the overrides read when the delivery began, when
+ * given), the run, its invocation recorded (caller type "agent", scrubbed) and metered.
  */
 export async function runToolAsAgent(
   workspaceId: string,
@@ -49,30 +45,11 @@ export async function runToolAsAgent(
   input: unknown,
   quotaOverrides?: Record<string, number>,
 ): Promise<AgentToolRun> {
-  const [limit, used] = await Promise.all([limitWith(quotaOverrides, workspaceId, "tool_cpu_ms_per_day"), toolMsToday(workspaceId)]);
-  if (used >= limit) return { ok: false, diagnostic: null, invocationId: null, message: `This workspace has used its ${limit} ms of tool run time for today (quota "tool_cpu_ms_per_day").` };
-  const outcome = await runVersion(tool.versionId, input);
-  const redactor = await workspaceRedactor(workspaceId);
+  const refusal = await toolTimeRefusal(workspaceId, quotaOverrides);
+  if (refusal) return { ok: false, diagnostic: toolTimeDiagnostic(refusal), invocationId: null, message: refusal.message };
+  const outcome = await runVersion(workspaceId, tool.versionId, input);
   const invocationId = newId();
-  const durationMs = Math.round(outcome.durationMs);
-  await sql(
-    `INSERT INTO "ToolInvocation" (id, "workspaceId", "toolId", "toolVersionId", status, "callerType", "callerLabel", input, output, diagnostic, "durationMs", "createdAt", "completedAt")
-     VALUES ($1, $2, $3, $4, $5, 'agent', $6, $7::jsonb, $8::jsonb, $9::jsonb, $10, ${NOW_UTC}, ${NOW_UTC})`,
-    [
-      invocationId,
-      workspaceId,
-      tool.id,
-      tool.versionId,
-      outcome.ok ? "ok" : "failed",
-      agentName,
-      JSON.stringify(redactor.json(input ?? null)),
-      outcome.ok ? JSON.stringify(redactor.json(outcome.output ?? null)) : null,
-      outcome.ok ? null : JSON.stringify(redactor.json(outcome.diagnostic)),
-      durationMs,
-    ],
-  );
-  await addToolMs(workspaceId, outcome.durationMs);
+  await finishInvocation({ id: invocationId, workspaceId, toolId: tool.id, toolVersionId: tool.versionId, caller: { type: "agent", label: agentName }, input, result: outcome, attempts: 1 });
   if (outcome.ok) return { ok: true, output: outcome.output ?? null, invocationId };
-  const diagnostic = outcome.diagnostic as { message?: string } | null;
-  return { ok: false, diagnostic: outcome.diagnostic ?? null, invocationId, message: `Tool "${tool.name}" failed${diagnostic?.message ? `: ${diagnostic.message}` : "."}` };
+  return { ok: false, diagnostic: outcome.diagnostic, invocationId, message: `Tool "${tool.name}" failed: ${outcome.diagnostic.message}` };
 }

@@ -78,14 +78,14 @@ export async function listInvocations(actor: Actor, name: string, page: PageQuer
   authorize(actor, "tools.view");
   const db = getDb();
   const tool = await findLiveTool(db, actor.workspaceId, name);
-  const rows = await db.toolInvocation.findMany({ where: { toolId: tool.id }, select, ...pageArgs(page) });
+  const rows = await db.toolInvocation.findMany({ where: { toolId: tool.id, workspaceId: actor.workspaceId }, select, ...pageArgs(page) });
   const ids = rows.map((r) => r.id);
   const previews = ids.length
     ? await db.$queryRaw<PreviewRow[]>`
         SELECT id,
                left(input::text, ${PREVIEW_CHARS}) AS input_head, octet_length(input::text) AS input_bytes,
                left(output::text, ${PREVIEW_CHARS}) AS output_head, octet_length(output::text) AS output_bytes
-        FROM "ToolInvocation" WHERE id IN (${Prisma.join(ids)})`
+        FROM "ToolInvocation" WHERE id IN (${Prisma.join(ids)}) AND ("workspaceId" = ${actor.workspaceId}) IS TRUE`
     : [];
   const byId = new Map(previews.map((p) => [p.id, p]));
   return toPage(rows, page, (row): InvocationSummary => {

@@ -37,23 +37,23 @@ const windowWords = (ms: number) => (ms % 60_000 === 0 ? `${ms / 60_000} min` : 
  * Counts one breach against the version (a new window starts when the last one is over) and
  * quarantines it once the count reaches the limit. Answers the version's state afterwards.
  */
-export async function recordBreach(versionId: string, diagnostic: Diagnostic): Promise<QuarantineState | null> {
+export async function recordBreach(workspaceId: string, versionId: string, diagnostic: Diagnostic): Promise<QuarantineState | null> {
   const { toolQuarantineBreaches: limit, toolQuarantineWindowMs: windowMs } = getConfig();
   const fresh = `"breachWindowAt" IS NULL OR "breachWindowAt" < ${NOW_UTC} - make_interval(secs => $2::float8 / 1000)`;
   const [row] = await sql<QuarantineState & { workspaceId: string; toolName: string }>(
     `UPDATE "ToolVersion" SET
        breaches = CASE WHEN ${fresh} THEN 1 ELSE breaches + 1 END,
        "breachWindowAt" = CASE WHEN ${fresh} THEN ${NOW_UTC} ELSE "breachWindowAt" END
-     WHERE id = $1
+     WHERE id = $1 AND ("workspaceId" = $3) IS TRUE
      RETURNING breaches, "quarantinedAt", "quarantineReason", "workspaceId", manifest->>'name' AS "toolName"`,
-    [versionId, windowMs],
+    [versionId, windowMs, workspaceId],
   );
   if (!row || row.quarantinedAt || row.breaches < limit) return row ?? null;
   const reason = `${row.breaches} of its runs breached their limits within ${windowWords(windowMs)} (the last: ${diagnostic.kind}, ${diagnostic.message})`;
   const [quarantined] = await sql<QuarantineState>(
-    `UPDATE "ToolVersion" SET "quarantinedAt" = ${NOW_UTC}, "quarantineReason" = $2 WHERE id = $1 AND "quarantinedAt" IS NULL
+    `UPDATE "ToolVersion" SET "quarantinedAt" = ${NOW_UTC}, "quarantineReason" = $2 WHERE id = $1 AND ("workspaceId" = $3) IS TRUE AND "quarantinedAt" IS NULL
      RETURNING breaches, "quarantinedAt", "quarantineReason"`,
-    [versionId, reason.slice(0, 1_000)],
+    [versionId, reason.slice(0, 1_000), workspaceId],
   );
   if (!quarantined) return row;
   logger.warn({ event: "tool quarantined", tool: row.toolName, versionId, breaches: row.breaches }, "tool version quarantined");
@@ -67,10 +67,10 @@ const STATE_TTL_MS = 2_000;
 const known = new Map<string, { state: QuarantineState; readAt: number }>();
 
 /** The version's quarantine, read at most every STATE_TTL_MS per worker (tool agents call tools on every message). */
-export async function quarantineOf(versionId: string, now = Date.now()): Promise<QuarantineState | null> {
+export async function quarantineOf(workspaceId: string, versionId: string, now = Date.now()): Promise<QuarantineState | null> {
   const cached = known.get(versionId);
   if (cached && (cached.state.quarantinedAt || now - cached.readAt < STATE_TTL_MS)) return cached.state;
-  const [row] = await sql<QuarantineState>(`SELECT breaches, "quarantinedAt", "quarantineReason" FROM "ToolVersion" WHERE id = $1`, [versionId]);
+  const [row] = await sql<QuarantineState>(`SELECT breaches, "quarantinedAt", "quarantineReason" FROM "ToolVersion" WHERE id = $1 AND ("workspaceId" = $2) IS TRUE`, [versionId, workspaceId]);
   if (!row) return null;
   remember(versionId, row, now);
   return row;

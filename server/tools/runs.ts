@@ -5,9 +5,9 @@ import { getDb } from "../db/client";
 import { AppError } from "../lib/errors";
 import { jobs } from "../queue/jobs";
 import { enqueue, getQueue, getQueueEvents } from "../queue/queues";
-import { limitOf } from "../quotas/quotas";
-import { secondsUntilUtcMidnight, toolMsToday } from "../quotas/tool-time";
+import { newId } from "../db/ids";
 import type { ToolManifest } from "./manifest";
+import { recordInvocation, toolTimeError, toolTimeRefusal, type Caller } from "./invoke";
 import { quarantinedDiagnostic } from "./quarantine";
 import type { Diagnostic } from "./sandbox/types";
 import { findLiveTool } from "./tools";
@@ -19,7 +19,7 @@ import { giveUpOnInvocation } from "./unfinished-runs";
  */
 
 export const diagnosticSchema = z.object({
-  kind: z.enum(["timeout", "memory", "host_denied", "trap", "invalid_input", "invalid_output", "output_too_large", "quarantined", "worker_lost"]),
+  kind: z.enum(["timeout", "memory", "host_denied", "trap", "invalid_input", "invalid_output", "output_too_large", "quarantined", "worker_lost", "quota_exceeded"]),
   limit: z.union([z.string(), z.number()]).nullable(),
   observed: z.union([z.string(), z.number()]).nullable(),
   message: z.string(),
@@ -58,22 +58,7 @@ export const viewOf = (row: InvocationRow): InvocationView => ({
 
 export const invocationInclude = { tool: { select: { name: true } }, version: { select: { number: true } } } as const;
 
-/** Refuses a run once the workspace has used its tool time for the day. */
-async function enforceToolTime(workspaceId: string) {
-  const [limit, used] = await Promise.all([limitOf(workspaceId, "tool_cpu_ms_per_day"), toolMsToday(workspaceId)]);
-  if (used >= limit) {
-    throw new AppError("quota_exceeded", `This workspace has used its ${limit} ms of tool run time for today (quota "tool_cpu_ms_per_day"; used ${used} ms).`, {
-      details: { quota: "tool_cpu_ms_per_day", limit, used },
-      hint: `It resets at 00:00 UTC (in ${Math.ceil(secondsUntilUtcMidnight() / 60)} min), or the workspace owner can raise it under Settings → Usage.`,
-      retryAfterS: secondsUntilUtcMidnight(),
-    });
-  }
-}
-
-export interface Caller {
-  type: "user" | "token" | "mcp" | "agent";
-  label: string;
-}
+export type { Caller } from "./invoke";
 
 /** Runs the tool's active version on `input` and answers with the recorded invocation. */
 export async function runTool(actor: Actor, name: string, input: unknown, caller: Caller = { type: actor.via === "token" ? "token" : "user", label: actor.label }): Promise<InvocationView> {
@@ -81,15 +66,18 @@ export async function runTool(actor: Actor, name: string, input: unknown, caller
   const tool = await findLiveTool(getDb(), actor.workspaceId, name);
   const version = tool.activeVersion;
   if (!version) throw new AppError("conflict", `Tool "${name}" has no active version.`, { hint: "Upload one." });
-  const data = { workspaceId: actor.workspaceId, toolId: tool.id, toolVersionId: version.id, callerType: caller.type, callerLabel: caller.label, input: (input ?? null) as Prisma.InputJsonValue };
+  const { workspaceId } = actor;
+  const record = { id: newId(), workspaceId, toolId: tool.id, toolVersionId: version.id, caller, input, attempts: 0 };
+  const read = () => getDb().toolInvocation.findFirstOrThrow({ where: { id: record.id, workspaceId }, include: invocationInclude });
   if (version.quarantinedAt) {
     // Refused without running anything, and recorded, so the tool's recent calls show why.
-    const diagnostic = quarantinedDiagnostic(name, version) as unknown as Prisma.InputJsonValue;
-    return viewOf(await getDb().toolInvocation.create({ data: { ...data, status: "failed", diagnostic, durationMs: 0, completedAt: new Date() }, include: invocationInclude }));
+    await recordInvocation({ ...record, result: { ok: false, diagnostic: quarantinedDiagnostic(name, version), durationMs: 0 } });
+    return viewOf(await read());
   }
-  await enforceToolTime(actor.workspaceId);
-  const row = await getDb().toolInvocation.create({ data });
-  const job = await enqueue(jobs.toolRun, { invocationId: row.id }, row.id);
+  const refusal = await toolTimeRefusal(workspaceId, actor.quotaOverrides);
+  if (refusal) throw toolTimeError(refusal);
+  await recordInvocation({ ...record, result: null });
+  const job = await enqueue(jobs.toolRun, { invocationId: record.id, workspaceId }, record.id);
   const timeoutMs = (version.manifest as unknown as ToolManifest).permissions.timeoutMs;
   // The sandbox enforces the tool's own timeout; this bound only covers a queue that is not
   // being served (no worker running), so the caller is not left waiting forever.
@@ -98,15 +86,15 @@ export async function runTool(actor: Actor, name: string, input: unknown, caller
   } catch (error) {
     if (!/timed out|Job wait/i.test((error as Error).message)) throw error;
   }
-  let done = await getDb().toolInvocation.findUniqueOrThrow({ where: { id: row.id }, include: invocationInclude });
+  let done = await read();
   if (done.status === "queued" && (await job.getState()) === "failed") {
     // The job ended without the worker recording anything (its workers kept dying under it):
     // record that now rather than leave the run queued.
-    await giveUpOnInvocation(row.id, (await getQueue("tools").getJob(row.id))?.failedReason || "the job failed");
-    done = await getDb().toolInvocation.findUniqueOrThrow({ where: { id: row.id }, include: invocationInclude });
+    await giveUpOnInvocation(workspaceId, record.id, (await getQueue("tools").getJob(record.id))?.failedReason || "the job failed");
+    done = await read();
   }
   if (done.status === "queued") {
-    throw new AppError("conflict", `Tool "${name}" was queued but no worker ran it in time (invocation ${row.id}).`, { hint: "Check that a worker process is running (System page, /api/health)." });
+    throw new AppError("conflict", `Tool "${name}" was queued but no worker ran it in time (invocation ${record.id}).`, { hint: "Check that a worker process is running (System page, /api/health)." });
   }
   return viewOf(done);
 }

@@ -12,11 +12,21 @@ type Sandbox = ReturnType<typeof createSandbox>;
 let instance: Promise<Sandbox> | undefined;
 let abandoned = false;
 
+/** The workspace of each version this worker has run (the sandbox knows a tool by its key, the version id). */
+const owners = new Map<string, string>();
+export function noteVersionOwner(versionId: string, workspaceId: string) {
+  if (owners.size >= 2_000) owners.delete(owners.keys().next().value!);
+  owners.set(versionId, workspaceId);
+}
+
 // Tool code running between calls is a breach like a timeout: count it against the version (the key).
-const backgroundBreach = (tool: { key: string }) =>
+const backgroundBreach = (tool: { key: string }) => {
+  const workspaceId = owners.get(tool.key);
+  if (!workspaceId) return;
   void import("./quarantine")
-    .then((q) => q.recordBreach(tool.key, { kind: "timeout", limit: null, observed: null, message: "its code kept running after its call had returned, and its isolate was disposed" }))
+    .then((q) => q.recordBreach(workspaceId, tool.key, { kind: "timeout", limit: null, observed: null, message: "its code kept running after its call had returned, and its isolate was disposed" }))
     .catch((error: Error) => createLogger("sandbox").warn({ key: tool.key, err: error.message }, "recording a tool's breach failed"));
+};
 
 export const getSandbox = (): Promise<Sandbox> =>
   (instance ??= import("./sandbox/sandbox").then((m) =>

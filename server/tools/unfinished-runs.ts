@@ -15,9 +15,9 @@ const logger = createLogger("tools");
 export const MAX_TOOL_RUN_ATTEMPTS = 2;
 
 /** Counts a breach against the version; a failure to record it must not lose the run's result. */
-export async function countBreach(versionId: string, diagnostic: Diagnostic) {
+export async function countBreach(workspaceId: string, versionId: string, diagnostic: Diagnostic) {
   try {
-    const state = await recordBreach(versionId, diagnostic);
+    const state = await recordBreach(workspaceId, versionId, diagnostic);
     if (state) remember(versionId, state);
   } catch (error) {
     logger.warn({ versionId, err: (error as Error).message }, "recording a tool's breach failed");
@@ -31,16 +31,26 @@ export const workerLost = (unfinished: number): Diagnostic => ({
   message: `the worker running this tool stopped before the run finished (killed or wedged), ${unfinished} time${unfinished === 1 ? "" : "s"}; after ${MAX_TOOL_RUN_ATTEMPTS} it is not tried again. If the tool is yours, check it for loops or memory growth and upload a fixed version.`,
 });
 
+/**
+ * The workspace of an invocation named by id alone: only for a tool.run job enqueued before
+ * jobs carried their workspace (still in Redis across a rolling restart).
+ */
+export async function workspaceOfInvocation(invocationId: string): Promise<string | null> {
+  return (await getDb().toolInvocation.findUnique({ where: { id: invocationId }, select: { workspaceId: true } }))?.workspaceId ?? null;
+}
+
 /** A run no attempt could finish ends as failed, so its caller is not left waiting. */
-export async function giveUpOnInvocation(invocationId: string, reason: string): Promise<void> {
+export async function giveUpOnInvocation(jobWorkspaceId: string | undefined, invocationId: string, reason: string): Promise<void> {
+  const workspaceId = jobWorkspaceId ?? (await workspaceOfInvocation(invocationId));
+  if (!workspaceId) return;
   const stalled = /stalled|started more than/i.test(reason);
   if (stalled) {
     // The last worker to run it never came back either: that counts against the version too.
-    const invocation = await getDb().toolInvocation.findUnique({ where: { id: invocationId }, select: { status: true, toolVersionId: true } });
-    if (invocation?.status === "queued") await countBreach(invocation.toolVersionId, workerLost(MAX_TOOL_RUN_ATTEMPTS));
+    const invocation = await getDb().toolInvocation.findFirst({ where: { id: invocationId, workspaceId }, select: { status: true, toolVersionId: true } });
+    if (invocation?.status === "queued") await countBreach(workspaceId, invocation.toolVersionId, workerLost(MAX_TOOL_RUN_ATTEMPTS));
   }
   await getDb().toolInvocation.updateMany({
-    where: { id: invocationId, status: "queued" },
+    where: { id: invocationId, workspaceId, status: "queued" },
     data: {
       status: "failed",
       diagnostic: stalled

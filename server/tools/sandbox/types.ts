@@ -31,7 +31,7 @@ export interface RunnableTool {
   outputSchema?: Record<string, unknown>;
 }
 
-export type DiagnosticKind = "timeout" | "memory" | "host_denied" | "trap" | "invalid_input" | "invalid_output" | "output_too_large" | "quarantined" | "worker_lost";
+export type DiagnosticKind = "timeout" | "memory" | "host_denied" | "trap" | "invalid_input" | "invalid_output" | "output_too_large" | "quarantined" | "worker_lost" | "quota_exceeded";
 
 /** Why a call did not produce a valid result: what limit, what was observed, in words. */
 export interface Diagnostic {
