@@ -160,7 +160,7 @@ describe("a vendor that echoes the key it was sent", () => {
     const response = await fetch(`${caxton.url}/api/v1/secrets/${INSTANCE_KEY}`, { method: "PUT", headers: { authorization: token.authorization, "content-type": "application/json" }, body: JSON.stringify({ value: "x" }) });
     expect(response.status).toBe(400);
     const text = await response.text();
-    expect(text).toContain("not a valid secret name");
+    expect(JSON.parse(text).error).toMatchObject({ code: "validation_failed", details: [{ path: "name", message: expect.stringContaining("Secret names use uppercase letters") }] });
     expectNoKey(text);
   });
 });
