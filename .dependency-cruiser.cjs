@@ -7,7 +7,8 @@ module.exports = {
     {
       name: "no-circular",
       severity: "error",
-      comment: "Modules that import each other in a circle cannot be understood, tested or loaded apart. Move the shared piece into a module both import.",
+      comment:
+        "Modules that import each other in a circle cannot be understood, tested or loaded apart. Move the shared piece into a module both import.",
       from: {},
       to: { circular: true },
     },
@@ -28,22 +29,29 @@ module.exports = {
     {
       name: "runtime-not-to-messaging",
       severity: "error",
-      comment: "A turn reaches the rest of the platform only through its ports (server/runtime/ports.ts); server/messaging builds the production ports.",
+      comment:
+        "A turn reaches the rest of the platform only through its ports (server/runtime/ports.ts); server/messaging builds the production ports.",
       from: { path: "^server/runtime/" },
       to: { path: "^server/messaging/" },
     },
     {
       name: "turn-needs-no-services",
       severity: "error",
-      comment: "The turn and its ports load no database, Redis, queue, sandbox or secret store, so a test or a replay can run any agent version with scripted ports.",
+      comment:
+        "The turn and its ports load no database, Redis, queue, sandbox or secret store, so a test or a replay can run any agent version with scripted ports.",
       from: { path: "^server/runtime/(turn|llm-turn|ask|ports|recording|replay|default-ports)\\.ts$" },
       // redact.ts is pure text scrubbing (ProviderError scrubs its reason with it), not the secret store.
-      to: { path: "^server/(db/|redis\\.ts$|queue/|messaging/|secrets/|tools/|routing/|quotas/)", pathNot: "^server/secrets/redact\\.ts$", reachable: true },
+      to: {
+        path: "^server/(db/|redis\\.ts$|queue/|messaging/|secrets/|tools/|routing/|quotas/)",
+        pathNot: "^server/secrets/redact\\.ts$",
+        reachable: true,
+      },
     },
     {
       name: "queue-no-domain",
       severity: "error",
-      comment: "server/queue holds job contracts (name, zod schema, options) and the queue plumbing only; handlers are bound in worker/handlers.ts.",
+      comment:
+        "server/queue holds job contracts (name, zod schema, options) and the queue plumbing only; handlers are bound in worker/handlers.ts.",
       from: { path: "^server/queue/" },
       to: { path: "^server/", pathNot: "^server/(queue/|config/|observability/|redis\\.ts$)" },
     },
@@ -52,7 +60,10 @@ module.exports = {
       severity: "error",
       comment: "The sandboxes run untrusted code and load only in the worker (worker/handlers.ts reaches them); the web process must not.",
       from: { path: "^(web|app)/" },
-      to: { path: "^server/tools/(execute|sandbox-instance|sandbox/(sandbox|js-host|wasm-host|extism-guard|caxton-http))\\.ts$", reachable: true },
+      to: {
+        path: "^server/tools/(execute|sandbox-instance|sandbox/(sandbox|js-host|wasm-host|extism-guard|caxton-http))\\.ts$",
+        reachable: true,
+      },
     },
   ],
   options: {
@@ -61,7 +72,11 @@ module.exports = {
     // Type-only imports count: a cycle through types still ties the modules together.
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
-    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default", "types"], extensions: [".ts", ".tsx", ".js", ".mjs", ".cjs", ".json"] },
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default", "types"],
+      extensions: [".ts", ".tsx", ".js", ".mjs", ".cjs", ".json"],
+    },
     reporterOptions: { text: { highlightFocused: true } },
   },
 };

@@ -4,7 +4,20 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   // plugins/**/*.ts and the sandbox fixtures are AssemblyScript (i32, @external, ...): asc checks it, not tsc or eslint.
-  { ignores: ["node_modules/", ".next/", "dist/", ".caxton/", "test-results/", "playwright-report/", "next-env.d.ts", "plugins/**/*.ts", "plugins/*/dist/", "server/tools/sandbox/fixtures/"] },
+  {
+    ignores: [
+      "node_modules/",
+      ".next/",
+      "dist/",
+      ".caxton/",
+      "test-results/",
+      "playwright-report/",
+      "next-env.d.ts",
+      "plugins/**/*.ts",
+      "plugins/*/dist/",
+      "server/tools/sandbox/fixtures/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -35,7 +48,12 @@ export default tseslint.config(
     // server/ and worker/ never import from app/ (ARCHITECTURE.md).
     files: ["server/**/*.ts", "worker/**/*.ts", "web/**/*.ts", "cli/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["@/app/*", "../app/*", "../../app/*", "../../../app/*"], message: "server code never imports from app/." }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [{ group: ["@/app/*", "../app/*", "../../app/*", "../../../app/*"], message: "server code never imports from app/." }],
+        },
+      ],
     },
   },
 );

@@ -21,18 +21,19 @@ export default function LandingPage() {
       </header>
       <main className="mx-auto w-full max-w-6xl flex-1 px-6 pb-16">
         <section className="py-16 sm:py-24">
-          <h1 className="max-w-3xl text-4xl font-bold tracking-tight sm:text-5xl">
-            Run teams of AI agents on your own machines.
-          </h1>
+          <h1 className="max-w-3xl text-4xl font-bold tracking-tight sm:text-5xl">Run teams of AI agents on your own machines.</h1>
           <p className="mt-6 max-w-2xl text-lg text-slate-600">
-            Caxton is a self-hostable agent orchestration platform. Define agents as TOML, route messages between them by
-            capability, run their tools in sandboxes, and watch it all live.
+            Caxton is a self-hostable agent orchestration platform. Define agents as TOML, route messages between them by capability, run
+            their tools in sandboxes, and watch it all live.
           </p>
           <div className="mt-8 flex flex-wrap gap-3">
             <Link href="/start" className="rounded-md bg-brand-600 px-5 py-2.5 font-medium text-white hover:bg-brand-700">
               Go to the dashboard
             </Link>
-            <a href="/api/v1/openapi.json" className="rounded-md border border-slate-300 bg-white px-5 py-2.5 font-medium hover:bg-slate-100">
+            <a
+              href="/api/v1/openapi.json"
+              className="rounded-md border border-slate-300 bg-white px-5 py-2.5 font-medium hover:bg-slate-100"
+            >
               API reference (OpenAPI)
             </a>
           </div>

@@ -45,7 +45,10 @@ async function benchDev(databaseUrl: string, redisUrl: string) {
   const { server, token } = platform;
   try {
     const cli = [process.execPath, fromRoot("dist/caxton.mjs")];
-    const dev = spawn(cli[0]!, [...cli.slice(1), "dev", dir], { env: { ...process.env, CAXTON_URL: server.url, CAXTON_TOKEN: token, CAXTON_CONFIG: "" }, stdio: ["ignore", "pipe", "pipe"] });
+    const dev = spawn(cli[0]!, [...cli.slice(1), "dev", dir], {
+      env: { ...process.env, CAXTON_URL: server.url, CAXTON_TOKEN: token, CAXTON_CONFIG: "" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     dev.stdout.on("data", (chunk) => (output += chunk));
     dev.stderr.on("data", (chunk) => (output += chunk));
@@ -74,11 +77,24 @@ async function benchDev(databaseUrl: string, redisUrl: string) {
       times.push(performance.now() - started);
       version++;
     }
-    if (process.env.BENCH_VERBOSE) console.log(output.split("\n").filter((l) => / in \d+ ms/.test(l)).join("\n"), times.map((t) => t.toFixed(0)).join(" "));
+    if (process.env.BENCH_VERBOSE)
+      console.log(
+        output
+          .split("\n")
+          .filter((l) => / in \d+ ms/.test(l))
+          .join("\n"),
+        times.map((t) => t.toFixed(0)).join(" "),
+      );
     dev.kill("SIGTERM");
     const code = await exited;
     const [p50, p95] = [percentile(times, 50), percentile(times, 95)];
-    report("caxton dev save -> applied on the server, p95", ms(p95), "p95 < 500 ms", p95 < 500, `30 saves: p50 ${ms(p50)}, max ${ms(Math.max(...times))}; dev exited ${code}`);
+    report(
+      "caxton dev save -> applied on the server, p95",
+      ms(p95),
+      "p95 < 500 ms",
+      p95 < 500,
+      `30 saves: p50 ${ms(p50)}, max ${ms(Math.max(...times))}; dev exited ${code}`,
+    );
   } finally {
     await platform.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -39,22 +39,34 @@ reply = "{{result.1.content}}"
 `;
 
 async function benchChain(databaseUrl: string, redisUrl: string) {
-  const platform = await startBenchPlatform("delegation", databaseUrl, redisUrl, { CAXTON_QUOTA_MESSAGES_PM: "1000000", CAXTON_QUOTA_API_RPM: "1000000" });
+  const platform = await startBenchPlatform("delegation", databaseUrl, redisUrl, {
+    CAXTON_QUOTA_MESSAGES_PM: "1000000",
+    CAXTON_QUOTA_API_RPM: "1000000",
+  });
   const { server, token } = platform;
   const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
   const send = async (capability: string) => {
     const started = performance.now();
-    const response = await fetch(`${server.url}/api/v1/messages`, { method: "POST", headers, body: JSON.stringify({ capability, content: "the quick brown fox", wait: 10 }) });
+    const response = await fetch(`${server.url}/api/v1/messages`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ capability, content: "the quick brown fox", wait: 10 }),
+    });
     if (response.status !== 200) throw new Error(`POST /messages answered ${response.status}: ${await response.text()}`);
     const sent = (await response.json()) as { replies: { performative: string; content: unknown }[] };
     const elapsed = performance.now() - started;
     const reply = sent.replies[0];
-    if (reply?.performative !== "INFORM" || !JSON.stringify(reply.content).includes("words")) throw new Error(`${capability} did not answer with the count: ${JSON.stringify(sent.replies)}`);
+    if (reply?.performative !== "INFORM" || !JSON.stringify(reply.content).includes("words"))
+      throw new Error(`${capability} did not answer with the count: ${JSON.stringify(sent.replies)}`);
     return elapsed;
   };
   try {
     for (const source of [toolAgent, askingAgent("chain-b", "chain-c"), askingAgent("chain-a", "chain-b")]) {
-      const pushed = await fetch(`${server.url}/api/v1/agents`, { method: "POST", headers: { ...headers, "content-type": "application/toml" }, body: source });
+      const pushed = await fetch(`${server.url}/api/v1/agents`, {
+        method: "POST",
+        headers: { ...headers, "content-type": "application/toml" },
+        body: source,
+      });
       if (pushed.status !== 200) throw new Error(`pushing an agent failed: ${await pushed.text()}`);
     }
     const capabilities = ["chain-c", "chain-b", "chain-a"] as const;
@@ -73,7 +85,13 @@ async function benchChain(databaseUrl: string, redisUrl: string) {
     report("send to A (mock asks B asks C), 2 hops, p50", ms(at("chain-a", 50)), none, true, `p95 ${ms(at("chain-a", 95))}`);
     for (const p of [50, 95]) {
       const perHop = (at("chain-a", p) - at("chain-c", p)) / 2;
-      report(`added latency per delegation hop, p${p}`, ms(perHop), none, true, `hop 1 (B - C) ${ms(at("chain-b", p) - at("chain-c", p))}, hop 2 (A - B) ${ms(at("chain-a", p) - at("chain-b", p))}`);
+      report(
+        `added latency per delegation hop, p${p}`,
+        ms(perHop),
+        none,
+        true,
+        `hop 1 (B - C) ${ms(at("chain-b", p) - at("chain-c", p))}, hop 2 (A - B) ${ms(at("chain-a", p) - at("chain-b", p))}`,
+      );
     }
   } finally {
     await platform.stop();

@@ -17,7 +17,10 @@ async function benchRouting() {
     name: `agent-${i}`,
     versionId: `v-${i}`,
     versionNumber: 1,
-    config: { capabilities: [`cap-${i % 1_000}`, `cap-${(i * 7) % 1_000}:v${1 + (i % 3)}`], routing: { strategy: "single", weight: 1 } } as unknown as AgentConfig,
+    config: {
+      capabilities: [`cap-${i % 1_000}`, `cap-${(i * 7) % 1_000}:v${1 + (i % 3)}`],
+      routing: { strategy: "single", weight: 1 },
+    } as unknown as AgentConfig,
   }));
   const built = performance.now();
   const index = buildCapabilityIndex(agents);
@@ -31,7 +34,13 @@ async function benchRouting() {
     if (decision.chosen.length !== 1) throw new Error(`no provider for ${capability}`);
   }
   const p95 = percentile(times.slice(2_000), 95);
-  report("routing decision, 10,000 agents / 1,000 capabilities, p95", ms(p95), "p95 < 1 ms", p95 < 1, `p50 ${ms(percentile(times.slice(2_000), 50))}; index built in ${ms(buildMs)}`);
+  report(
+    "routing decision, 10,000 agents / 1,000 capabilities, p95",
+    ms(p95),
+    "p95 < 1 ms",
+    p95 < 1,
+    `p50 ${ms(percentile(times.slice(2_000), 50))}; index built in ${ms(buildMs)}`,
+  );
 }
 
 const toolAgent = `name = "counter"
@@ -44,7 +53,11 @@ tool = "word-count"
 `;
 
 async function benchEndToEnd(databaseUrl: string, redisUrl: string) {
-  const platform = await startBenchPlatform("messaging", databaseUrl, redisUrl, { CAXTON_QUOTA_MESSAGES_PM: "1000000", CAXTON_QUOTA_API_RPM: "1000000", CAXTON_WORKER_CONCURRENCY: "50" });
+  const platform = await startBenchPlatform("messaging", databaseUrl, redisUrl, {
+    CAXTON_QUOTA_MESSAGES_PM: "1000000",
+    CAXTON_QUOTA_API_RPM: "1000000",
+    CAXTON_WORKER_CONCURRENCY: "50",
+  });
   const { server, token } = platform;
   const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
   const client = jsonClient(server.url, { authorization: `Bearer ${token}` });
@@ -54,7 +67,11 @@ async function benchEndToEnd(databaseUrl: string, redisUrl: string) {
     return response.json as { message: { id: string; status: string }; replies: unknown[] };
   };
   try {
-    const pushed = await fetch(`${server.url}/api/v1/agents`, { method: "POST", headers: { ...headers, "content-type": "application/toml" }, body: toolAgent });
+    const pushed = await fetch(`${server.url}/api/v1/agents`, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/toml" },
+      body: toolAgent,
+    });
     if (pushed.status !== 200) throw new Error(`pushing the agent failed: ${await pushed.text()}`);
     for (let i = 0; i < 20; i++) await send(10);
 
@@ -71,7 +88,13 @@ async function benchEndToEnd(databaseUrl: string, redisUrl: string) {
       }),
     );
     const [p50, p95, p99] = [50, 95, 99].map((p) => percentile(times, p)) as [number, number, number];
-    report("POST /messages -> stored tool-agent reply, 50 senders, p95", ms(p95), "p95 < 50 ms", p95 < 50, `500 messages: p50 ${ms(p50)}, p99 ${ms(p99)}`);
+    report(
+      "POST /messages -> stored tool-agent reply, 50 senders, p95",
+      ms(p95),
+      "p95 < 50 ms",
+      p95 < 50,
+      `500 messages: p50 ${ms(p50)}, p99 ${ms(p99)}`,
+    );
 
     // 3. throughput: queue 2,000 as fast as 50 senders can, until every one is answered.
     const total = 2_000;
@@ -93,14 +116,23 @@ async function benchEndToEnd(databaseUrl: string, redisUrl: string) {
     await client.connect();
     const deadline = Date.now() + 120_000;
     for (;;) {
-      const { rows } = await client.query(`SELECT count(*)::int AS n FROM "${split.schema}"."Message" WHERE "performative" = 'REQUEST' AND "status" IN ('answered', 'failed') AND "id" = ANY($1)`, [ids]);
+      const { rows } = await client.query(
+        `SELECT count(*)::int AS n FROM "${split.schema}"."Message" WHERE "performative" = 'REQUEST' AND "status" IN ('answered', 'failed') AND "id" = ANY($1)`,
+        [ids],
+      );
       if (rows[0].n >= ids.length) break;
       if (Date.now() > deadline) throw new Error(`only ${rows[0].n} of ${ids.length} answered in 120 s`);
       await new Promise((r) => setTimeout(r, 20));
     }
     await client.end();
     const perSecond = total / ((performance.now() - started) / 1000);
-    report("tool-agent messages per second, one worker", `${perSecond.toFixed(0)}/s`, ">= 1,000/s", perSecond >= 1_000, `${total} messages, worker concurrency 50, 2 cores shared with the web process and Postgres`);
+    report(
+      "tool-agent messages per second, one worker",
+      `${perSecond.toFixed(0)}/s`,
+      ">= 1,000/s",
+      perSecond >= 1_000,
+      `${total} messages, worker concurrency 50, 2 cores shared with the web process and Postgres`,
+    );
   } finally {
     client.close();
     await platform.stop();

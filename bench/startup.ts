@@ -41,19 +41,36 @@ async function main() {
       await run.stop();
     }
     const t1 = median(externalTimes) / 1000;
-    report("npm start -> healthy, external services", `${t1.toFixed(2)} s`, "3 s", t1 < 3, `median of 3: ${externalTimes.map((t) => (t / 1000).toFixed(2)).join(", ")}`);
+    report(
+      "npm start -> healthy, external services",
+      `${t1.toFixed(2)} s`,
+      "3 s",
+      t1 < 3,
+      `median of 3: ${externalTimes.map((t) => (t / 1000).toFixed(2)).join(", ")}`,
+    );
 
     // 2. embedded database, fresh data dir each time
     const embeddedTimes: number[] = [];
     for (let i = 0; i < 2; i++) {
       const dataDir = mkdtempSync(path.join(os.tmpdir(), "caxton-bench-"));
-      const run = await startUntilHealthy({ DATABASE_URL: "", REDIS_URL: services.redisUrl, CAXTON_DATA_DIR: dataDir, CAXTON_REDIS_PREFIX: `bench:e${i}:${process.pid}` });
+      const run = await startUntilHealthy({
+        DATABASE_URL: "",
+        REDIS_URL: services.redisUrl,
+        CAXTON_DATA_DIR: dataDir,
+        CAXTON_REDIS_PREFIX: `bench:e${i}:${process.pid}`,
+      });
       embeddedTimes.push(run.ms);
       await run.stop();
       rmSync(dataDir, { recursive: true, force: true });
     }
     const t2 = median(embeddedTimes) / 1000;
-    report("npm start -> healthy, embedded database", `${t2.toFixed(2)} s`, "8 s", t2 < 8, "fresh data dir, includes creating the database");
+    report(
+      "npm start -> healthy, embedded database",
+      `${t2.toFixed(2)} s`,
+      "8 s",
+      t2 < 8,
+      "fresh data dir, includes creating the database",
+    );
 
     // 3. idle RSS after 60 s
     const idle = await startUntilHealthy(external, ["node", "dist/caxton.mjs", "serve"]);
@@ -61,7 +78,13 @@ async function main() {
     const web = rssMb(findProcess("dist/web.mjs"));
     const worker = rssMb(findProcess("dist/worker.mjs"));
     await idle.stop();
-    report("idle RSS of the web process after 60 s", `${web.toFixed(0)} MB`, "100 MB", web < 100, web < 100 ? undefined : "the Next.js server runtime with Auth.js; see README, Benchmarks");
+    report(
+      "idle RSS of the web process after 60 s",
+      `${web.toFixed(0)} MB`,
+      "100 MB",
+      web < 100,
+      web < 100 ? undefined : "the Next.js server runtime with Auth.js; see README, Benchmarks",
+    );
     report("idle RSS of the worker process after 60 s", `${worker.toFixed(0)} MB`, "100 MB", worker < 100);
 
     // 4. CLI start

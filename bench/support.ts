@@ -42,7 +42,14 @@ export function jsonClient(baseUrl: string, headers: Record<string, string>, soc
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
       return new Promise((resolve, reject) => {
         const req = http.request(
-          { agent, host: url.hostname, port: url.port, method, path, headers: { ...headers, ...(payload ? { "content-type": "application/json", "content-length": payload.length } : {}) } },
+          {
+            agent,
+            host: url.hostname,
+            port: url.port,
+            method,
+            path,
+            headers: { ...headers, ...(payload ? { "content-type": "application/json", "content-length": payload.length } : {}) },
+          },
           (res) => {
             const chunks: Buffer[] = [];
             res.on("data", (c: Buffer) => chunks.push(c));
@@ -86,7 +93,10 @@ export async function startUntilHealthy(env: Record<string, string | undefined>,
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const ok = await fetch(`${url}/api/health`).then((r) => r.status === 200, () => false);
+    const ok = await fetch(`${url}/api/health`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline || child.exitCode !== null) throw new Error("the platform did not become healthy within 60 s");
     await new Promise((r) => setTimeout(r, 20));
@@ -114,10 +124,14 @@ export async function startBenchPlatform(label: string, databaseUrl: string, red
   const env = { DATABASE_URL: url.toString(), REDIS_URL: redisUrl, CAXTON_REDIS_PREFIX: `bench:${label}:${process.pid}`, ...extraEnv };
   const server = await startUntilHealthy(env, [process.execPath, "dist/caxton.mjs", "serve"]);
   const { spawnSync } = await import("node:child_process");
-  const bootstrap = spawnSync(process.execPath, [fromRoot("dist/caxton.mjs"), "admin", "bootstrap", "--email", "bench@example.com", "--workspace", "bench"], {
-    encoding: "utf8",
-    env: { ...process.env, ...env, CAXTON_CONFIG: "" },
-  });
+  const bootstrap = spawnSync(
+    process.execPath,
+    [fromRoot("dist/caxton.mjs"), "admin", "bootstrap", "--email", "bench@example.com", "--workspace", "bench"],
+    {
+      encoding: "utf8",
+      env: { ...process.env, ...env, CAXTON_CONFIG: "" },
+    },
+  );
   if (bootstrap.status !== 0) {
     await server.stop();
     throw new Error(`admin bootstrap failed: ${bootstrap.stderr}`);

@@ -26,7 +26,16 @@ const sample = listSampleTools().find((s) => s.name === "word-count")!;
 const checked = validateToolManifest(sample.manifestText, "toml");
 if (!checked.ok) throw new Error(`plugins/word-count/manifest.toml: ${checked.problems[0]?.message}`);
 const m = checked.manifest;
-const wordCount = (key: string): RunnableTool => ({ key, name: m.name, kind: m.kind, entry: m.entry, code: sample.code, limits: m.permissions, inputSchema: m.inputSchema, outputSchema: m.outputSchema });
+const wordCount = (key: string): RunnableTool => ({
+  key,
+  name: m.name,
+  kind: m.kind,
+  entry: m.entry,
+  code: sample.code,
+  limits: m.permissions,
+  inputSchema: m.inputSchema,
+  outputSchema: m.outputSchema,
+});
 
 async function timeCalls(tool: RunnableTool, n: number) {
   for (let i = 0; i < 200; i++) await sandbox.run(tool, input);
@@ -77,7 +86,9 @@ try {
   const first = median(firsts);
   report("first call of a freshly loaded WASM tool", ms(first), "< 100 ms", first < 100, `median of 10, worst ${ms(Math.max(...firsts))}`);
 
-  const jsTool = testTool("js", "function run(input) { return { words: input.text.split(/\\s+/).filter(Boolean).length }; }", "run", { inputSchema: schema });
+  const jsTool = testTool("js", "function run(input) { return { words: input.text.split(/\\s+/).filter(Boolean).length }; }", "run", {
+    inputSchema: schema,
+  });
   const [jsP50, jsP95] = await timeCalls(jsTool, 2_000);
   report("warm JS tool call, p95", ms(jsP95), "p95 < 2 ms", jsP95 < 2, `p50 ${ms(jsP50)}`);
 
@@ -98,12 +109,24 @@ try {
       if (outcome.ok || outcome.diagnostic.kind !== "timeout") throw new Error(`${label} loop was not a timeout`);
     }
     const worst = Math.max(...times);
-    report(`cancel a ${label} infinite loop (timeoutMs 100)`, ms(worst), "< 150 ms", worst < 150, `worst of 5, warm; median ${ms(median(times))}`);
+    report(
+      `cancel a ${label} infinite loop (timeoutMs 100)`,
+      ms(worst),
+      "< 150 ms",
+      worst < 150,
+      `worst of 5, warm; median ${ms(median(times))}`,
+    );
   }
 
   // Last: its 20,000 calls leave garbage behind that would weigh on the figures above.
   const wear = await wearRatio(wordCount("wear"), 20_000, 1_000);
-  report("warm WASM CPU, last 1,000 of 20,000 / first", wear.ratio.toFixed(2), "≤ 1.2, 0 failed", wear.ratio <= 1.2 && wear.failed === 0, `first ${ms(wear.firstMs)}, last ${ms(wear.lastMs)} of CPU per 1,000; ${wear.failed} failed${wear.firstFailure ? ` (first at call ${wear.firstFailure})` : ""}`);
+  report(
+    "warm WASM CPU, last 1,000 of 20,000 / first",
+    wear.ratio.toFixed(2),
+    "≤ 1.2, 0 failed",
+    wear.ratio <= 1.2 && wear.failed === 0,
+    `first ${ms(wear.firstMs)}, last ${ms(wear.lastMs)} of CPU per 1,000; ${wear.failed} failed${wear.firstFailure ? ` (first at call ${wear.firstFailure})` : ""}`,
+  );
 } finally {
   await sandbox.close();
 }

@@ -93,7 +93,12 @@ export class ApiClient {
     if (!response.ok) {
       if (isErrorBody(parsed)) {
         const { code, message, details, hint } = parsed.error;
-        throw new CliFailure(exitCodeForStatus(response.status), { code, message, ...(details === undefined ? {} : { details }), ...(hint ? { hint } : {}) });
+        throw new CliFailure(exitCodeForStatus(response.status), {
+          code,
+          message,
+          ...(details === undefined ? {} : { details }),
+          ...(hint ? { hint } : {}),
+        });
       }
       throw new CliFailure(exitCodeForStatus(response.status), {
         code: `http_${response.status}`,

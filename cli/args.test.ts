@@ -16,8 +16,14 @@ describe("parseArgs", () => {
   });
 
   it("leaves a word that is not a value of the optional flag an argument", () => {
-    expect(parse("send", "--wait", "summarize", "hello")).toMatchObject({ positionals: ["send", "summarize", "hello"], flags: { wait: true } });
-    expect(parse("send", "--wait", "--json", "cap", "x")).toMatchObject({ positionals: ["send", "cap", "x"], flags: { wait: true, json: true } });
+    expect(parse("send", "--wait", "summarize", "hello")).toMatchObject({
+      positionals: ["send", "summarize", "hello"],
+      flags: { wait: true },
+    });
+    expect(parse("send", "--wait", "--json", "cap", "x")).toMatchObject({
+      positionals: ["send", "cap", "x"],
+      flags: { wait: true, json: true },
+    });
   });
 
   it("refuses contradictions and a value on --no-<name>", () => {
@@ -45,9 +51,11 @@ describe("parseArgs", () => {
   });
 
   it("finds the command with one reading of all commands' flags, so no option name means two kinds", () => {
-    const kindOf = (o: NonNullable<(typeof commands)[number]["options"]>[number]) => (o.value ? (o.optionalValue ? "optional" : o.repeatable ? "list" : "value") : "switch");
+    const kindOf = (o: NonNullable<(typeof commands)[number]["options"]>[number]) =>
+      o.value ? (o.optionalValue ? "optional" : o.repeatable ? "list" : "value") : "switch";
     const kinds = new Map<string, Set<string>>();
-    for (const option of commands.flatMap((c) => c.options ?? [])) kinds.set(option.name, (kinds.get(option.name) ?? new Set()).add(kindOf(option)));
+    for (const option of commands.flatMap((c) => c.options ?? []))
+      kinds.set(option.name, (kinds.get(option.name) ?? new Set()).add(kindOf(option)));
     for (const [name, seen] of kinds) expect([...seen], `--${name}`).toHaveLength(1);
     for (const name of ["json", "help", "version"]) expect(kinds.has(name), `--${name} is global`).toBe(false);
   });

@@ -64,8 +64,7 @@ export function parseArgs(argv: string[], grammar: FlagGrammar = defaultGrammar)
       } else if (inline !== undefined) {
         if (grammar.switches.includes(name)) throw new Error(`Option --${name} takes no value: write --${name} alone.`);
         set(name, inline);
-      }
-      else if (name in grammar.optional) set(name, next !== undefined && grammar.optional[name]!.test(next) ? argv[++i]! : true);
+      } else if (name in grammar.optional) set(name, next !== undefined && grammar.optional[name]!.test(next) ? argv[++i]! : true);
       else if (!grammar.switches.includes(name) && next !== undefined && !next.startsWith("-")) set(name, argv[++i]!);
       else set(name, true);
     } else if (word.startsWith("-") && word.length > 1) {
@@ -79,7 +78,14 @@ export function parseArgs(argv: string[], grammar: FlagGrammar = defaultGrammar)
 
 /** A comma-separated list (`a,b, c`), without empty items or repeats. */
 export function splitList(value: string): string[] {
-  return [...new Set(value.split(",").map((item) => item.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      value
+        .split(",")
+        .map((item) => item.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 /** The value of `--name`, or undefined; `--name` written without a value is a usage error. */

@@ -13,7 +13,18 @@ import { workspaceCommands } from "./commands/workspaces";
 export type { Command } from "./command";
 
 /** Every `caxton` command, in the order --help lists them. Each area lives in cli/commands/. */
-export const commands: Command[] = [...platformCommands, ...sessionCommands, ...workspaceCommands, ...tokenCommands, ...secretCommands, ...agentCommands, ...devCommands, ...toolCommands, ...messageCommands, ...adminCommands];
+export const commands: Command[] = [
+  ...platformCommands,
+  ...sessionCommands,
+  ...workspaceCommands,
+  ...tokenCommands,
+  ...secretCommands,
+  ...agentCommands,
+  ...devCommands,
+  ...toolCommands,
+  ...messageCommands,
+  ...adminCommands,
+];
 
 /**
  * What each group of commands (the first word of `agent push`) is about, for `caxton <group>`

@@ -7,10 +7,15 @@ import type { Output } from "./output";
  * terminal without it, the name is asked for; in a script, it is refused (exit 2).
  */
 export async function confirmName(args: ParsedArgs, out: Output, what: string, name: string): Promise<void> {
-  const confirm = stringFlag(args, "confirm", "name") ?? (process.stdin.isTTY && !out.json ? await ask(`Type "${name}" to delete it: `) : undefined);
+  const confirm =
+    stringFlag(args, "confirm", "name") ?? (process.stdin.isTTY && !out.json ? await ask(`Type "${name}" to delete it: `) : undefined);
   const command = `caxton ${what} delete ${name} --confirm ${name}`;
   if (confirm === undefined) throw usageError(`Deleting ${what} "${name}" needs --confirm ${name}.`, `Run \`${command}\`.`);
-  if (confirm !== name) throw usageError(`--confirm "${confirm}" does not match the ${what}'s name "${name}"; nothing was deleted.`, `Repeat the name exactly: --confirm ${name}.`);
+  if (confirm !== name)
+    throw usageError(
+      `--confirm "${confirm}" does not match the ${what}'s name "${name}"; nothing was deleted.`,
+      `Repeat the name exactly: --confirm ${name}.`,
+    );
 }
 
 async function ask(question: string): Promise<string> {
@@ -29,7 +34,9 @@ async function ask(question: string): Promise<string> {
  */
 export async function confirmYes(args: ParsedArgs, out: Output, question: string, command: string): Promise<void> {
   if (args.flags.yes === true) return;
-  if (!process.stdin.isTTY || out.json) throw usageError(`${question} Nothing was changed: confirm with --yes.`, `Run \`${command} --yes\`.`);
+  if (!process.stdin.isTTY || out.json)
+    throw usageError(`${question} Nothing was changed: confirm with --yes.`, `Run \`${command} --yes\`.`);
   const answer = (await ask(`${question} [y/N] `)).toLowerCase();
-  if (answer !== "y" && answer !== "yes") throw usageError("Not confirmed; nothing was changed.", `Answer "y", or run \`${command} --yes\`.`);
+  if (answer !== "y" && answer !== "yes")
+    throw usageError("Not confirmed; nothing was changed.", `Answer "y", or run \`${command} --yes\`.`);
 }

@@ -36,10 +36,18 @@ export function readStoredCredentials(env: Env = process.env): Credentials | und
     text = readFileSync(file, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new CliFailure(exitCodes.error, { code: "config", message: `Cannot read ${file}: ${(error as Error).message}.`, hint: "Check its permissions, or run `caxton logout` and log in again." });
+    throw new CliFailure(exitCodes.error, {
+      code: "config",
+      message: `Cannot read ${file}: ${(error as Error).message}.`,
+      hint: "Check its permissions, or run `caxton logout` and log in again.",
+    });
   }
   const broken = (why: string) =>
-    new CliFailure(exitCodes.error, { code: "config", message: `${file} is not a valid caxton config: ${why}.`, hint: "Run `caxton login` again (or delete the file)." });
+    new CliFailure(exitCodes.error, {
+      code: "config",
+      message: `${file} is not a valid caxton config: ${why}.`,
+      hint: "Run `caxton login` again (or delete the file).",
+    });
   let stored: unknown;
   try {
     stored = JSON.parse(text);

@@ -70,7 +70,9 @@ export function createDevLoop(options: DevLoopOptions): DevLoop {
     const { problems } = options.validate(bytes);
     const errors = countErrors(problems);
     if (errors) {
-      print(`${problems.map((p) => formatProblem(file, p)).join("\n")}\n${file}: not pushed (${plural(errors, "error")}); the active version on the server is unchanged.`);
+      print(
+        `${problems.map((p) => formatProblem(file, p)).join("\n")}\n${file}: not pushed (${plural(errors, "error")}); the active version on the server is unchanged.`,
+      );
       return;
     }
     try {
@@ -81,7 +83,11 @@ export function createDevLoop(options: DevLoopOptions): DevLoop {
       const serverProblems = problemsOf(error.error);
       // The server refused what passed locally (e.g. a quota): say so, and retry on the next save.
       state.last = undefined;
-      print(serverProblems ? serverProblems.map((p) => formatProblem(file, p)).join("\n") : `${file}: error: ${error.error.message}${error.error.hint ? `\n    ${error.error.hint}` : ""}`);
+      print(
+        serverProblems
+          ? serverProblems.map((p) => formatProblem(file, p)).join("\n")
+          : `${file}: error: ${error.error.message}${error.error.hint ? `\n    ${error.error.hint}` : ""}`,
+      );
     }
   }
 

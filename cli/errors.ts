@@ -26,4 +26,5 @@ export class CliFailure extends Error {
   }
 }
 
-export const usageError = (message: string, hint?: string) => new CliFailure(exitCodes.usage, { code: "usage", message, ...(hint ? { hint } : {}) });
+export const usageError = (message: string, hint?: string) =>
+  new CliFailure(exitCodes.usage, { code: "usage", message, ...(hint ? { hint } : {}) });

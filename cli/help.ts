@@ -22,7 +22,9 @@ export function groups(): Map<string, Command[]> {
 /** Command usages in a column, summaries beside them; a long usage puts its summary on the next line (80 columns). */
 function commandList(list: readonly Command[]): string[] {
   const width = Math.min(28, Math.max(...list.map((c) => c.usage.length)));
-  return list.map((c) => (c.usage.length <= width ? `  ${c.usage.padEnd(width)}  ${c.summary}` : `  ${c.usage}\n  ${" ".repeat(width)}  ${c.summary}`));
+  return list.map((c) =>
+    c.usage.length <= width ? `  ${c.usage.padEnd(width)}  ${c.summary}` : `  ${c.usage}\n  ${" ".repeat(width)}  ${c.summary}`,
+  );
 }
 
 export function helpText(): string {
@@ -98,7 +100,11 @@ function closest(words: readonly string[]): string | undefined {
   const topWords = [...new Set(commands.map((c) => c.name.split(" ")[0]!))];
   const [first, second] = words as [string, string | undefined];
   const top = topWords.includes(first) ? first : suggest(first, topWords)[0];
-  if (top === undefined) return suggest(words.join(" "), commands.map((c) => c.name))[0];
+  if (top === undefined)
+    return suggest(
+      words.join(" "),
+      commands.map((c) => c.name),
+    )[0];
   const subs = byGroup.get(top)?.map((c) => c.name.slice(top.length + 1));
   if (!subs) return top;
   if (second === undefined) return top;

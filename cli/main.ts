@@ -22,7 +22,10 @@ function checkUsage(command: Command | undefined, args: ParsedArgs): void {
   for (const flag of Object.keys(args.flags)) {
     if (globalFlags.includes(flag) || known.includes(flag)) continue;
     const [closest] = suggest(flag, [...known, ...globalFlags]);
-    throw usageError(`Unknown option --${flag} for ${where}.`, closest ? `Did you mean --${closest}? Run \`${helpCommand}\`.` : `Run \`${helpCommand}\` for its options.`);
+    throw usageError(
+      `Unknown option --${flag} for ${where}.`,
+      closest ? `Did you mean --${closest}? Run \`${helpCommand}\`.` : `Run \`${helpCommand}\` for its options.`,
+    );
   }
   if (!command) return;
   const expected = command.arguments ?? [];
@@ -62,7 +65,11 @@ async function main(argv: string[]): Promise<number> {
     if (!command) checkUsage(undefined, args);
     if (words.length === 0) {
       const groupList = [...groups().keys()].map((name) => ({ name, summary: groupSummaries[name] ?? null }));
-      print(out, { version, commands: commands.map(({ name, usage, summary }) => ({ name, usage, summary })), groups: groupList }, helpText());
+      print(
+        out,
+        { version, commands: commands.map(({ name, usage, summary }) => ({ name, usage, summary })), groups: groupList },
+        helpText(),
+      );
       return helpAsked ? exitCodes.ok : exitCodes.usage;
     }
     if (!command) {
@@ -73,7 +80,17 @@ async function main(argv: string[]): Promise<number> {
       return exitCodes.ok;
     }
     if (helpAsked) {
-      print(out, { name: command.name, usage: command.usage, summary: command.summary, details: command.details ?? null, options: (command.options ?? []).map(({ optionalValue, ...o }) => ({ ...o, ...(optionalValue ? { optionalValue: true } : {}) })) }, commandHelp(command));
+      print(
+        out,
+        {
+          name: command.name,
+          usage: command.usage,
+          summary: command.summary,
+          details: command.details ?? null,
+          options: (command.options ?? []).map(({ optionalValue, ...o }) => ({ ...o, ...(optionalValue ? { optionalValue: true } : {}) })),
+        },
+        commandHelp(command),
+      );
       return exitCodes.ok;
     }
     const commandArgs = { ...args, positionals: rest };

@@ -11,7 +11,8 @@ const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-
 const ESCAPES: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
 /** A value as one printable line: `\n`, `\t` and other controls written as escapes. */
-export const printable = (value: string) => value.replace(UNPRINTABLE, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+export const printable = (value: string) =>
+  value.replace(UNPRINTABLE, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 
 /** At most `max` terminal columns (wide characters count two), ending in … when cut. */
 export function clip(text: string, max: number): string {
@@ -33,7 +34,9 @@ export function clip(text: string, max: number): string {
  */
 export function table(headers: string[], rows: string[][]): string {
   const last = headers.length - 1;
-  const cells = [headers.map((h) => h.toUpperCase()), ...rows].map((row) => row.map((cell, i) => clip(printable(cell ?? ""), i >= last ? MAX_LAST_CELL_WIDTH : MAX_CELL_WIDTH)));
+  const cells = [headers.map((h) => h.toUpperCase()), ...rows].map((row) =>
+    row.map((cell, i) => clip(printable(cell ?? ""), i >= last ? MAX_LAST_CELL_WIDTH : MAX_CELL_WIDTH)),
+  );
   const widths = headers.map((_, i) => Math.max(...cells.map((row) => stringWidth(row[i] ?? ""))));
   const line = (row: string[]) =>
     row

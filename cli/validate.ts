@@ -37,7 +37,10 @@ export function parseServerUrl(raw: string, where: string): string {
     throw usageError(`${where} "${raw}" is not an http:// or https:// address.`, `Include the scheme, ${example}.`);
   }
   if (url.search || url.hash || url.username || url.password) {
-    throw usageError(`${where} "${raw}" must not carry a query, a fragment or credentials.`, `Give only the server's base address, ${example}.`);
+    throw usageError(
+      `${where} "${raw}" must not carry a query, a fragment or credentials.`,
+      `Give only the server's base address, ${example}.`,
+    );
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
@@ -84,14 +87,18 @@ export function parseExpiry(raw: string, now = new Date()): Date {
 
 export function checkEmail(raw: string): string {
   const email = raw.trim();
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw usageError(`--email "${raw}" is not an email address.`, "Give the owner's address, e.g. --email ada@example.com.");
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+    throw usageError(`--email "${raw}" is not an email address.`, "Give the owner's address, e.g. --email ada@example.com.");
   return email;
 }
 
 export function checkSlug(raw: string): string {
   const slug = raw.trim();
   if (!SLUG_PATTERN.test(slug)) {
-    throw usageError(`--workspace "${raw}" is not a valid workspace slug.`, "Use 1-40 lowercase letters, digits and dashes, not starting or ending with a dash (e.g. acme).");
+    throw usageError(
+      `--workspace "${raw}" is not a valid workspace slug.`,
+      "Use 1-40 lowercase letters, digits and dashes, not starting or ending with a dash (e.g. acme).",
+    );
   }
   return slug;
 }

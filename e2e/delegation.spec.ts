@@ -46,14 +46,17 @@ async function push(page: Page, slug: string, source: string) {
   expect(response.status(), await response.text()).toBe(200);
 }
 
-const lastToolResult = (request: RecordedRequest) => (request.body.messages as { role: string; content: string }[]).filter((m) => m.role === "tool").at(-1)!.content;
+const lastToolResult = (request: RecordedRequest) =>
+  (request.body.messages as { role: string; content: string }[]).filter((m) => m.role === "tool").at(-1)!.content;
 
 test("a delegation appears nested under the request that sent it, with the reply's trace", async ({ page }) => {
   const slug = await signInToWorkspace(page, "deleg-dana");
   await push(page, slug, echoer);
   await push(page, slug, asker(fake.url));
-  fake.script(openAiToolCall("word-count", { text: "how many words here" }, "call_count"), openAiToolCall("ask", { capability: "deleg-echo", request: "ping" }, "call_ask"), (request) =>
-    openAiText(`The echo said: ${JSON.parse(lastToolResult(request)).content}`),
+  fake.script(
+    openAiToolCall("word-count", { text: "how many words here" }, "call_count"),
+    openAiToolCall("ask", { capability: "deleg-echo", request: "ping" }, "call_ask"),
+    (request) => openAiText(`The echo said: ${JSON.parse(lastToolResult(request)).content}`),
   );
 
   await page.goto(`/w/${slug}/conversations`);
@@ -77,7 +80,9 @@ test("a delegation appears nested under the request that sent it, with the reply
   await expect(echoReply).toContainText("deleg-echoer");
 
   // The final answer stays on the top level, after the request; the delegation is not repeated there.
-  const answer = topLevel.filter({ has: page.getByTestId("performative").getByText("INFORM", { exact: true }) }).filter({ hasText: "The echo said" });
+  const answer = topLevel
+    .filter({ has: page.getByTestId("performative").getByText("INFORM", { exact: true }) })
+    .filter({ hasText: "The echo said" });
   await expect(answer).toContainText("The echo said: [mock reply from deleg-echoer] ping", DELIVERY);
   await expect(topLevel).toHaveCount(2);
   await expect(request.getByTestId("status").first()).toHaveText("answered", DELIVERY);

@@ -128,7 +128,10 @@ test("the audit log shows what happened, and exports it", async ({ browser }) =>
   await expect(page.getByTestId("audit-row")).toHaveCount(1);
   const exported = await page.request.get(`/w/${adaSlug}/settings/audit/export?action=member.joined`);
   expect(exported.headers()["content-type"]).toContain("application/x-ndjson");
-  const lines = (await exported.text()).trim().split("\n").map((l) => JSON.parse(l));
+  const lines = (await exported.text())
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatchObject({ action: "member.joined" });
   await context.close();

@@ -38,10 +38,13 @@ test("a scripted mock agent delegates to two tool agents and combines their answ
   await page.waitForURL(new RegExp(`/w/${slug}/conversations/[^/]+$`));
 
   // Messages nest (a delegation sits inside the request that sent it), so each is picked by its own attributes.
-  const message = (performative: string, sender?: string) => page.locator(`[data-testid="timeline-message"][data-performative="${performative}"]${sender ? `[data-sender="${sender}"]` : ""}`);
+  const message = (performative: string, sender?: string) =>
+    page.locator(`[data-testid="timeline-message"][data-performative="${performative}"]${sender ? `[data-sender="${sender}"]` : ""}`);
   const answer = message("INFORM", "text-analyst");
   await expect(answer).toContainText("[mock reply from text-analyst]", DELIVERY);
-  await expect(answer).toContainText("word-counter counted 8 words on 1 line(s); text-statistician found 2 sentence(s) and 7 distinct words.");
+  await expect(answer).toContainText(
+    "word-counter counted 8 words on 1 line(s); text-statistician found 2 sentence(s) and 7 distinct words.",
+  );
   // The two delegated requests and the tool agents' answers are in the same conversation.
   await expect(message("REQUEST")).toHaveCount(3);
   await expect(message("INFORM", "word-counter")).toHaveCount(1);

@@ -103,7 +103,9 @@ test("json-query shows a failure clearly: a bad document, then a bad path in raw
   await page.getByRole("button", { name: "Run", exact: true }).click();
   await expect(result(page)).toHaveAttribute("data-status", "failed", RUN_TIMEOUT);
   await expect(result(page).getByTestId("diagnostic-kind")).toHaveText("trap");
-  await expect(page.getByTestId("diagnostic-message")).toContainText("document is not valid JSON: expected a member name in double quotes at position 7");
+  await expect(page.getByTestId("diagnostic-message")).toContainText(
+    "document is not valid JSON: expected a member name in double quotes at position 7",
+  );
 
   // The same input as JSON, edited there: the path is now the problem.
   await page.getByLabel("Raw JSON").check();

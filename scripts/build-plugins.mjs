@@ -47,8 +47,12 @@ function mtime(file) {
 function collector() {
   const chunks = [];
   return {
-    write(chunk) { chunks.push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8")); },
-    toString() { return chunks.join(""); },
+    write(chunk) {
+      chunks.push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
+    },
+    toString() {
+      return chunks.join("");
+    },
   };
 }
 
@@ -59,9 +63,13 @@ function kib(bytes) {
 /** The memory cap the tool declares: the module's maximum must not exceed it, so it is the maximum. */
 function maxMemoryPages(manifestPath) {
   const manifest = parseToml(readFileSync(manifestPath, "utf8"));
-  if (manifest.kind !== "wasm") throw new Error(`${path.relative(root, manifestPath)}: kind is ${JSON.stringify(manifest.kind)}, but the folder has an index.ts (AssemblyScript): set kind = "wasm"`);
+  if (manifest.kind !== "wasm")
+    throw new Error(
+      `${path.relative(root, manifestPath)}: kind is ${JSON.stringify(manifest.kind)}, but the folder has an index.ts (AssemblyScript): set kind = "wasm"`,
+    );
   const pages = manifest.permissions?.maxMemoryPages ?? DEFAULT_MAX_MEMORY_PAGES;
-  if (!Number.isInteger(pages) || pages < 1) throw new Error(`${path.relative(root, manifestPath)}: permissions.maxMemoryPages must be a positive integer`);
+  if (!Number.isInteger(pages) || pages < 1)
+    throw new Error(`${path.relative(root, manifestPath)}: permissions.maxMemoryPages must be a positive integer`);
   return pages;
 }
 
@@ -104,18 +112,37 @@ for (const name of tools) {
     const t0 = performance.now();
     const stdout = collector();
     const stderr = collector();
-    const { error } = await asc.main([
-      `plugins/${name}/index.ts`, "--outFile", outRel, "--baseDir", root,
-      "-O", "--noAssert", "--initialMemory", "1", "--maximumMemory", String(pages), "--use", `abort=${ABORT}`,
-    ], { stdout, stderr });
+    const { error } = await asc.main(
+      [
+        `plugins/${name}/index.ts`,
+        "--outFile",
+        outRel,
+        "--baseDir",
+        root,
+        "-O",
+        "--noAssert",
+        "--initialMemory",
+        "1",
+        "--maximumMemory",
+        String(pages),
+        "--use",
+        `abort=${ABORT}`,
+      ],
+      { stdout, stderr },
+    );
     if (error) {
       const message = stderr.toString().trim() || error.message;
-      const hint = message.includes(`'${ABORT}' not found`) ? `\n(plugins/${name}/index.ts must import from "../lib/tool", which defines the abort handler)` : "";
+      const hint = message.includes(`'${ABORT}' not found`)
+        ? `\n(plugins/${name}/index.ts must import from "../lib/tool", which defines the abort handler)`
+        : "";
       throw new Error(message + hint);
     }
     const bytes = readFileSync(out);
     const bad = unsupportedImports(bytes);
-    if (bad.length > 0) throw new Error(`${outRel} imports ${bad.join(", ")}; a tool may import only extism:host/env and extism:host/user functions (does index.ts import ../lib/tool?)`);
+    if (bad.length > 0)
+      throw new Error(
+        `${outRel} imports ${bad.join(", ")}; a tool may import only extism:host/env and extism:host/user functions (does index.ts import ../lib/tool?)`,
+      );
     built++;
     const seconds = ((performance.now() - t0) / 1000).toFixed(1);
     console.log(`${name.padEnd(14)} built ${seconds.padStart(5)} s ${kib(bytes.length).padStart(9)}  ${outRel} (max ${pages} pages)`);

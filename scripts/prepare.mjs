@@ -9,8 +9,7 @@ import path from "node:path";
 const root = path.resolve(import.meta.dirname, "..");
 const build = process.argv.includes("--build");
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-const run = (cmd, args, env = {}) =>
-  execFileSync(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+const run = (cmd, args, env = {}) => execFileSync(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
 const mtime = (p) => (existsSync(p) ? statSync(p).mtimeMs : 0);
 
 /** Newest modification time of any file under the given paths (skipping generated folders). */

@@ -75,7 +75,11 @@ async function main(): Promise<number> {
   try {
     if (only !== "e2e") {
       const report = path.join(resultsDir, "vitest.json");
-      const code = await run(fromRoot("node_modules/.bin/vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`], env);
+      const code = await run(
+        fromRoot("node_modules/.bin/vitest"),
+        ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`],
+        env,
+      );
       const json = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }>(report);
       const t = json
         ? { passed: json.numPassedTests, failed: json.numFailedTests, skipped: json.numPendingTests + json.numTodoTests }

@@ -87,7 +87,8 @@ export function redisUnavailable(cause: unknown): AppError {
   });
 }
 
-const connectionFailure = /Connection is closed|enableOfflineQueue|max retries per request|Redis is not reachable|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT/i;
+const connectionFailure =
+  /Connection is closed|enableOfflineQueue|max retries per request|Redis is not reachable|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT/i;
 
 /** Whether an error (or a job's failedReason) only says Redis was unreachable, not that the work failed. */
 export function isRedisConnectionError(error: unknown): boolean {

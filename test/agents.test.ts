@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { activateVersion, deleteAgent, diffVersions, getAgent, getVersion, listAgents, listVersions, pushAgent } from "../server/agents/agents";
+import {
+  activateVersion,
+  deleteAgent,
+  diffVersions,
+  getAgent,
+  getVersion,
+  listAgents,
+  listVersions,
+  pushAgent,
+} from "../server/agents/agents";
 import { MAX_AGENT_BYTES } from "../server/agents/validate";
 import { dispatchV1 } from "../server/api/v1";
 import type { Actor } from "../server/auth/actor";
@@ -38,7 +47,13 @@ describe("versions", () => {
   it("creates, adds a version for a change, and does nothing for identical content", async () => {
     const created = await pushAgent(owner, sampleAgent("versioned"));
     expect(created).toMatchObject({ outcome: "created", version: { number: 1, semver: "1.0.0", active: true }, diff: null });
-    expect(created.agent).toMatchObject({ name: "versioned", kind: "llm", capabilities: ["summarize"], status: "active", activeVersion: { number: 1 } });
+    expect(created.agent).toMatchObject({
+      name: "versioned",
+      kind: "llm",
+      capabilities: ["summarize"],
+      status: "active",
+      activeVersion: { number: 1 },
+    });
 
     const updated = await pushAgent(owner, sampleAgent("versioned", { version: "1.1.0", description: "Now in two bullets." }));
     expect(updated).toMatchObject({ outcome: "updated", version: { number: 2, semver: "1.1.0" } });
@@ -46,7 +61,10 @@ describe("versions", () => {
     expect(updated.diff).toContain('+description = "Now in two bullets."');
 
     const before = await rowsOf(ws.workspace.id);
-    const again = await pushAgent(owner, sampleAgent("versioned", { version: "1.1.0", description: "Now in two bullets." }).replace(/\n/g, "\r\n"));
+    const again = await pushAgent(
+      owner,
+      sampleAgent("versioned", { version: "1.1.0", description: "Now in two bullets." }).replace(/\n/g, "\r\n"),
+    );
     expect(again).toMatchObject({ outcome: "unchanged", version: { number: 2 }, diff: null });
     expect(await rowsOf(ws.workspace.id)).toEqual(before);
   });
@@ -90,7 +108,10 @@ describe("versions", () => {
     await deleteAgent(owner, "short-lived", "short-lived");
     expect((await refusal(() => getAgent(owner, "short-lived")))?.code).toBe("not_found");
     expect((await listAgents(owner, { limit: 50 })).items.map((a) => a.name)).not.toContain("short-lived");
-    const history = await getDb().agent.findFirst({ where: { workspaceId: ws.workspace.id, name: "short-lived" }, include: { versions: true } });
+    const history = await getDb().agent.findFirst({
+      where: { workspaceId: ws.workspace.id, name: "short-lived" },
+      include: { versions: true },
+    });
     expect(history?.deletedAt).not.toBeNull();
     expect(history?.versions).toHaveLength(2);
 
@@ -137,24 +158,51 @@ describe("the agents quota", () => {
 
 describe("REST bodies", () => {
   const call = (path: string, init: RequestInit) =>
-    dispatchV1(new Request(`http://127.0.0.1/api/v1${path}`, { ...init, headers: { authorization: token.authorization, ...(init.headers as Record<string, string>) } }));
+    dispatchV1(
+      new Request(`http://127.0.0.1/api/v1${path}`, {
+        ...init,
+        headers: { authorization: token.authorization, ...(init.headers as Record<string, string>) },
+      }),
+    );
 
   it("takes the TOML text itself or JSON with the source", async () => {
-    const asToml = await call("/agents", { method: "POST", headers: { "content-type": "application/toml" }, body: sampleAgent("rest-toml") });
+    const asToml = await call("/agents", {
+      method: "POST",
+      headers: { "content-type": "application/toml" },
+      body: sampleAgent("rest-toml"),
+    });
     expect(asToml.status).toBe(200);
     expect(((await asToml.json()) as { outcome: string }).outcome).toBe("created");
-    const asJson = await call("/agents", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ source: sampleAgent("rest-toml") }) });
+    const asJson = await call("/agents", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ source: sampleAgent("rest-toml") }),
+    });
     expect(((await asJson.json()) as { outcome: string }).outcome).toBe("unchanged");
   });
 
   it("validate answers 422 with every problem placed, and 200 for a valid document", async () => {
-    const bad = await call("/agents/validate", { method: "POST", headers: { "content-type": "text/plain" }, body: 'name = "x"\nversion = 1\n' });
+    const bad = await call("/agents/validate", {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: 'name = "x"\nversion = 1\n',
+    });
     expect(bad.status).toBe(422);
-    const body = (await bad.json()) as { error: { code: string; details: { problems: { code: string; field: string; line: number; column: number }[] } } };
+    const body = (await bad.json()) as {
+      error: { code: string; details: { problems: { code: string; field: string; line: number; column: number }[] } };
+    };
     expect(body.error.code).toBe("invalid_agent");
-    expect(body.error.details.problems).toContainEqual(expect.objectContaining({ code: "invalid_type", field: "version", line: 2, column: 11 }));
-    expect(body.error.details.problems).toContainEqual(expect.objectContaining({ code: "invalid_value", field: "name", line: 1, column: 8 }));
-    const good = await call("/agents/validate", { method: "POST", headers: { "content-type": "application/toml" }, body: sampleAgent("checked") });
+    expect(body.error.details.problems).toContainEqual(
+      expect.objectContaining({ code: "invalid_type", field: "version", line: 2, column: 11 }),
+    );
+    expect(body.error.details.problems).toContainEqual(
+      expect.objectContaining({ code: "invalid_value", field: "name", line: 1, column: 8 }),
+    );
+    const good = await call("/agents/validate", {
+      method: "POST",
+      headers: { "content-type": "application/toml" },
+      body: sampleAgent("checked"),
+    });
     expect(good.status).toBe(200);
     expect(await good.json()).toMatchObject({ ok: true, problems: [], config: { name: "checked", routing: { strategy: "single" } } });
   });
@@ -163,12 +211,19 @@ describe("REST bodies", () => {
     const bytes = new Uint8Array([...new TextEncoder().encode('name = "caf'), 0xe9, ...new TextEncoder().encode('"\n')]);
     const latin1 = await call("/agents", { method: "POST", headers: { "content-type": "application/toml" }, body: bytes });
     expect(latin1.status).toBe(422);
-    expect(((await latin1.json()) as { error: { details: { problems: { code: string; line: number; column: number }[] } } }).error.details.problems[0]).toMatchObject({
+    expect(
+      ((await latin1.json()) as { error: { details: { problems: { code: string; line: number; column: number }[] } } }).error.details
+        .problems[0],
+    ).toMatchObject({
       code: "invalid_encoding",
       line: 1,
       column: 12,
     });
-    const huge = await call("/agents", { method: "POST", headers: { "content-type": "application/toml" }, body: `# ${"x".repeat(MAX_AGENT_BYTES)}\n` });
+    const huge = await call("/agents", {
+      method: "POST",
+      headers: { "content-type": "application/toml" },
+      body: `# ${"x".repeat(MAX_AGENT_BYTES)}\n`,
+    });
     expect(huge.status).toBe(422);
     expect(await huge.text()).toContain("document_too_large");
     const yaml = await call("/agents", { method: "POST", headers: { "content-type": "application/yaml" }, body: "name: x" });
@@ -179,13 +234,20 @@ describe("REST bodies", () => {
 
 describe("templates and the published schema over REST", () => {
   const call = (path: string, init: RequestInit = {}) =>
-    dispatchV1(new Request(`http://127.0.0.1/api/v1${path}`, { ...init, headers: { authorization: token.authorization, "content-type": "application/json", ...(init.headers as Record<string, string>) } }));
+    dispatchV1(
+      new Request(`http://127.0.0.1/api/v1${path}`, {
+        ...init,
+        headers: { authorization: token.authorization, "content-type": "application/json", ...(init.headers as Record<string, string>) },
+      }),
+    );
 
   it("lists at least five templates, each with parameters and a preview that validates", async () => {
     const response = await call("/templates");
     const { items } = (await response.json()) as { items: { id: string; params: { name: string }[]; preview: string }[] };
     expect(items.length).toBeGreaterThanOrEqual(5);
-    expect(items.map((t) => t.id)).toEqual(expect.arrayContaining(["summarizer", "classifier", "researcher", "word-counter", "support-triage"]));
+    expect(items.map((t) => t.id)).toEqual(
+      expect.arrayContaining(["summarizer", "classifier", "researcher", "word-counter", "support-triage"]),
+    );
     for (const template of items) {
       const checked = await call("/agents/validate", { method: "POST", body: JSON.stringify({ source: template.preview }) });
       expect(checked.status, template.id).toBe(200);
@@ -193,11 +255,17 @@ describe("templates and the published schema over REST", () => {
   });
 
   it("creates an agent from a template, and names each bad parameter", async () => {
-    const created = await call("/agents/from-template", { method: "POST", body: JSON.stringify({ template: "summarizer", params: { NAME: "from-template" } }) });
+    const created = await call("/agents/from-template", {
+      method: "POST",
+      body: JSON.stringify({ template: "summarizer", params: { NAME: "from-template" } }),
+    });
     expect(created.status).toBe(200);
     expect(await created.json()).toMatchObject({ outcome: "created", agent: { name: "from-template" } });
 
-    const bad = await call("/agents/from-template", { method: "POST", body: JSON.stringify({ template: "summarizer", params: { NAME: "Bad Name", NAEM: "x" } }) });
+    const bad = await call("/agents/from-template", {
+      method: "POST",
+      body: JSON.stringify({ template: "summarizer", params: { NAME: "Bad Name", NAEM: "x" } }),
+    });
     expect(bad.status).toBe(400);
     const body = (await bad.json()) as { error: { code: string; details: { param: string; message: string }[] } };
     expect(body.error.code).toBe("validation_failed");

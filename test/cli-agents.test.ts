@@ -19,14 +19,21 @@ let cli: typeof environment.cli;
 let tempDir: typeof environment.tempDir;
 
 /** A request on a new connection: spawnSync blocks this event loop, which can strand a pooled socket. */
-function api(method: string, route: string): Promise<{ status: number; body: { activeVersion?: { number: number; semver: string }; source?: string } }> {
+function api(
+  method: string,
+  route: string,
+): Promise<{ status: number; body: { activeVersion?: { number: number; semver: string }; source?: string } }> {
   return new Promise((resolve, reject) => {
-    const request = http.request(`${caxton.url}/api/v1${route}`, { method, agent: false, headers: { authorization: `Bearer ${token}` } }, (response) => {
-      let text = "";
-      response.setEncoding("utf8");
-      response.on("data", (chunk: string) => (text += chunk));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
-    });
+    const request = http.request(
+      `${caxton.url}/api/v1${route}`,
+      { method, agent: false, headers: { authorization: `Bearer ${token}` } },
+      (response) => {
+        let text = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk: string) => (text += chunk));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
+      },
+    );
     request.on("error", reject);
     request.end();
   });
@@ -75,8 +82,17 @@ describe("caxton agent validate", () => {
     expect(json.status).toBe(1);
     const report = json.json();
     expect(report).toMatchObject({ ok: false, errors: 2, warnings: 0 });
-    expect(report.files.map((f: { path: string; ok: boolean }) => [f.path, f.ok])).toEqual([["broken.toml", false], ["good.toml", true]]);
-    expect(report.files[0].problems[0]).toMatchObject({ code: "unknown_key", field: "llm.modle", line: 8, column: 1, suggestions: ["model"] });
+    expect(report.files.map((f: { path: string; ok: boolean }) => [f.path, f.ok])).toEqual([
+      ["broken.toml", false],
+      ["good.toml", true],
+    ]);
+    expect(report.files[0].problems[0]).toMatchObject({
+      code: "unknown_key",
+      field: "llm.modle",
+      line: 8,
+      column: 1,
+      suggestions: ["model"],
+    });
   });
 
   it("reports a missing file and refuses to run without a path", () => {
@@ -118,7 +134,10 @@ describe("caxton agent push and the agent's history", () => {
 
     const show = cli(dir, ["agent", "show", "summarizer"]);
     expect(show.stdout).toContain('description = "Summarizes in five bullets."');
-    expect(cli(dir, ["agent", "show", "summarizer", "--json"]).json()).toMatchObject({ name: "summarizer", activeVersion: { number: 2, semver: "1.1.0" } });
+    expect(cli(dir, ["agent", "show", "summarizer", "--json"]).json()).toMatchObject({
+      name: "summarizer",
+      activeVersion: { number: 2, semver: "1.1.0" },
+    });
 
     const versions = cli(dir, ["agent", "versions", "summarizer"]);
     expect(versions.stdout).toMatch(/\*v2\s+1\.1\.0/);
@@ -179,7 +198,14 @@ describe("caxton dev", () => {
     const name = "live";
     const file = path.join(dir, `${name}.toml`);
     const child = spawn(process.execPath, [fromRoot("dist/caxton.mjs"), "dev", dir], {
-      env: { ...process.env, HOME: dir, XDG_CONFIG_HOME: path.join(dir, "xdg"), CAXTON_URL: caxton.url, CAXTON_TOKEN: token, CAXTON_CONFIG: "" },
+      env: {
+        ...process.env,
+        HOME: dir,
+        XDG_CONFIG_HOME: path.join(dir, "xdg"),
+        CAXTON_URL: caxton.url,
+        CAXTON_TOKEN: token,
+        CAXTON_CONFIG: "",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
@@ -257,7 +283,9 @@ describe("caxton agent templates and create", () => {
     // One bad parameter: said once, not as the summary and then again as its detail.
     const one = cli(dir, ["agent", "create", "--template", "summarizer", "--param", "NAEM=x"]);
     expect(one.status).toBe(1);
-    expect(one.stderr).toBe("error: --param NAEM: Unknown parameter `NAEM` for template `summarizer`. Did you mean `NAME`?\nhint: `caxton agent templates` lists each template's parameters.\n");
+    expect(one.stderr).toBe(
+      "error: --param NAEM: Unknown parameter `NAEM` for template `summarizer`. Did you mean `NAME`?\nhint: `caxton agent templates` lists each template's parameters.\n",
+    );
     const unknown = cli(dir, ["agent", "create", "--template", "sumarizer"]);
     expect(unknown.status).toBe(4);
     expect(unknown.stderr).toContain("Did you mean `summarizer`?");

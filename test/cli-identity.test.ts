@@ -23,7 +23,11 @@ const scratch: string[] = [];
 
 beforeAll(async () => {
   database = await testDatabase("cli-identity");
-  caxton = await startCaxton({ DATABASE_URL: database.url, REDIS_URL: inject("redisUrl"), CAXTON_REDIS_PREFIX: `test:${uniqueName("cli-identity")}` });
+  caxton = await startCaxton({
+    DATABASE_URL: database.url,
+    REDIS_URL: inject("redisUrl"),
+    CAXTON_REDIS_PREFIX: `test:${uniqueName("cli-identity")}`,
+  });
 });
 afterAll(async () => {
   await caxton?.stop();
@@ -50,7 +54,16 @@ function cli(where: ReturnType<typeof home>, args: string[], env: Record<string,
     cwd: where.dir,
     encoding: "utf8",
     timeout: 20_000,
-    env: { ...process.env, HOME: where.dir, XDG_CONFIG_HOME: where.config, CAXTON_URL: "", CAXTON_TOKEN: "", DATABASE_URL: "", CAXTON_CONFIG: "", ...env },
+    env: {
+      ...process.env,
+      HOME: where.dir,
+      XDG_CONFIG_HOME: where.config,
+      CAXTON_URL: "",
+      CAXTON_TOKEN: "",
+      DATABASE_URL: "",
+      CAXTON_CONFIG: "",
+      ...env,
+    },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, json: () => JSON.parse(result.stdout) };
 }
@@ -58,7 +71,9 @@ function cli(where: ReturnType<typeof home>, args: string[], env: Record<string,
 /** `caxton admin bootstrap` for a fresh workspace; returns its owner token. */
 function bootstrap(where: ReturnType<typeof home>, label: string) {
   const workspace = uniqueName(label).replace(/_/g, "-");
-  const run = cli(where, ["admin", "bootstrap", "--email", `${workspace}@example.com`, "--workspace", workspace, "--json"], { DATABASE_URL: database.url });
+  const run = cli(where, ["admin", "bootstrap", "--email", `${workspace}@example.com`, "--workspace", workspace, "--json"], {
+    DATABASE_URL: database.url,
+  });
   expect(run.status, run.stdout + run.stderr).toBe(0);
   return { workspace, email: `${workspace}@example.com`, token: run.json().token as string };
 }
@@ -93,7 +108,12 @@ describe("caxton admin bootstrap", () => {
 
     const response = await me(token);
     expect(response.status).toBe(200);
-    expect(response.json()).toMatchObject({ user: { email: "ada@example.com" }, workspace: { slug: "ada-labs" }, role: "owner", scopes: [...scopes] });
+    expect(response.json()).toMatchObject({
+      user: { email: "ada@example.com" },
+      workspace: { slug: "ada-labs" },
+      role: "owner",
+      scopes: [...scopes],
+    });
 
     const again = cli(where, [...args, "--json"], { DATABASE_URL: database.url });
     expect(again.status, again.stderr).toBe(0);
@@ -118,7 +138,9 @@ describe("caxton admin bootstrap", () => {
     const badEmail = cli(where, ["admin", "bootstrap", "--email", "not-an-email", "--workspace", "acme"], { DATABASE_URL: database.url });
     expect(badEmail.status).toBe(2);
     expect(badEmail.stderr).toContain('--email "not-an-email" is not an email address.');
-    const badSlug = cli(where, ["admin", "bootstrap", "--email", "ada@example.com", "--workspace", "Not A Slug"], { DATABASE_URL: database.url });
+    const badSlug = cli(where, ["admin", "bootstrap", "--email", "ada@example.com", "--workspace", "Not A Slug"], {
+      DATABASE_URL: database.url,
+    });
     expect(badSlug.status).toBe(2);
     expect(badSlug.stderr).toContain("is not a valid workspace slug");
   });
@@ -134,7 +156,10 @@ describe("caxton admin bootstrap", () => {
 
   it("mints a local operator sign-in link on CAXTON_PUBLIC_URL", () => {
     const where = home();
-    const run = cli(where, ["admin", "login-link", "--json"], { DATABASE_URL: database.url, CAXTON_PUBLIC_URL: "https://caxton.example.com/" });
+    const run = cli(where, ["admin", "login-link", "--json"], {
+      DATABASE_URL: database.url,
+      CAXTON_PUBLIC_URL: "https://caxton.example.com/",
+    });
     expect(run.status, run.stderr).toBe(0);
     const link = run.json();
     expect(link.url).toMatch(/^https:\/\/caxton\.example\.com\/signin\/local\?token=cxo_[A-Za-z0-9_-]{32}$/);
@@ -164,7 +189,13 @@ describe("caxton login, whoami, workspaces list", () => {
 
     const json = cli(where, ["whoami", "--json"]);
     expect(json.status).toBe(0);
-    expect(json.json()).toMatchObject({ user: { email: owner.email }, workspace: { slug: owner.workspace }, role: "owner", scopes: [...scopes], url: caxton.url });
+    expect(json.json()).toMatchObject({
+      user: { email: owner.email },
+      workspace: { slug: owner.workspace },
+      role: "owner",
+      scopes: [...scopes],
+      url: caxton.url,
+    });
 
     const workspaces = cli(where, ["workspaces", "list", "--json"]);
     expect(workspaces.status).toBe(0);
@@ -247,7 +278,16 @@ describe("caxton tokens", () => {
     const owner = bootstrap(where, "tokens");
     expect(cli(where, ["login", "--url", caxton.url, "--token", owner.token]).status).toBe(0);
 
-    const created = cli(where, ["tokens", "create", "--name", "ci deploy", "--scopes", "agents:read,messages:send", "--expires", "2099-01-31"]);
+    const created = cli(where, [
+      "tokens",
+      "create",
+      "--name",
+      "ci deploy",
+      "--scopes",
+      "agents:read,messages:send",
+      "--expires",
+      "2099-01-31",
+    ]);
     expect(created.status, created.stderr).toBe(0);
     const token = created.stdout.trim();
     expect(token).toMatch(cliTokenPattern);
@@ -258,7 +298,12 @@ describe("caxton tokens", () => {
 
     const viaJson = cli(where, ["tokens", "create", "--name", "repeat", "--scopes", "agents:read", "--scopes", "admin", "--json"]);
     expect(viaJson.status).toBe(0);
-    expect(viaJson.json()).toMatchObject({ name: "repeat", scopes: ["agents:read", "admin"], expiresAt: null, token: expect.stringMatching(cliTokenPattern) });
+    expect(viaJson.json()).toMatchObject({
+      name: "repeat",
+      scopes: ["agents:read", "admin"],
+      expiresAt: null,
+      token: expect.stringMatching(cliTokenPattern),
+    });
 
     const list = cli(where, ["tokens", "list", "--json"]);
     expect(list.status).toBe(0);
@@ -270,7 +315,9 @@ describe("caxton tokens", () => {
 
     const text = cli(where, ["tokens", "list"]).stdout.split("\n");
     expect(text[0]).toMatch(/^ID\s+NAME\s+PREFIX\s+SCOPES\s+CREATED\s+LAST USED\s+EXPIRES\s+REVOKED$/);
-    expect(text.find((line) => line.startsWith(ci.id))).toMatch(/ci deploy\s+cx_\S+…\s+agents:read,messages:send\s+.*2099-01-31 00:00Z\s+-$/);
+    expect(text.find((line) => line.startsWith(ci.id))).toMatch(
+      /ci deploy\s+cx_\S+…\s+agents:read,messages:send\s+.*2099-01-31 00:00Z\s+-$/,
+    );
 
     const revoke = cli(where, ["tokens", "revoke", ci.id]);
     expect(revoke.status, revoke.stderr).toBe(0);
@@ -323,7 +370,9 @@ describe("caxton tokens", () => {
     const reader = cli(where, ["tokens", "create", "--name", "reader", "--scopes", "agents:read", "--json"], env).json().token as string;
     const refused = cli(where, ["tokens", "create", "--name", "more", "--scopes", "admin"], { ...env, CAXTON_TOKEN: reader });
     expect(refused.status).toBe(3);
-    expect(refused.stderr).toBe('error: This API token may not create API tokens: it lacks the "admin" scope.\nhint: Create a token with the "admin" scope.\n');
+    expect(refused.stderr).toBe(
+      'error: This API token may not create API tokens: it lacks the "admin" scope.\nhint: Create a token with the "admin" scope.\n',
+    );
   });
 
   it("follows pagination past 200 tokens, and a full quota is exit 5", async () => {

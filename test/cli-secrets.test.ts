@@ -55,7 +55,9 @@ describe("caxton secret", () => {
   });
 
   it("stores exactly what was piped, without the trailing newline", async () => {
-    const me = (await (await fetch(`${environment.caxton.url}/api/v1/me`, { headers: { authorization: `Bearer ${environment.token}` } })).json()) as { workspace: { id: string } };
+    const me = (await (
+      await fetch(`${environment.caxton.url}/api/v1/me`, { headers: { authorization: `Bearer ${environment.token}` } })
+    ).json()) as { workspace: { id: string } };
     // This process reads the platform's own database, with the key its processes use.
     const saved = { DATABASE_URL: process.env.DATABASE_URL, AUTH_SECRET: process.env.AUTH_SECRET };
     Object.assign(process.env, { DATABASE_URL: environment.databaseUrl, AUTH_SECRET: TEST_AUTH_SECRET });

@@ -52,7 +52,9 @@ describe("caxton tool", () => {
     const broken = toolFolder("broken", {}, (m) => m.replace("timeoutMs", "timeoutMS"));
     const refused = cli(broken, ["tool", "push", "."]);
     expect(refused.status).toBe(1);
-    expect(refused.stdout).toContain(`${path.join(".", "manifest.toml")}:10:1: error [unknown_key] Unknown key \`timeoutMS\` in [permissions]. Did you mean \`timeoutMs\`?`);
+    expect(refused.stdout).toContain(
+      `${path.join(".", "manifest.toml")}:10:1: error [unknown_key] Unknown key \`timeoutMS\` in [permissions]. Did you mean \`timeoutMs\`?`,
+    );
 
     const spin = toolFolder("spin", { body: "for (;;) {}", timeoutMs: 100 });
     expect(cli(spin, ["tool", "push", "."]).status).toBe(0);
@@ -70,7 +72,9 @@ describe("caxton tool", () => {
     // Five breaches (CAXTON_TOOL_QUARANTINE_BREACHES' default) quarantine the version.
     for (let run = 0; run < 5; run++) expect(cli(dir, ["tool", "run", "spin-often", '{"text": "x"}']).stdout).toContain("[timeout]");
     expect(cli(dir, ["tool", "list"]).stdout).toMatch(/spin-often\s+js\s+v1 \(1\.0\.0\)\s+quarantined/);
-    expect(cli(dir, ["tool", "show", "spin-often"]).stdout).toMatch(/^# quarantined since \d{4}-.*Runs are refused until a new version is pushed\.\nname = "spin-often"/);
+    expect(cli(dir, ["tool", "show", "spin-often"]).stdout).toMatch(
+      /^# quarantined since \d{4}-.*Runs are refused until a new version is pushed\.\nname = "spin-often"/,
+    );
     const refused = cli(dir, ["tool", "run", "spin-often", '{"text": "x"}']);
     expect(refused.status).toBe(1);
     expect(refused.stdout).toContain("[quarantined]");
@@ -89,7 +93,10 @@ describe("caxton tool", () => {
 describe("caxton send", () => {
   it("sends to a tool agent and prints its reply; a capability nobody offers exits 1 with the nearest", () => {
     const dir = tempDir();
-    writeFileSync(path.join(dir, "counter.toml"), 'name = "counter"\nversion = "1.0.0"\ndescription = "Counts words."\ncapabilities = ["count-words"]\n\n[handler]\ntool = "word-count"\n');
+    writeFileSync(
+      path.join(dir, "counter.toml"),
+      'name = "counter"\nversion = "1.0.0"\ndescription = "Counts words."\ncapabilities = ["count-words"]\n\n[handler]\ntool = "word-count"\n',
+    );
     expect(cli(dir, ["agent", "push", "counter.toml"]).status).toBe(0);
     const sent = cli(dir, ["send", "count-words", "three little words"]);
     expect(sent.status, sent.stderr).toBe(0);
@@ -118,6 +125,8 @@ describe("caxton send", () => {
     const queued = cli(dir, ["send", "count-words", "x", "--no-wait", "--json"]);
     expect(queued.status, queued.stderr).toBe(0);
     expect(queued.json().replies).toEqual([]);
-    expect(cli(dir, ["send", "count-words", "x", "--no-wait"]).stdout).toMatch(/Queued, not waiting for the reply\. Read it later: GET \/api\/v1\/conversations\/\S+, or Conversations in the dashboard\./);
+    expect(cli(dir, ["send", "count-words", "x", "--no-wait"]).stdout).toMatch(
+      /Queued, not waiting for the reply\. Read it later: GET \/api\/v1\/conversations\/\S+, or Conversations in the dashboard\./,
+    );
   });
 });

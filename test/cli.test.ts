@@ -76,7 +76,10 @@ describe("caxton CLI", () => {
   it("prints each command's usage and options for --help, -h and `caxton help <command>`", () => {
     for (const command of commands) {
       const words = command.name.split(" ");
-      for (const ask of [[...words, "--help"], ["help", ...words]]) {
+      for (const ask of [
+        [...words, "--help"],
+        ["help", ...words],
+      ]) {
         const result = caxton(...ask);
         expect(result.status, `caxton ${ask.join(" ")}: ${result.stderr}`).toBe(0);
         expect(result.stdout).toContain(`Usage: caxton ${command.usage}`);
@@ -133,4 +136,3 @@ describe("caxton CLI", () => {
     }
   });
 });
-

@@ -51,7 +51,13 @@ async function populatedWorkspace(label: string) {
   const invocation = await recordedInvocation(fixture.workspace.id, toolName);
   const { message } = await sendMessage(owner, { capability: "summarize", content: "a message the probe must not read" });
   await setSecret(owner, "PROBE_API_KEY", "sk-victim-value");
-  return { fixture, ownerToken, spareToken, ownerSession, target: tenantTarget(fixture, spareToken.id, agentName, toolName, message.conversationId, "PROBE_API_KEY", invocation.id) };
+  return {
+    fixture,
+    ownerToken,
+    spareToken,
+    ownerSession,
+    target: tenantTarget(fixture, spareToken.id, agentName, toolName, message.conversationId, "PROBE_API_KEY", invocation.id),
+  };
 }
 
 let victim: Awaited<ReturnType<typeof populatedWorkspace>>;
@@ -77,7 +83,12 @@ afterAll(async () => {
 describe("the probe's plan", () => {
   it("covers every route with {slug} and every procedure taking { workspace }, and classifies the rest", () => {
     // PUT /secrets/{name} writes into the token's own workspace whatever the name, like POST /agents.
-    const scopedRoutes = v1Routes.filter((r) => r.path.includes("{slug}") || /^\/(agents|tools)\/\{name\}|^\/conversations\/\{id\}/.test(r.path) || (r.path === "/secrets/{name}" && r.method !== "PUT"));
+    const scopedRoutes = v1Routes.filter(
+      (r) =>
+        r.path.includes("{slug}") ||
+        /^\/(agents|tools)\/\{name\}|^\/conversations\/\{id\}/.test(r.path) ||
+        (r.path === "/secrets/{name}" && r.method !== "PUT"),
+    );
     expect(planRest(v1Routes).map((p) => p.key)).toEqual(scopedRoutes.map((r) => `${r.method} ${r.path}`));
     expect(scopedRoutes.length + Object.keys(restOutsideTenancy).length).toBe(v1Routes.length);
     const procedures = Object.keys(appRouter._def.procedures);
@@ -89,7 +100,9 @@ describe("the probe's plan", () => {
     expect(() => planRest([...v1Routes, unknownScoped])).toThrow(/GET \/workspaces\/\{slug\}\/agents: tenant-scoped route without a fill/);
     const unknownUnscoped = route({ method: "GET", path: "/agents/{id}/x", tag: "x", summary: "x", async handler() {} });
     expect(() => planRest([...v1Routes, unknownUnscoped])).toThrow(/GET \/agents\/\{id\}\/x: route without \{slug\} that is neither/);
-    expect(() => planRest(v1Routes.filter((r) => r.path !== "/workspaces/{slug}/usage"))).toThrow(/GET \/workspaces\/\{slug\}\/usage: .*stale entry/);
+    expect(() => planRest(v1Routes.filter((r) => r.path !== "/workspaces/{slug}/usage"))).toThrow(
+      /GET \/workspaces\/\{slug\}\/usage: .*stale entry/,
+    );
 
     const procedures = appRouter._def.procedures as Record<string, unknown>;
     const withNewScoped = { _def: { procedures: { ...procedures, "things.get": procedures["workspaces.get"] } } };
@@ -127,14 +140,24 @@ describe("REST /api/v1 with another workspace's token", () => {
   it("GET /agents lists only the token's own agents; POST /agents under a victim's name lands in the token's workspace", async () => {
     const headers = { authorization: outsiderToken.authorization };
     const before = await snapshotWorkspace(victim.fixture.workspace.id);
-    const pushed = await fetch(`${caxton.url}/api/v1/agents`, { method: "POST", headers: { ...headers, "content-type": "application/toml" }, body: sampleAgent(victim.target.agentName, { description: "Mine now" }) });
+    const pushed = await fetch(`${caxton.url}/api/v1/agents`, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/toml" },
+      body: sampleAgent(victim.target.agentName, { description: "Mine now" }),
+    });
     expect(pushed.status).toBe(200);
     expect(((await pushed.json()) as { outcome: string }).outcome).toBe("created");
-    const list = (await (await fetch(`${caxton.url}/api/v1/agents`, { headers })).json()) as { items: { name: string; description: string }[] };
+    const list = (await (await fetch(`${caxton.url}/api/v1/agents`, { headers })).json()) as {
+      items: { name: string; description: string }[];
+    };
     expect(list.items).toEqual([expect.objectContaining({ name: victim.target.agentName, description: "Mine now" })]);
     expect(await snapshotWorkspace(victim.fixture.workspace.id)).toEqual(before);
     // Leave the outsider without that name again, so the probe's byToken calls keep missing.
-    const deleted = await fetch(`${caxton.url}/api/v1/agents/${victim.target.agentName}`, { method: "DELETE", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify({ confirm: victim.target.agentName }) });
+    const deleted = await fetch(`${caxton.url}/api/v1/agents/${victim.target.agentName}`, {
+      method: "DELETE",
+      headers: { ...headers, "content-type": "application/json" },
+      body: JSON.stringify({ confirm: victim.target.agentName }),
+    });
     expect(deleted.status).toBe(204);
   });
 

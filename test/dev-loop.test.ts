@@ -26,7 +26,13 @@ function harness() {
       const text = new TextDecoder().decode(bytes);
       pushed.push(text);
       const name = /name = "(.*)"/.exec(text)![1]!;
-      return { outcome: pushed.length === 1 ? "created" : "updated", agent: { name }, version: { number: pushed.length }, diff: null, warnings: [] } as unknown as PushResult;
+      return {
+        outcome: pushed.length === 1 ? "created" : "updated",
+        agent: { name },
+        version: { number: pushed.length },
+        diff: null,
+        warnings: [],
+      } as unknown as PushResult;
     },
     print: (text) => lines.push(text),
   });

@@ -54,7 +54,12 @@ describe("a platform on the embedded database", () => {
     const { startCaxton } = await import("./support/env");
     const { inject } = await import("vitest");
     const dataDir = mkdtempSync(path.join(os.tmpdir(), "caxton-embedded-serve-"));
-    const env = { DATABASE_URL: "", REDIS_URL: inject("redisUrl"), CAXTON_DATA_DIR: dataDir, CAXTON_REDIS_PREFIX: `test:embedded:${process.pid}` };
+    const env = {
+      DATABASE_URL: "",
+      REDIS_URL: inject("redisUrl"),
+      CAXTON_DATA_DIR: dataDir,
+      CAXTON_REDIS_PREFIX: `test:embedded:${process.pid}`,
+    };
     const loginLink = () =>
       spawnSync(process.execPath, [fromRoot("dist/caxton.mjs"), "admin", "login-link", "--json"], {
         encoding: "utf8",
@@ -69,18 +74,31 @@ describe("a platform on the embedded database", () => {
 
       // The message path's plain SQL works on PGlite too (one session shared by every
       // connection: statements cannot stay prepared per connection there).
-      const bootstrap = spawnSync(process.execPath, [fromRoot("dist/caxton.mjs"), "admin", "bootstrap", "--email", "embedded@example.com", "--workspace", "embedded"], {
-        encoding: "utf8",
-        env: { ...process.env, ...env, CAXTON_CONFIG: "" },
-      });
+      const bootstrap = spawnSync(
+        process.execPath,
+        [fromRoot("dist/caxton.mjs"), "admin", "bootstrap", "--email", "embedded@example.com", "--workspace", "embedded"],
+        {
+          encoding: "utf8",
+          env: { ...process.env, ...env, CAXTON_CONFIG: "" },
+        },
+      );
       expect(bootstrap.status).toBe(0);
       const authorization = `Bearer ${bootstrap.stdout.trim()}`;
-      const agent = 'name = "counter"\nversion = "1.0.0"\ndescription = "Counts words."\ncapabilities = ["count-words"]\n\n[handler]\ntool = "word-count"\n';
-      const pushed = await fetch(`${caxton.url}/api/v1/agents`, { method: "POST", headers: { authorization, "content-type": "application/toml" }, body: agent });
+      const agent =
+        'name = "counter"\nversion = "1.0.0"\ndescription = "Counts words."\ncapabilities = ["count-words"]\n\n[handler]\ntool = "word-count"\n';
+      const pushed = await fetch(`${caxton.url}/api/v1/agents`, {
+        method: "POST",
+        headers: { authorization, "content-type": "application/toml" },
+        body: agent,
+      });
       expect(pushed.status).toBe(200);
       const sent = await Promise.all(
         ["one", "one two", "one two three", "one two three four"].map(async (text) => {
-          const response = await fetch(`${caxton.url}/api/v1/messages`, { method: "POST", headers: { authorization, "content-type": "application/json" }, body: JSON.stringify({ capability: "count-words", content: text, wait: 20 }) });
+          const response = await fetch(`${caxton.url}/api/v1/messages`, {
+            method: "POST",
+            headers: { authorization, "content-type": "application/json" },
+            body: JSON.stringify({ capability: "count-words", content: text, wait: 20 }),
+          });
           expect(response.status).toBe(200);
           return (await response.json()) as { message: { status: string }; replies: { content: { words: number } }[] };
         }),

@@ -68,7 +68,12 @@ describe("GET /api/events", () => {
       await eventually(async () => stream.events.some((e) => e.message.id === message.id && e.message.status === "answered"), 15_000);
       const own = stream.events.filter((e) => e.message.id === message.id || e.message.inReplyTo === message.id);
       expect(own.every((e) => e.type === "message")).toBe(true);
-      expect(own.map((e) => `${e.message.performative}:${e.message.status}`)).toEqual(["REQUEST:queued", "REQUEST:running", "INFORM:answered", "REQUEST:answered"]);
+      expect(own.map((e) => `${e.message.performative}:${e.message.status}`)).toEqual([
+        "REQUEST:queued",
+        "REQUEST:running",
+        "INFORM:answered",
+        "REQUEST:answered",
+      ]);
       expect(own[2]!.message.content).toMatchObject({ words: 4 });
       expect(stream.retry()).toBeDefined();
       expect(stream.comments[0]).toContain("connected");
@@ -94,7 +99,10 @@ describe("GET /api/events", () => {
 
     // The same session streams its own workspace.
     const abort = new AbortController();
-    const own = await fetch(`${caxton.url}/api/events?workspace=${outsider.workspace.slug}`, { headers: { cookie: session.cookie }, signal: abort.signal });
+    const own = await fetch(`${caxton.url}/api/events?workspace=${outsider.workspace.slug}`, {
+      headers: { cookie: session.cookie },
+      signal: abort.signal,
+    });
     expect(own.status).toBe(200);
     abort.abort();
   });
@@ -107,7 +115,10 @@ describe("the stream itself (in process)", () => {
     vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
     try {
       const abort = new AbortController();
-      const request = new Request("http://caxton.test/api/events", { headers: { authorization: token.authorization }, signal: abort.signal });
+      const request = new Request("http://caxton.test/api/events", {
+        headers: { authorization: token.authorization },
+        signal: abort.signal,
+      });
       const response = await eventStreamResponse(request, async () => null);
       const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
       expect((await reader.read()).value).toMatch(/^retry: 3000\n: connected to /);
@@ -134,11 +145,16 @@ describe("listConversations (the Conversations page)", () => {
 
     const first = await listConversations(owner, {}, { limit: 1 });
     expect(first.items.map((c) => c.id)).toEqual([answered.message.conversationId]);
-    expect(first.items[0]).toMatchObject({ subject: "count-words", messageCount: 2, last: { performative: "INFORM", sender: { label: "events-counter" } } });
+    expect(first.items[0]).toMatchObject({
+      subject: "count-words",
+      messageCount: 2,
+      last: { performative: "INFORM", sender: { label: "events-counter" } },
+    });
     const second = await listConversations(owner, {}, { limit: 1, cursor: first.nextCursor! });
     expect(second.items.map((c) => c.id)).toEqual([failed.message.conversationId]);
 
-    const ids = async (filter: Parameters<typeof listConversations>[1]) => (await listConversations(owner, filter, { limit: 50 })).items.map((c) => c.id);
+    const ids = async (filter: Parameters<typeof listConversations>[1]) =>
+      (await listConversations(owner, filter, { limit: 50 })).items.map((c) => c.id);
     expect(await ids({ status: "failed" })).toEqual([failed.message.conversationId]);
     expect(await ids({ capability: "count-wordz" })).toEqual([failed.message.conversationId]);
     expect(await ids({ agent: "events-counter", status: "answered" })).toContain(answered.message.conversationId);

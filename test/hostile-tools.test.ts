@@ -44,11 +44,15 @@ maxMemoryPages = 256
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are asserted field by field
 async function api(path: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${caxton.url}/api/v1${path}`, { ...init, headers: { authorization: token.authorization, ...(init.headers as Record<string, string>) } });
+  const response = await fetch(`${caxton.url}/api/v1${path}`, {
+    ...init,
+    headers: { authorization: token.authorization, ...(init.headers as Record<string, string>) },
+  });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
-const run = (name: string, input: unknown = {}) => api(`/tools/${name}/run`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ input }) });
+const run = (name: string, input: unknown = {}) =>
+  api(`/tools/${name}/run`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ input }) });
 
 async function upload(tool: ToolUpload) {
   const data = new FormData();
@@ -74,13 +78,19 @@ describe("hostile JS tools on the platform", () => {
     for (const [name, source] of Object.entries(hostile)) await upload(jsTool(name, source));
     await upload(sampleJsTool("upper"));
     const owner = await ws.actor("owner");
-    await pushAgent(owner, 'name = "upper-agent"\nversion = "1.0.0"\ndescription = "Upper-cases."\ncapabilities = ["shout"]\n\n[handler]\ntool = "upper"\n');
+    await pushAgent(
+      owner,
+      'name = "upper-agent"\nversion = "1.0.0"\ndescription = "Upper-cases."\ncapabilities = ["shout"]\n\n[handler]\ntool = "upper"\n',
+    );
 
     // Two calls of each (under the quarantine limit of 3): 14 > the worker's 8 slots.
     const hostileRuns = Object.keys(hostile).flatMap((name) => [run(name), run(name)]);
     await new Promise((r) => setTimeout(r, 200)); // let them take the worker's slots first
     const started = Date.now();
-    const [normal, message] = await Promise.all([run("upper", { text: "still here" }), sendMessage(owner, { capability: "shout", content: { text: "hi" }, wait: 20 })]);
+    const [normal, message] = await Promise.all([
+      run("upper", { text: "still here" }),
+      sendMessage(owner, { capability: "shout", content: { text: "hi" }, wait: 20 }),
+    ]);
     const normalMs = Date.now() - started;
     expect(normal.status).toBe(200);
     expect(normal.body).toMatchObject({ status: "ok", output: { upper: "STILL HERE" } });
@@ -103,12 +113,17 @@ describe("hostile JS tools on the platform", () => {
   it("quarantines a version whose runs keep breaching, refuses it everywhere, and a new upload lifts it", async () => {
     await upload(jsTool("spinner", `function run(input) { if (input.spin) { ${loop} } return { fine: true }; }`, { timeoutMs: 200 }));
     const owner = await ws.actor("owner");
-    await pushAgent(owner, 'name = "spin-agent"\nversion = "1.0.0"\ndescription = "Spins."\ncapabilities = ["spin"]\n\n[handler]\ntool = "spinner"\n');
+    await pushAgent(
+      owner,
+      'name = "spin-agent"\nversion = "1.0.0"\ndescription = "Spins."\ncapabilities = ["spin"]\n\n[handler]\ntool = "spinner"\n',
+    );
 
     for (let i = 0; i < 3; i++) expect((await run("spinner", { spin: true })).body.diagnostic.kind).toBe("timeout");
     const refused = await run("spinner", {});
     expect(refused.body).toMatchObject({ status: "failed", durationMs: 0, diagnostic: { kind: "quarantined", limit: 3, observed: 3 } });
-    expect(refused.body.diagnostic.message).toMatch(/Tool "spinner" is quarantined since .*3 of its runs breached their limits within 10 min \(the last: timeout.*upload a new version of the tool to lift the quarantine/);
+    expect(refused.body.diagnostic.message).toMatch(
+      /Tool "spinner" is quarantined since .*3 of its runs breached their limits within 10 min \(the last: timeout.*upload a new version of the tool to lift the quarantine/,
+    );
 
     const shown = await api("/tools/spinner");
     expect(shown.body.quarantine).toMatchObject({ breaches: 3, reason: expect.stringMatching(/3 of its runs breached/) });
@@ -123,7 +138,10 @@ describe("hostile JS tools on the platform", () => {
     expect(JSON.stringify(viaAgent.replies[0]!.content)).toMatch(/quarantined/);
 
     // Re-uploading the same content keeps the quarantine: it is the same version.
-    expect((await upload(jsTool("spinner", `function run(input) { if (input.spin) { ${loop} } return { fine: true }; }`, { timeoutMs: 200 }))).outcome).toBe("unchanged");
+    expect(
+      (await upload(jsTool("spinner", `function run(input) { if (input.spin) { ${loop} } return { fine: true }; }`, { timeoutMs: 200 })))
+        .outcome,
+    ).toBe("unchanged");
     expect((await run("spinner", {})).body.diagnostic.kind).toBe("quarantined");
 
     const fixed = await upload(jsTool("spinner", "function run() { return { fine: true }; }", { version: "1.0.1", timeoutMs: 200 }));

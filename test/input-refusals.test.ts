@@ -27,8 +27,18 @@ afterAll(async () => {
 
 describe("the refusals say what, where and what to do", () => {
   const api = async (path: string, init: RequestInit = {}) => {
-    const response = await fetch(`${caxton.url}/api/v1${path}`, { ...init, headers: { authorization: other.token.authorization, "content-type": "application/json", ...(init.headers as Record<string, string>) } });
-    return { status: response.status, body: (await response.json()) as { error: { code: string; message: string; hint?: string; details?: { path: string }[] } } };
+    const response = await fetch(`${caxton.url}/api/v1${path}`, {
+      ...init,
+      headers: {
+        authorization: other.token.authorization,
+        "content-type": "application/json",
+        ...(init.headers as Record<string, string>),
+      },
+    });
+    return {
+      status: response.status,
+      body: (await response.json()) as { error: { code: string; message: string; hint?: string; details?: { path: string }[] } },
+    };
   };
   const expectRefusal = (got: Awaited<ReturnType<typeof api>>, code: string, field: RegExp) => {
     expect(got.status, JSON.stringify(got.body)).toBe(400);
@@ -45,7 +55,10 @@ describe("the refusals say what, where and what to do", () => {
     const got = await api("/messages", { method: "POST", body: '{"capability":"summarize","content":"a\\u0000b"}' });
     expectRefusal(got, "invalid_text", /body field `content` contains a NUL character \(\\u0000\) at position 1/);
     expect(got.body.error.details).toEqual([{ in: "body", path: "content", code: "nul_character", position: 1 }]);
-    const nested = await api("/messages", { method: "POST", body: '{"capability":"summarize","content":{"doc":{"lines":["ok","a\\u0000"]}}}' });
+    const nested = await api("/messages", {
+      method: "POST",
+      body: '{"capability":"summarize","content":{"doc":{"lines":["ok","a\\u0000"]}}}',
+    });
     expectRefusal(nested, "invalid_text", /`content\.doc\.lines\[1\]`/);
     expect(await messageCount()).toBe(before);
   });
@@ -60,8 +73,16 @@ describe("the refusals say what, where and what to do", () => {
 
   it("refuses nesting past 64 levels before parsing, and takes reasonable nesting", async () => {
     const before = await messageCount();
-    expectRefusal(await api(`/tools/walk-tool/run`, { method: "POST", body: `{"input":${nestedObjects(150)}}` }), "too_deep", /nests deeper than 64 levels/);
-    expectRefusal(await api("/messages", { method: "POST", body: `{"capability":"summarize","content":${nestedObjects(5_000)}}` }), "too_deep", /nests deeper than 64 levels/);
+    expectRefusal(
+      await api(`/tools/walk-tool/run`, { method: "POST", body: `{"input":${nestedObjects(150)}}` }),
+      "too_deep",
+      /nests deeper than 64 levels/,
+    );
+    expectRefusal(
+      await api("/messages", { method: "POST", body: `{"capability":"summarize","content":${nestedObjects(5_000)}}` }),
+      "too_deep",
+      /nests deeper than 64 levels/,
+    );
     expect(await messageCount()).toBe(before);
     const fine = await api("/messages", { method: "POST", body: `{"capability":"summarize","content":${nestedObjects(60)}}` });
     expect(fine.status, JSON.stringify(fine.body)).toBe(200);
@@ -89,13 +110,22 @@ describe("the refusals say what, where and what to do", () => {
       body: JSON.stringify({ workspace: other.ws.workspace.slug, capability: "summarize", content: "a\u0000b" }),
     });
     expect(trpc.status).toBe(400);
-    expect(((await trpc.json()) as { error: { message: string; data: { appCode: string } } }).error).toMatchObject({ message: expect.stringMatching(/input field `content` contains a NUL/), data: { appCode: "invalid_text" } });
+    expect(((await trpc.json()) as { error: { message: string; data: { appCode: string } } }).error).toMatchObject({
+      message: expect.stringMatching(/input field `content` contains a NUL/),
+      data: { appCode: "invalid_text" },
+    });
     const mcp = await fetch(`${caxton.url}/api/mcp`, {
       method: "POST",
-      headers: { authorization: other.token.authorization, accept: "application/json, text/event-stream", "content-type": "application/json" },
+      headers: {
+        authorization: other.token.authorization,
+        accept: "application/json, text/event-stream",
+        "content-type": "application/json",
+      },
       body: `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"word-count","arguments":{"text":"\\ud800"}}}`,
     });
     expect(mcp.status).toBe(400);
-    expect(((await mcp.json()) as { error: { message: string } }).error.message).toMatch(/`params\.arguments\.text` contains a lone UTF-16 surrogate/);
+    expect(((await mcp.json()) as { error: { message: string } }).error.message).toMatch(
+      /`params\.arguments\.text` contains a lone UTF-16 surrogate/,
+    );
   });
 });

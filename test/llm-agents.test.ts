@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pushAgent } from "../server/agents/agents";
 import type { Actor } from "../server/auth/actor";
 import { getDb } from "../server/db/client";
-import { anthropicText, anthropicToolUse, openAiError, openAiText, openAiToolCall, startFakeLlm, type FakeLlm, type RecordedRequest } from "./support/fake-llm";
+import {
+  anthropicText,
+  anthropicToolUse,
+  openAiError,
+  openAiText,
+  openAiToolCall,
+  startFakeLlm,
+  type FakeLlm,
+  type RecordedRequest,
+} from "./support/fake-llm";
 import { startCaxton, useTestEnvironment, type RunningCaxton } from "./support/env";
 import { createWorkspaceWithRoles, type TestToken, type WorkspaceFixture } from "./support/identity";
 
@@ -17,7 +26,11 @@ let token: TestToken;
 
 const API_KEY = "sk-fake-0123456789-abcdefghij";
 
-const llmAgent = (name: string, capability: string, options: { provider?: string; secret?: string; tools?: string[]; template?: string } = {}) => `name = "${name}"
+const llmAgent = (
+  name: string,
+  capability: string,
+  options: { provider?: string; secret?: string; tools?: string[]; template?: string } = {},
+) => `name = "${name}"
 version = "1.0.0"
 description = "Answers with a language model."
 capabilities = ["${capability}"]
@@ -47,7 +60,11 @@ afterAll(async () => {
 });
 
 const api = (path: string, init: { method?: string; body?: unknown } = {}) =>
-  fetch(`${caxton.url}/api/v1${path}`, { method: init.method ?? "GET", headers: { authorization: token.authorization, "content-type": "application/json" }, ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}) });
+  fetch(`${caxton.url}/api/v1${path}`, {
+    method: init.method ?? "GET",
+    headers: { authorization: token.authorization, "content-type": "application/json" },
+    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+  });
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are asserted field by field
 async function send(capability: string, content: unknown): Promise<any> {
@@ -56,7 +73,10 @@ async function send(capability: string, content: unknown): Promise<any> {
   return response.json();
 }
 
-const lastToolResult = (request: RecordedRequest) => JSON.parse((request.body.messages as { role: string; content: string }[]).filter((m) => m.role === "tool").at(-1)!.content) as { words: number };
+const lastToolResult = (request: RecordedRequest) =>
+  JSON.parse((request.body.messages as { role: string; content: string }[]).filter((m) => m.role === "tool").at(-1)!.content) as {
+    words: number;
+  };
 
 describe("the secrets API", () => {
   it("stores a value it never shows again, encrypted at rest", async () => {
@@ -66,7 +86,9 @@ describe("the secrets API", () => {
     const text = await listed.text();
     expect(JSON.parse(text)).toMatchObject({ items: [{ name: "FAKE_API_KEY" }] });
     expect(text).not.toContain(API_KEY);
-    const row = await getDb().secret.findUniqueOrThrow({ where: { workspaceId_name: { workspaceId: ws.workspace.id, name: "FAKE_API_KEY" } } });
+    const row = await getDb().secret.findUniqueOrThrow({
+      where: { workspaceId_name: { workspaceId: ws.workspace.id, name: "FAKE_API_KEY" } },
+    });
     expect(Buffer.from(row.ciphertext).toString("utf8")).not.toContain(API_KEY);
     expect(Buffer.from(row.ciphertext).includes(Buffer.from(API_KEY))).toBe(false);
     expect(row.iv).toHaveLength(12);
@@ -92,7 +114,12 @@ describe("LLM agents", () => {
     fake.script(openAiText("Hello from the fake model."));
     const body = await send("greet", "Say hello");
     expect(body.replies).toHaveLength(1);
-    expect(body.replies[0]).toMatchObject({ performative: "INFORM", content: "Hello from the fake model.", sender: { label: "greeter" }, trace: { provider: "openai", model: "fake-model", steps: [] } });
+    expect(body.replies[0]).toMatchObject({
+      performative: "INFORM",
+      content: "Hello from the fake model.",
+      sender: { label: "greeter" },
+      trace: { provider: "openai", model: "fake-model", steps: [] },
+    });
     const [sent] = fake.requests;
     expect(sent).toMatchObject({ path: "/chat/completions", headers: { authorization: `Bearer ${API_KEY}` } });
     expect(sent!.body.messages).toEqual([
@@ -102,7 +129,10 @@ describe("LLM agents", () => {
 
     // A follow-up in the same conversation sees the earlier messages as {{context}}.
     fake.script(openAiText("Again."));
-    const response = await api("/messages", { method: "POST", body: { capability: "greet", content: "And again", conversationId: body.message.conversationId, wait: 20 } });
+    const response = await api("/messages", {
+      method: "POST",
+      body: { capability: "greet", content: "And again", conversationId: body.message.conversationId, wait: 20 },
+    });
     expect(response.status).toBe(200);
     const prompt = fake.requests[1]!.body.messages[1].content as string;
     expect(prompt).toMatch(/^Request: And again\nEarlier:\n.+ \(REQUEST\): Say hello\ngreeter \(INFORM\): Hello from the fake model\.$/);
@@ -111,12 +141,28 @@ describe("LLM agents", () => {
   it("call a workspace tool through the loop and answer with its result", async () => {
     await pushAgent(owner, llmAgent("counter-llm", "count-llm", { tools: ["word-count"] }));
     fake.requests.length = 0;
-    fake.script(openAiToolCall("word-count", { text: "one two three four" }), (request) => openAiText(`There are ${lastToolResult(request).words} words.`));
+    fake.script(openAiToolCall("word-count", { text: "one two three four" }), (request) =>
+      openAiText(`There are ${lastToolResult(request).words} words.`),
+    );
     const body = await send("count-llm", "How many words in: one two three four");
     expect(body.replies[0]).toMatchObject({ performative: "INFORM", content: "There are 4 words." });
-    expect(body.replies[0].trace.steps).toEqual([{ tool: "word-count", input: { text: "one two three four" }, output: { words: 4, lines: 1, chars: 18 }, invocationId: expect.any(String) }]);
+    expect(body.replies[0].trace.steps).toEqual([
+      {
+        tool: "word-count",
+        input: { text: "one two three four" },
+        output: { words: 4, lines: 1, chars: 18 },
+        invocationId: expect.any(String),
+      },
+    ]);
     expect(fake.requests[0]!.body.tools.map((t: { function: { name: string } }) => t.function.name)).toEqual(["word-count", "ask"]);
-    expect(fake.requests[0]!.body.tools[0]).toEqual({ type: "function", function: expect.objectContaining({ name: "word-count", description: expect.any(String), parameters: expect.objectContaining({ type: "object" }) }) });
+    expect(fake.requests[0]!.body.tools[0]).toEqual({
+      type: "function",
+      function: expect.objectContaining({
+        name: "word-count",
+        description: expect.any(String),
+        parameters: expect.objectContaining({ type: "object" }),
+      }),
+    });
     const invocation = await getDb().toolInvocation.findUniqueOrThrow({ where: { id: body.replies[0].trace.steps[0].invocationId } });
     expect(invocation).toMatchObject({ callerType: "agent", callerLabel: "counter-llm", status: "ok" });
   });
@@ -125,16 +171,24 @@ describe("LLM agents", () => {
     await pushAgent(owner, llmAgent("claude-counter", "count-claude", { provider: "anthropic", tools: ["word-count"] }));
     fake.requests.length = 0;
     fake.script(anthropicToolUse("word-count", { text: "a b" }), (request) => {
-      const result = (request.body.messages as { content: { type: string; content?: string }[] }[]).at(-1)!.content.find((b) => b.type === "tool_result")!;
+      const result = (request.body.messages as { content: { type: string; content?: string }[] }[])
+        .at(-1)!
+        .content.find((b) => b.type === "tool_result")!;
       return anthropicText(`Counted ${(JSON.parse(result.content!) as { words: number }).words}.`);
     });
     const body = await send("count-claude", "count a b");
-    expect(body.replies[0]).toMatchObject({ performative: "INFORM", content: "Counted 2.", trace: { provider: "anthropic", steps: [{ tool: "word-count", output: { words: 2 } }] } });
+    expect(body.replies[0]).toMatchObject({
+      performative: "INFORM",
+      content: "Counted 2.",
+      trace: { provider: "anthropic", steps: [{ tool: "word-count", output: { words: 2 } }] },
+    });
     expect(fake.requests[0]).toMatchObject({ path: "/v1/messages", headers: { "x-api-key": API_KEY, "anthropic-version": "2023-06-01" } });
   });
 
   it("ask another capability with the built-in ask tool (delegation) and use its answer", async () => {
-    await pushAgent(owner, `name = "echoer"
+    await pushAgent(
+      owner,
+      `name = "echoer"
 version = "1.0.0"
 description = "Echoes."
 capabilities = ["echo"]
@@ -143,16 +197,27 @@ system_prompt = "Echo."
 [llm]
 provider = "mock"
 model = "scripted"
-`);
+`,
+    );
     await pushAgent(owner, llmAgent("asker", "ask-around"));
     fake.script(openAiToolCall("ask", { capability: "echo", request: "ping" }), (request) => {
-      const result = JSON.parse((request.body.messages as { role: string; content: string }[]).filter((m) => m.role === "tool").at(-1)!.content) as { agent: string; content: string };
+      const result = JSON.parse(
+        (request.body.messages as { role: string; content: string }[]).filter((m) => m.role === "tool").at(-1)!.content,
+      ) as { agent: string; content: string };
       return openAiText(`${result.agent} said: ${result.content}`);
     });
     const body = await send("ask-around", "ask the echoer");
     expect(body.replies[0]).toMatchObject({ performative: "INFORM", content: "echoer said: [mock reply from echoer] ping" });
-    expect(body.replies[0].trace.steps).toEqual([{ tool: "ask", input: { capability: "echo", request: "ping" }, output: { agent: "echoer", content: "[mock reply from echoer] ping" } }]);
-    const delegated = await getDb().message.findFirstOrThrow({ where: { conversationId: body.message.conversationId, capability: "echo", performative: "REQUEST" } });
+    expect(body.replies[0].trace.steps).toEqual([
+      {
+        tool: "ask",
+        input: { capability: "echo", request: "ping" },
+        output: { agent: "echoer", content: "[mock reply from echoer] ping" },
+      },
+    ]);
+    const delegated = await getDb().message.findFirstOrThrow({
+      where: { conversationId: body.message.conversationId, capability: "echo", performative: "REQUEST" },
+    });
     expect(delegated).toMatchObject({ depth: 1, parentId: body.message.id });
   });
 
@@ -169,7 +234,11 @@ model = "scripted"
   it("answer FAILURE with the provider's message after retries", async () => {
     await pushAgent(owner, llmAgent("unlucky", "unlucky"));
     fake.requests.length = 0;
-    fake.script(openAiError(500, "The model is overloaded"), openAiError(500, "The model is overloaded"), openAiError(500, "The model is overloaded"));
+    fake.script(
+      openAiError(500, "The model is overloaded"),
+      openAiError(500, "The model is overloaded"),
+      openAiError(500, "The model is overloaded"),
+    );
     const body = await send("unlucky", "hello");
     expect(body.replies[0].performative).toBe("FAILURE");
     expect(body.replies[0].content.reason).toContain("openai answered 500: The model is overloaded");

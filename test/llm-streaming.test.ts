@@ -20,7 +20,11 @@ let ws: WorkspaceFixture;
 let owner: Actor;
 let token: TestToken;
 
-const streamingAgent = (name: string, capability: string, options: { tools?: string[]; stream?: boolean; provider?: string } = {}) => `name = "${name}"
+const streamingAgent = (
+  name: string,
+  capability: string,
+  options: { tools?: string[]; stream?: boolean; provider?: string } = {},
+) => `name = "${name}"
 version = "1.0.0"
 description = "Answers with a language model, streamed."
 capabilities = ["${capability}"]
@@ -50,8 +54,15 @@ async function sendFollowing(capability: string, content: string) {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- asserted field by field
     const body = (await sent.json()) as { message: MessageView; replies: any[] };
     const requestId = body.message.id;
-    const about = (e: LiveEvent) => (e.type === "draft" ? e.requestId === requestId : e.message.id === requestId || e.message.inReplyTo === requestId);
-    await eventually(async () => stream.events.some((e) => e.type === "message" && e.message.id === requestId && e.message.status !== "running" && e.message.status !== "queued"), 15_000);
+    const about = (e: LiveEvent) =>
+      e.type === "draft" ? e.requestId === requestId : e.message.id === requestId || e.message.inReplyTo === requestId;
+    await eventually(
+      async () =>
+        stream.events.some(
+          (e) => e.type === "message" && e.message.id === requestId && e.message.status !== "running" && e.message.status !== "queued",
+        ),
+      15_000,
+    );
     return { body, events: stream.events.filter(about) };
   } finally {
     abort.abort();
@@ -87,7 +98,11 @@ describe("streamed LLM turns", () => {
     expect(fake.requests[0]!.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
     const whole = parts.join("");
     expect(body.replies).toHaveLength(1);
-    expect(body.replies[0]).toMatchObject({ performative: "INFORM", content: whole, trace: { usage: { inputTokens: 3, outputTokens: 4 } } });
+    expect(body.replies[0]).toMatchObject({
+      performative: "INFORM",
+      content: whole,
+      trace: { usage: { inputTokens: 3, outputTokens: 4 } },
+    });
 
     const written = drafts(events);
     expect(written.length).toBeGreaterThanOrEqual(2);
@@ -110,18 +125,28 @@ describe("streamed LLM turns", () => {
   it("still runs a tool whose call arrives in streamed pieces, and drafts each step", async () => {
     await pushAgent(owner, streamingAgent("stream-counter", "stream-count", { tools: ["word-count"] }));
     fake.requests.length = 0;
-    fake.script(openAiStream(["Let me ", "count."], { id: "call_s1", name: "word-count", argumentParts: ['{"te', 'xt": "one ', "two thr", 'ee"}'] }), (request: RecordedRequest) => {
-      const result = JSON.parse((request.body.messages as { role: string; content: string }[]).filter((m) => m.role === "tool").at(-1)!.content) as { words: number };
-      return openAiText(`There are ${result.words} words.`);
-    });
+    fake.script(
+      openAiStream(["Let me ", "count."], { id: "call_s1", name: "word-count", argumentParts: ['{"te', 'xt": "one ', "two thr", 'ee"}'] }),
+      (request: RecordedRequest) => {
+        const result = JSON.parse(
+          (request.body.messages as { role: string; content: string }[]).filter((m) => m.role === "tool").at(-1)!.content,
+        ) as { words: number };
+        return openAiText(`There are ${result.words} words.`);
+      },
+    );
     const { body, events } = await sendFollowing("stream-count", "count: one two three");
 
     expect(body.replies[0]).toMatchObject({ performative: "INFORM", content: "There are 3 words." });
-    expect(body.replies[0].trace.steps).toEqual([{ tool: "word-count", input: { text: "one two three" }, output: { words: 3, lines: 1, chars: 13 }, invocationId: expect.any(String) }]);
+    expect(body.replies[0].trace.steps).toEqual([
+      { tool: "word-count", input: { text: "one two three" }, output: { words: 3, lines: 1, chars: 13 }, invocationId: expect.any(String) },
+    ]);
     // The second call carried the assembled tool call back, and was streamed too (a plain script, chunked by the fake).
     expect(fake.requests).toHaveLength(2);
     expect(fake.requests[1]!.body.stream).toBe(true);
-    expect(fake.requests[1]!.body.messages.at(-2)).toMatchObject({ role: "assistant", tool_calls: [{ id: "call_s1", function: { name: "word-count", arguments: JSON.stringify({ text: "one two three" }) } }] });
+    expect(fake.requests[1]!.body.messages.at(-2)).toMatchObject({
+      role: "assistant",
+      tool_calls: [{ id: "call_s1", function: { name: "word-count", arguments: JSON.stringify({ text: "one two three" }) } }],
+    });
 
     const written = drafts(events);
     expect(written.filter((d) => d.step === 1).at(-1)?.text).toBe("Let me count.");
@@ -156,7 +181,11 @@ describe("streamed LLM turns", () => {
     const { body, events } = await sendFollowing("claude-write", "stream please");
 
     expect(fake.requests[0]).toMatchObject({ path: "/v1/messages", body: { stream: true } });
-    expect(body.replies[0]).toMatchObject({ performative: "INFORM", content: parts.join(""), trace: { provider: "anthropic", usage: { inputTokens: 7, outputTokens: 6 } } });
+    expect(body.replies[0]).toMatchObject({
+      performative: "INFORM",
+      content: parts.join(""),
+      trace: { provider: "anthropic", usage: { inputTokens: 7, outputTokens: 6 } },
+    });
     const written = drafts(events);
     expect(written.length).toBeGreaterThanOrEqual(2);
     expect(written.at(-1)!.text).toBe(parts.join(""));

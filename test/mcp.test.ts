@@ -26,7 +26,9 @@ afterAll(async () => {
 
 async function connect(authorization: string) {
   const client = new Client({ name: "caxton-test", version: "1.0.0" });
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${caxton.url}/api/mcp`), { requestInit: { headers: { authorization } } }));
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(`${caxton.url}/api/mcp`), { requestInit: { headers: { authorization } } }),
+  );
   return client;
 }
 

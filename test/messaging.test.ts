@@ -55,7 +55,11 @@ afterAll(async () => {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are asserted field by field
 async function send(body: Record<string, unknown>, as: TestToken = token): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${caxton.url}/api/v1/messages`, { method: "POST", headers: { authorization: as.authorization, "content-type": "application/json" }, body: JSON.stringify({ wait: 15, ...body }) });
+  const response = await fetch(`${caxton.url}/api/v1/messages`, {
+    method: "POST",
+    headers: { authorization: as.authorization, "content-type": "application/json" },
+    body: JSON.stringify({ wait: 15, ...body }),
+  });
   return { status: response.status, body: await response.json() };
 }
 
@@ -64,9 +68,18 @@ describe("sending and answering", () => {
     await pushAgent(owner, toolAgent("counter", ["count-words"]));
     const { status, body } = await send({ capability: "count-words", content: "three little words" });
     expect(status).toBe(200);
-    expect(body.message).toMatchObject({ performative: "REQUEST", status: "answered", routing: { strategy: "single", chosen: ["counter"] } });
+    expect(body.message).toMatchObject({
+      performative: "REQUEST",
+      status: "answered",
+      routing: { strategy: "single", chosen: ["counter"] },
+    });
     expect(body.replies).toHaveLength(1);
-    expect(body.replies[0]).toMatchObject({ performative: "INFORM", inReplyTo: body.message.id, sender: { type: "agent", label: "counter" }, content: { words: 3 } });
+    expect(body.replies[0]).toMatchObject({
+      performative: "INFORM",
+      inReplyTo: body.message.id,
+      sender: { type: "agent", label: "counter" },
+      content: { words: 3 },
+    });
     const version = await getDb().agentVersion.findFirst({ where: { agent: { name: "counter", workspaceId: ws.workspace.id } } });
     expect(body.message.agentVersionId).toBe(version?.id);
   });
@@ -124,12 +137,24 @@ describe("delegation", () => {
     const answered = await delegate(parent, asker, "summarize:v2", "delegated text", 10_000);
     expect(answered).toMatchObject({ ok: true, agent: "summarizer-two" });
     const child = await getDb().message.findFirstOrThrow({ where: { parentId: parent.id } });
-    expect(child).toMatchObject({ conversationId: parent.conversationId, depth: 1, senderType: "agent", senderLabel: "asker", status: "answered" });
+    expect(child).toMatchObject({
+      conversationId: parent.conversationId,
+      depth: 1,
+      senderType: "agent",
+      senderLabel: "asker",
+      status: "answered",
+    });
 
     const tooDeep = await delegate({ ...parent, depth: 2 }, asker, "summarize:v2", "x", 10_000);
-    expect(tooDeep).toEqual({ ok: false, reason: 'Delegating "summarize:v2" would reach depth 3, past asker\'s limit of 2 ([limits] max_depth).' });
+    expect(tooDeep).toEqual({
+      ok: false,
+      reason: 'Delegating "summarize:v2" would reach depth 3, past asker\'s limit of 2 ([limits] max_depth).',
+    });
     const loop = await delegate({ ...parent, id: child.id, depth: 1 }, asker, "count-words", "x", 10_000);
-    expect(loop).toEqual({ ok: false, reason: '"count-words" is already being worked on up this chain (count-words → summarize:v2); asking it again would loop.' });
+    expect(loop).toEqual({
+      ok: false,
+      reason: '"count-words" is already being worked on up this chain (count-words → summarize:v2); asking it again would loop.',
+    });
   });
 });
 
@@ -145,7 +170,9 @@ describe("circuit breakers", () => {
     const refused = await send({ capability: "shaky", content: "x" });
     expect(refused.body.replies[0]).toMatchObject({ performative: "FAILURE", sender: { label: "router" } });
     expect(refused.body.replies[0].content.reason).toContain('Every agent offering "shaky" has an open circuit breaker (a-flaky)');
-    const page = (await (await fetch(`${caxton.url}/api/v1/agents/a-flaky`, { headers: { authorization: token.authorization } })).json()) as { breaker: string; recentFailures: { reason: string }[] };
+    const page = (await (
+      await fetch(`${caxton.url}/api/v1/agents/a-flaky`, { headers: { authorization: token.authorization } })
+    ).json()) as { breaker: string; recentFailures: { reason: string }[] };
     expect(page.breaker).toBe("open");
     expect(page.recentFailures.map((f) => f.reason)).toEqual(['Tool "explode" failed.', 'Tool "explode" failed.']);
 
@@ -167,7 +194,9 @@ describe("conversations", () => {
 
     const other = await createWorkspaceWithRoles("messaging_other");
     const outsider = await other.token("owner");
-    expect((await fetch(`${caxton.url}/api/v1/conversations/${conversationId}`, { headers: { authorization: outsider.authorization } })).status).toBe(404);
+    expect(
+      (await fetch(`${caxton.url}/api/v1/conversations/${conversationId}`, { headers: { authorization: outsider.authorization } })).status,
+    ).toBe(404);
     const hijack = await send({ capability: "count-words", content: "mine", conversationId }, outsider);
     expect(hijack.status).toBe(404);
     expect(await getDb().message.count({ where: { conversationId } })).toBe(4);
@@ -208,7 +237,11 @@ describe("conversations", () => {
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push((await send({ capability: "anything", content: "hi", wait: 0 }, smallToken)).status);
     expect(statuses).toEqual([200, 200, 429]);
-    const refused = await fetch(`${caxton.url}/api/v1/messages`, { method: "POST", headers: { authorization: smallToken.authorization, "content-type": "application/json" }, body: JSON.stringify({ capability: "anything", content: "hi" }) });
+    const refused = await fetch(`${caxton.url}/api/v1/messages`, {
+      method: "POST",
+      headers: { authorization: smallToken.authorization, "content-type": "application/json" },
+      body: JSON.stringify({ capability: "anything", content: "hi" }),
+    });
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(((await refused.json()) as { error: { message: string } }).error.message).toContain('quota "messages_per_minute"');
     expect(await getDb().message.count({ where: { workspaceId: small.workspace.id, performative: "REQUEST" } })).toBe(2);

@@ -51,7 +51,12 @@ describe("migrations", () => {
     const expectedSql = execFileSync(
       fromRoot("node_modules/.bin/prisma"),
       ["migrate", "diff", "--from-empty", "--to-schema-datamodel", "prisma/schema.prisma", "--script"],
-      { cwd: fromRoot(), encoding: "utf8", env: { ...process.env, DATABASE_URL: splitSchema(inject("databaseUrl")).connectionString }, stdio: ["ignore", "pipe", "ignore"] },
+      {
+        cwd: fromRoot(),
+        encoding: "utf8",
+        env: { ...process.env, DATABASE_URL: splitSchema(inject("databaseUrl")).connectionString },
+        stdio: ["ignore", "pipe", "ignore"],
+      },
     );
     const viaMigrations = await withSchema(fromMigrations, async (client) => {
       for (const m of readMigrations()) await client.query(m.sql);
@@ -75,9 +80,15 @@ describe("migrations", () => {
       const second = await migrate(db.url);
       expect(second.applied).toEqual([]);
       expect(second.alreadyApplied).toBe(readMigrations().length);
-      const rows = await withSchema(db.schema, async (c) => (await c.query(`SELECT migration_name, checksum FROM "_prisma_migrations"`)).rows);
+      const rows = await withSchema(
+        db.schema,
+        async (c) => (await c.query(`SELECT migration_name, checksum FROM "_prisma_migrations"`)).rows,
+      );
       expect(rows.map((r) => r.migration_name)).toEqual(readMigrations().map((m) => m.name));
-      const hasVector = await withSchema(db.schema, async (c) => (await c.query(`SELECT '[1,2]'::vector <-> '[1,3]'::vector AS d`)).rows[0].d);
+      const hasVector = await withSchema(
+        db.schema,
+        async (c) => (await c.query(`SELECT '[1,2]'::vector <-> '[1,3]'::vector AS d`)).rows[0].d,
+      );
       expect(Number(hasVector)).toBe(1);
     } finally {
       await db.drop();
@@ -97,7 +108,11 @@ describe("migrations", () => {
   it("roll back a failing migration completely", async () => {
     const db = await testDatabase("migrate-broken");
     try {
-      const broken = { name: "99999999999999_broken", checksum: "f".repeat(64), sql: 'CREATE TABLE "Half" (id int); SELECT no_such_function();' };
+      const broken = {
+        name: "99999999999999_broken",
+        checksum: "f".repeat(64),
+        sql: 'CREATE TABLE "Half" (id int); SELECT no_such_function();',
+      };
       await expect(migrate(db.url, [...readMigrations(), broken])).rejects.toThrow(/99999999999999_broken failed and was rolled back/);
       const leftovers = await withSchema(db.schema, async (c) => ({
         table: (await c.query(`SELECT to_regclass('"Half"') AS t`)).rows[0].t,

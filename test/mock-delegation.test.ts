@@ -23,13 +23,25 @@ const cli = (args: string[]) => {
     cwd: home,
     encoding: "utf8",
     timeout: 30_000,
-    env: { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, "xdg"), DATABASE_URL: "", CAXTON_CONFIG: "", CAXTON_URL: caxton.url, CAXTON_TOKEN: token.token },
+    env: {
+      ...process.env,
+      HOME: home,
+      XDG_CONFIG_HOME: path.join(home, "xdg"),
+      DATABASE_URL: "",
+      CAXTON_CONFIG: "",
+      CAXTON_URL: caxton.url,
+      CAXTON_TOKEN: token.token,
+    },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 };
 
 const api = (route: string, init: { method?: string; body?: unknown } = {}) =>
-  fetch(`${caxton.url}/api/v1${route}`, { method: init.method ?? "GET", headers: { authorization: token.authorization, "content-type": "application/json" }, ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}) });
+  fetch(`${caxton.url}/api/v1${route}`, {
+    method: init.method ?? "GET",
+    headers: { authorization: token.authorization, "content-type": "application/json" },
+    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+  });
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are asserted field by field
 async function send(capability: string, content: unknown): Promise<any> {
@@ -63,7 +75,11 @@ describe("a scripted mock agent that delegates to two tool agents", () => {
     const body = await send("analyze-text", TEXT);
     expect(body.replies).toHaveLength(1);
     const [reply] = body.replies;
-    expect(reply).toMatchObject({ performative: "INFORM", sender: { label: "text-analyst" }, trace: { provider: "mock", model: "scripted" } });
+    expect(reply).toMatchObject({
+      performative: "INFORM",
+      sender: { label: "text-analyst" },
+      trace: { provider: "mock", model: "scripted" },
+    });
 
     const conversation = await (await api(`/conversations/${body.message.conversationId}`)).json();
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows of the conversation
@@ -71,7 +87,12 @@ describe("a scripted mock agent that delegates to two tool agents", () => {
     const delegated = (capability: string) => {
       const request = messages.find((m) => m.performative === "REQUEST" && m.capability === capability);
       expect(request, `a delegated ${capability} request`).toBeDefined();
-      expect(request).toMatchObject({ parentId: body.message.id, depth: 1, sender: { type: "agent", label: "text-analyst" }, content: TEXT });
+      expect(request).toMatchObject({
+        parentId: body.message.id,
+        depth: 1,
+        sender: { type: "agent", label: "text-analyst" },
+        content: TEXT,
+      });
       const answer = messages.find((m) => m.inReplyTo === request.id);
       expect(answer).toMatchObject({ performative: "INFORM" });
       return { agent: answer.sender.label as string, content: answer.content };
@@ -94,7 +115,9 @@ describe("a scripted mock agent that delegates to two tool agents", () => {
   it("answers `caxton send` the same way", () => {
     const sent = cli(["send", "analyze-text", TEXT]);
     expect(sent.status, sent.stderr).toBe(0);
-    expect(sent.stdout).toMatch(/: answered\nINFORM from text-analyst:\n\[mock reply from text-analyst\] word-counter counted 8 words on 1 line\(s\); text-statistician found 2 sentence\(s\) and 7 distinct words\./);
+    expect(sent.stdout).toMatch(
+      /: answered\nINFORM from text-analyst:\n\[mock reply from text-analyst\] word-counter counted 8 words on 1 line\(s\); text-statistician found 2 sentence\(s\) and 7 distinct words\./,
+    );
   });
 
   it("is held to [limits] max_steps like any model", async () => {
@@ -137,7 +160,11 @@ reply = "{{result.1.content.words}}"
     expect(cli(["agent", "push", file]).status).toBe(0);
     const body = await send("lonely", "hello");
     expect(body.replies[0].performative).toBe("FAILURE");
-    expect(body.replies[0].content.reason).toMatch(/^The mock provider failed for agent "lonely": \[\[llm\.script\]\] entry 2 uses \{\{result\.1\.content\.words\}\}, but \{\{result\.1\}\} has no field "content": it is \{"error":".*nobody-offers-this/);
-    expect(body.replies[0].trace.steps).toMatchObject([{ tool: "ask", diagnostic: { message: expect.stringContaining("nobody-offers-this") } }]);
+    expect(body.replies[0].content.reason).toMatch(
+      /^The mock provider failed for agent "lonely": \[\[llm\.script\]\] entry 2 uses \{\{result\.1\.content\.words\}\}, but \{\{result\.1\}\} has no field "content": it is \{"error":".*nobody-offers-this/,
+    );
+    expect(body.replies[0].trace.steps).toMatchObject([
+      { tool: "ask", diagnostic: { message: expect.stringContaining("nobody-offers-this") } },
+    ]);
   });
 });

@@ -39,8 +39,19 @@ beforeAll(async () => {
   token = await ws.token("owner");
   // The sample fetch-url tool, allowed (by its own manifest) to try every one of these hosts.
   const fetchUrl = listSampleTools().find((t) => t.name === "fetch-url")!;
-  const hosts = [vendor.url.replace("http://", ""), `127.0.0.1:${insidePort}`, `localhost:${insidePort}`, "169.254.169.254", "metadata.google.internal", "10.0.0.1:8080"];
-  await uploadTool(owner, { manifest: fetchUrl.manifestText.replace(/allowedHosts = \[.*\]/, `allowedHosts = ${JSON.stringify(hosts)}`), format: "toml", module: fetchUrl.code });
+  const hosts = [
+    vendor.url.replace("http://", ""),
+    `127.0.0.1:${insidePort}`,
+    `localhost:${insidePort}`,
+    "169.254.169.254",
+    "metadata.google.internal",
+    "10.0.0.1:8080",
+  ];
+  await uploadTool(owner, {
+    manifest: fetchUrl.manifestText.replace(/allowedHosts = \[.*\]/, `allowedHosts = ${JSON.stringify(hosts)}`),
+    format: "toml",
+    module: fetchUrl.code,
+  });
 });
 afterAll(async () => {
   await vendor?.close();
@@ -51,7 +62,11 @@ afterAll(async () => {
 });
 
 const api = async (path: string, body: unknown) => {
-  const response = await fetch(`${caxton.url}/api/v1${path}`, { method: "POST", headers: { authorization: token.authorization, "content-type": "application/json" }, body: JSON.stringify(body) });
+  const response = await fetch(`${caxton.url}/api/v1${path}`, {
+    method: "POST",
+    headers: { authorization: token.authorization, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   expect(response.status).toBe(200);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- asserted field by field
   return (await response.json()) as any;
@@ -83,10 +98,27 @@ describe("LLM providers under the network policy", () => {
   });
 
   it.each([
-    ["loopback", () => `http://127.0.0.1:${insidePort}/v1`, () => `connection to 127.0.0.1:${insidePort} refused by the network policy (loopback); an operator can allow it with CAXTON_NETWORK_ALLOW=127.0.0.1:${insidePort}`],
-    ["a name resolving to loopback", () => `http://localhost:${insidePort}/v1`, () => `(localhost resolves to it) refused by the network policy (loopback)`],
-    ["IPv4-mapped loopback", () => `http://[::ffff:127.0.0.1]:${insidePort}/v1`, () => `connection to 127.0.0.1:${insidePort} refused by the network policy (loopback)`],
-    ["cloud metadata", () => "http://169.254.169.254/latest", () => "connection to 169.254.169.254:80 refused by the network policy (cloud metadata)"],
+    [
+      "loopback",
+      () => `http://127.0.0.1:${insidePort}/v1`,
+      () =>
+        `connection to 127.0.0.1:${insidePort} refused by the network policy (loopback); an operator can allow it with CAXTON_NETWORK_ALLOW=127.0.0.1:${insidePort}`,
+    ],
+    [
+      "a name resolving to loopback",
+      () => `http://localhost:${insidePort}/v1`,
+      () => `(localhost resolves to it) refused by the network policy (loopback)`,
+    ],
+    [
+      "IPv4-mapped loopback",
+      () => `http://[::ffff:127.0.0.1]:${insidePort}/v1`,
+      () => `connection to 127.0.0.1:${insidePort} refused by the network policy (loopback)`,
+    ],
+    [
+      "cloud metadata",
+      () => "http://169.254.169.254/latest",
+      () => "connection to 169.254.169.254:80 refused by the network policy (cloud metadata)",
+    ],
     ["a private address", () => "http://10.0.0.1:8080/v1", () => "connection to 10.0.0.1:8080 refused by the network policy (private)"],
   ])("are refused %s, with a FAILURE that says how to allow it", async (label, url, message) => {
     const reply = await answerOf(`refused-${label.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`, url());
@@ -99,7 +131,9 @@ describe("LLM providers under the network policy", () => {
     vendor.script({ status: 307, headers: { location: `http://127.0.0.1:${insidePort}/v1/chat/completions` }, json: {} });
     const reply = await answerOf("redirected", vendor.url);
     expect(reply.performative).toBe("FAILURE");
-    expect((reply.content as { reason: string }).reason).toContain(`connection to 127.0.0.1:${insidePort} refused by the network policy (loopback)`);
+    expect((reply.content as { reason: string }).reason).toContain(
+      `connection to 127.0.0.1:${insidePort} refused by the network policy (loopback)`,
+    );
     expect(insideHits).toBe(0);
   });
 });
@@ -114,10 +148,22 @@ describe("tools' caxton_http under the network policy", () => {
   });
 
   it.each([
-    ["loopback", () => `http://127.0.0.1:${insidePort}/`, () => `connection to 127.0.0.1:${insidePort} refused by the network policy (loopback)`],
-    ["a name resolving to loopback", () => `http://localhost:${insidePort}/`, () => "(localhost resolves to it) refused by the network policy (loopback)"],
+    [
+      "loopback",
+      () => `http://127.0.0.1:${insidePort}/`,
+      () => `connection to 127.0.0.1:${insidePort} refused by the network policy (loopback)`,
+    ],
+    [
+      "a name resolving to loopback",
+      () => `http://localhost:${insidePort}/`,
+      () => "(localhost resolves to it) refused by the network policy (loopback)",
+    ],
     ["cloud metadata", () => "http://169.254.169.254/latest/meta-data/", () => "refused by the network policy (cloud metadata)"],
-    ["a metadata name", () => "http://metadata.google.internal/computeMetadata/v1/", () => "refused by the network policy (cloud metadata)"],
+    [
+      "a metadata name",
+      () => "http://metadata.google.internal/computeMetadata/v1/",
+      () => "refused by the network policy (cloud metadata)",
+    ],
     ["a private address", () => "http://10.0.0.1:8080/", () => "connection to 10.0.0.1:8080 refused by the network policy (private)"],
   ])("is refused %s although allowedHosts lists it", async (_label, url, message) => {
     const result = await run(url());

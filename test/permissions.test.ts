@@ -16,7 +16,15 @@ import { runTool } from "../server/tools/runs";
 import { getConversation, sendMessage } from "../server/messaging/messages";
 import { listTools, uploadTool } from "../server/tools/tools";
 import { useTestEnvironment } from "./support/env";
-import { createToken as mintToken, createWorkspaceWithRoles, outcome, refusal, type TestToken, type TestUser, type WorkspaceFixture } from "./support/identity";
+import {
+  createToken as mintToken,
+  createWorkspaceWithRoles,
+  outcome,
+  refusal,
+  type TestToken,
+  type TestUser,
+  type WorkspaceFixture,
+} from "./support/identity";
 
 let environment: Awaited<ReturnType<typeof useTestEnvironment>>;
 beforeAll(async () => {
@@ -70,8 +78,14 @@ const guardedCall = {
   "tools.write": ({ actor }) => uploadTool(actor, sampleJsTool(`perm-${actor.role}`)),
   // Authorization comes before the lookup: not_found means the permission let it through
   // (running needs a worker, which this suite does not start).
-  "tools.run": ({ actor }) => runTool(actor, "no-such-tool", {}).catch((error: { code?: string }) => (error.code === "not_found" ? undefined : Promise.reject(error))),
-  "messages.view": ({ actor }) => getConversation(actor, "no-such-conversation").catch((error: { code?: string }) => (error.code === "not_found" ? undefined : Promise.reject(error))),
+  "tools.run": ({ actor }) =>
+    runTool(actor, "no-such-tool", {}).catch((error: { code?: string }) =>
+      error.code === "not_found" ? undefined : Promise.reject(error),
+    ),
+  "messages.view": ({ actor }) =>
+    getConversation(actor, "no-such-conversation").catch((error: { code?: string }) =>
+      error.code === "not_found" ? undefined : Promise.reject(error),
+    ),
   "messages.send": ({ actor }) => sendMessage(actor, { capability: "summarize", content: "hello" }),
   "quotas.view": ({ actor }) => getUsage(actor),
   "quotas.update": ({ actor }) => setQuota(actor, "members", 100),
@@ -86,12 +100,17 @@ describe("the permission table, enforced by the services", () => {
     expect(Object.keys(guardedCall).sort()).toEqual([...permissions].sort());
   });
 
-  const sessionCases = permissions.flatMap((permission) => roles.map((role) => ({ permission, role, allowed: allowedRoles(permission).includes(role) })));
+  const sessionCases = permissions.flatMap((permission) =>
+    roles.map((role) => ({ permission, role, allowed: allowedRoles(permission).includes(role) })),
+  );
   // Each case has a workspace of its own, so they run side by side.
-  it.concurrent.for(sessionCases)("$permission as a signed-in $role: allowed=$allowed", async ({ permission, role, allowed }, { expect }) => {
-    const s = await scene(role, { session: true });
-    expect(await outcome(() => guardedCall[permission](s))).toBe(allowed ? "ok" : "forbidden");
-  });
+  it.concurrent.for(sessionCases)(
+    "$permission as a signed-in $role: allowed=$allowed",
+    async ({ permission, role, allowed }, { expect }) => {
+      const s = await scene(role, { session: true });
+      expect(await outcome(() => guardedCall[permission](s))).toBe(allowed ? "ok" : "forbidden");
+    },
+  );
 
   const tokenCases = permissions.flatMap((permission) => {
     const scope = permissionTable[permission].scope as Scope | null;
@@ -106,15 +125,18 @@ describe("the permission table, enforced by the services", () => {
       ];
     });
   });
-  it.concurrent.for(tokenCases)("$permission with a $role's token ($why): $expected", async ({ permission, role, scopes: tokenScopes, expected }, { expect }) => {
-    const s = await scene(role, { scopes: tokenScopes });
-    const error = await refusal(() => guardedCall[permission](s));
-    expect(error?.code ?? "ok").toBe(expected);
-    const scope = permissionTable[permission].scope;
-    if (expected === "forbidden" && allowedRoles(permission).includes(role)) {
-      expect(error?.message).toContain(`lacks the "${scope}" scope`);
-    }
-  });
+  it.concurrent.for(tokenCases)(
+    "$permission with a $role's token ($why): $expected",
+    async ({ permission, role, scopes: tokenScopes, expected }, { expect }) => {
+      const s = await scene(role, { scopes: tokenScopes });
+      const error = await refusal(() => guardedCall[permission](s));
+      expect(error?.code ?? "ok").toBe(expected);
+      const scope = permissionTable[permission].scope;
+      if (expected === "forbidden" && allowedRoles(permission).includes(role)) {
+        expect(error?.message).toContain(`lacks the "${scope}" scope`);
+      }
+    },
+  );
 });
 
 describe("rules beyond the table", () => {
@@ -215,7 +237,9 @@ describe("rules beyond the table", () => {
   it("a token whose user's membership is gone answers 401 even if the token was never revoked", async () => {
     const fixture = await createWorkspaceWithRoles("membership_gone");
     const token = await fixture.token("member");
-    await getDb().membership.delete({ where: { workspaceId_userId: { workspaceId: fixture.workspace.id, userId: fixture.users.member.id } } });
+    await getDb().membership.delete({
+      where: { workspaceId_userId: { workspaceId: fixture.workspace.id, userId: fixture.users.member.id } },
+    });
     const error = await refusal(() => actorForToken(token.authorization));
     expect(error?.code).toBe("unauthorized");
     expect(error?.message).toMatch(/no longer a member/);

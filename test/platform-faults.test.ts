@@ -33,18 +33,26 @@ describe("health tells the truth about workers", () => {
       await eventually(async () => (await health(caxton.url)).status === 200);
       // The one slot of the system queue works for 5 s: the worker beats, but nothing gets done.
       await startProbeAsMember(caxton.url, database.url, 5_000);
-      const stuck = await eventually(async () => {
-        const h = await health(caxton.url);
-        return h.status === 503 ? h : null;
-      }, 12_000, 100);
+      const stuck = await eventually(
+        async () => {
+          const h = await health(caxton.url);
+          return h.status === 503 ? h : null;
+        },
+        12_000,
+        100,
+      );
       expect(stuck.body.status).toBe("fail");
       expect(stuck.body.checks.worker).toMatchObject({ status: "fail", workers: 1, jobs: { running: 1 } });
       expect(stuck.body.checks.worker.message).toContain("system queue: all 1 slots busy with the same jobs");
       expect(stuck.body.checks.worker.jobs.oldestRunningMs).toBeGreaterThan(1_000);
-      const recovered = await eventually(async () => {
-        const h = await health(caxton.url);
-        return h.status === 200 && h.body.checks.worker.jobs.running === 0 ? h : null;
-      }, 20_000, 200);
+      const recovered = await eventually(
+        async () => {
+          const h = await health(caxton.url);
+          return h.status === 200 && h.body.checks.worker.jobs.running === 0 ? h : null;
+        },
+        20_000,
+        200,
+      );
       expect(recovered.body.checks.worker.jobs.finished).toBeGreaterThanOrEqual(recovered.body.checks.worker.jobs.started);
       expect(recovered.body.status).toBe("ok");
     } finally {
@@ -58,18 +66,26 @@ describe("health tells the truth about workers", () => {
       await eventually(async () => (await health(caxton.url)).status === 200);
       const [worker] = pidsOf(caxton.output(), "worker");
       process.kill(worker!, "SIGKILL");
-      const degraded = await eventually(async () => {
-        const h = await health(caxton.url);
-        return h.body.status === "degraded" ? h : null;
-      }, 10_000, 25);
+      const degraded = await eventually(
+        async () => {
+          const h = await health(caxton.url);
+          return h.body.status === "degraded" ? h : null;
+        },
+        10_000,
+        25,
+      );
       // Degraded is still 200: this node keeps accepting work while its worker comes back.
       expect(degraded.status).toBe(200);
       expect(degraded.body.checks.worker.status).toBe("degraded");
       expect(degraded.body.checks.worker.message).toMatch(/the worker was killed by SIGKILL at .+ and is being restarted/);
-      const back = await eventually(async () => {
-        const h = await health(caxton.url);
-        return h.body.status === "ok" ? h : null;
-      }, 15_000, 100);
+      const back = await eventually(
+        async () => {
+          const h = await health(caxton.url);
+          return h.body.status === "ok" ? h : null;
+        },
+        15_000,
+        100,
+      );
       expect(back.body.checks.worker.restarts).toBe(1);
       expect(caxton.output()).toContain('"event":"process restarted","process":"worker"');
     } finally {

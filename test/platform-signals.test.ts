@@ -9,7 +9,13 @@ import { freePort } from "../server/platform/ports";
 import { eventually, startCaxton, testDatabase } from "./support/env";
 
 /** `npm start` and `caxton serve` as process managers and people run them, on the embedded services. */
-const embeddedEnv = (dataDir: string) => ({ DATABASE_URL: "", REDIS_URL: "", CAXTON_DATA_DIR: dataDir, CAXTON_SHUTDOWN_TIMEOUT_MS: "3000", CAXTON_CONFIG: "" });
+const embeddedEnv = (dataDir: string) => ({
+  DATABASE_URL: "",
+  REDIS_URL: "",
+  CAXTON_DATA_DIR: dataDir,
+  CAXTON_SHUTDOWN_TIMEOUT_MS: "3000",
+  CAXTON_CONFIG: "",
+});
 
 /** Every process below `root`, from `ps`. */
 function descendants(root: number): number[] {
@@ -67,13 +73,30 @@ describe("npm start under a process manager", () => {
 
       // One tool-agent message, so the first WASM tool call (node:wasi) is part of the start.
       const env = { ...process.env, ...embeddedEnv(dataDir) };
-      const bootstrap = spawnSync(process.execPath, [fromRoot("dist/caxton.mjs"), "admin", "bootstrap", "--email", "npm@example.com", "--workspace", "npm-start"], { encoding: "utf8", env });
+      const bootstrap = spawnSync(
+        process.execPath,
+        [fromRoot("dist/caxton.mjs"), "admin", "bootstrap", "--email", "npm@example.com", "--workspace", "npm-start"],
+        { encoding: "utf8", env },
+      );
       expect(bootstrap.status).toBe(0);
       const authorization = `Bearer ${bootstrap.stdout.trim()}`;
       const url = `http://127.0.0.1:${port}`;
-      const agent = 'name = "counter"\nversion = "1.0.0"\ndescription = "Counts words."\ncapabilities = ["count-words"]\n\n[handler]\ntool = "word-count"\n';
-      expect((await fetch(`${url}/api/v1/agents`, { method: "POST", headers: { authorization, "content-type": "application/toml" }, body: agent })).status).toBe(200);
-      const sent = await fetch(`${url}/api/v1/messages`, { method: "POST", headers: { authorization, "content-type": "application/json" }, body: JSON.stringify({ capability: "count-words", content: "one two three", wait: 20 }) });
+      const agent =
+        'name = "counter"\nversion = "1.0.0"\ndescription = "Counts words."\ncapabilities = ["count-words"]\n\n[handler]\ntool = "word-count"\n';
+      expect(
+        (
+          await fetch(`${url}/api/v1/agents`, {
+            method: "POST",
+            headers: { authorization, "content-type": "application/toml" },
+            body: agent,
+          })
+        ).status,
+      ).toBe(200);
+      const sent = await fetch(`${url}/api/v1/messages`, {
+        method: "POST",
+        headers: { authorization, "content-type": "application/json" },
+        body: JSON.stringify({ capability: "count-words", content: "one two three", wait: 20 }),
+      });
       expect(((await sent.json()) as { replies: { content: { words: number } }[] }).replies.map((r) => r.content.words)).toEqual([3]);
 
       const tree = descendants(npm.pid!);
@@ -82,7 +105,11 @@ describe("npm start under a process manager", () => {
       expect(await exited).toBe(0);
       await eventually(async () => tree.every((pid) => !alive(pid)), 10_000, 100);
       expect(await portOpen(port)).toBe(false);
-      for (const event of ['"name":"supervisor","event":"shutting down","reason":"SIGTERM"', '"outcome":"drained"', '"name":"supervisor","event":"stopped"']) {
+      for (const event of [
+        '"name":"supervisor","event":"shutting down","reason":"SIGTERM"',
+        '"outcome":"drained"',
+        '"name":"supervisor","event":"stopped"',
+      ]) {
         expect(output).toContain(event);
       }
 
@@ -137,7 +164,10 @@ describe("npm start killed with SIGKILL", () => {
 describe("one Caxton per data dir", () => {
   it("refuses a second start naming the running one, leaves it untouched, and takes over a stale lock", async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), "caxton-lock-"));
-    const first = await startCaxton({ ...embeddedEnv(dataDir), REDIS_URL: inject("redisUrl"), CAXTON_REDIS_PREFIX: `test:lock:${process.pid}` }, 60_000);
+    const first = await startCaxton(
+      { ...embeddedEnv(dataDir), REDIS_URL: inject("redisUrl"), CAXTON_REDIS_PREFIX: `test:lock:${process.pid}` },
+      60_000,
+    );
     try {
       const database = Number(readFileSync(path.join(dataDir, "pglite", "server.pid"), "utf8"));
       const secondPort = await freePort();
@@ -162,8 +192,14 @@ describe("one Caxton per data dir", () => {
       expect(await first.stop()).toBe(0);
     }
     // A lock left by a supervisor that died (its pid is gone) is taken over.
-    writeFileSync(path.join(dataDir, "caxton.lock"), JSON.stringify({ pid: 2 ** 22 + 1, url: "http://localhost:1", startedAt: new Date().toISOString() }));
-    const again = await startCaxton({ ...embeddedEnv(dataDir), REDIS_URL: inject("redisUrl"), CAXTON_REDIS_PREFIX: `test:lock:${process.pid}` }, 60_000);
+    writeFileSync(
+      path.join(dataDir, "caxton.lock"),
+      JSON.stringify({ pid: 2 ** 22 + 1, url: "http://localhost:1", startedAt: new Date().toISOString() }),
+    );
+    const again = await startCaxton(
+      { ...embeddedEnv(dataDir), REDIS_URL: inject("redisUrl"), CAXTON_REDIS_PREFIX: `test:lock:${process.pid}` },
+      60_000,
+    );
     expect(JSON.parse(readFileSync(path.join(dataDir, "caxton.lock"), "utf8")).pid).toBe(again.process.pid);
     expect(await again.stop()).toBe(0);
     expect(() => readFileSync(path.join(dataDir, "caxton.lock"))).toThrow();
@@ -196,20 +232,44 @@ describe("an embedded service that dies", () => {
     const caxton = await startCaxton({ ...embeddedEnv(dataDir), CAXTON_RECOVERY_INTERVAL_MS: "1000", LOG_LEVEL: "info" }, 60_000);
     try {
       const env = { ...process.env, ...embeddedEnv(dataDir) };
-      const bootstrap = spawnSync(process.execPath, [fromRoot("dist/caxton.mjs"), "admin", "bootstrap", "--email", "services@example.com", "--workspace", "services"], { encoding: "utf8", env });
+      const bootstrap = spawnSync(
+        process.execPath,
+        [fromRoot("dist/caxton.mjs"), "admin", "bootstrap", "--email", "services@example.com", "--workspace", "services"],
+        { encoding: "utf8", env },
+      );
       expect(bootstrap.status).toBe(0);
       const authorization = `Bearer ${bootstrap.stdout.trim()}`;
-      const agent = 'name = "counter"\nversion = "1.0.0"\ndescription = "Counts words."\ncapabilities = ["count-words"]\n\n[handler]\ntool = "word-count"\n';
-      expect((await fetch(`${caxton.url}/api/v1/agents`, { method: "POST", headers: { authorization, "content-type": "application/toml" }, body: agent })).status).toBe(200);
+      const agent =
+        'name = "counter"\nversion = "1.0.0"\ndescription = "Counts words."\ncapabilities = ["count-words"]\n\n[handler]\ntool = "word-count"\n';
+      expect(
+        (
+          await fetch(`${caxton.url}/api/v1/agents`, {
+            method: "POST",
+            headers: { authorization, "content-type": "application/toml" },
+            body: agent,
+          })
+        ).status,
+      ).toBe(200);
       const answered = (text: string) =>
-        eventually(async () => {
-          const response = await fetch(`${caxton.url}/api/v1/messages`, { method: "POST", headers: { authorization, "content-type": "application/json" }, body: JSON.stringify({ capability: "count-words", content: text, wait: 10 }) });
-          const body = (await response.json()) as { message?: { status: string }; replies?: { content: { words: number } }[] };
-          return response.status === 200 && body.message?.status === "answered" ? body.replies!.map((r) => r.content.words) : null;
-        }, 40_000, 500);
+        eventually(
+          async () => {
+            const response = await fetch(`${caxton.url}/api/v1/messages`, {
+              method: "POST",
+              headers: { authorization, "content-type": "application/json" },
+              body: JSON.stringify({ capability: "count-words", content: text, wait: 10 }),
+            });
+            const body = (await response.json()) as { message?: { status: string }; replies?: { content: { words: number } }[] };
+            return response.status === 200 && body.message?.status === "answered" ? body.replies!.map((r) => r.content.words) : null;
+          },
+          40_000,
+          500,
+        );
       expect(await answered("one")).toEqual([1]);
 
-      for (const [service, words] of [["redis", "one two"], ["postgres", "one two three"]] as const) {
+      for (const [service, words] of [
+        ["redis", "one two"],
+        ["postgres", "one two three"],
+      ] as const) {
         // The service itself, below its guard (whose pid is in the pid file).
         const guard = Number(readFileSync(path.join(dataDir, service === "redis" ? "redis" : "pglite", "server.pid"), "utf8"));
         const [pid] = descendants(guard);

@@ -104,7 +104,13 @@ describe("health when a dependency is down", () => {
     const deadPort = await freePort();
     const web = spawn(process.execPath, [fromRoot("dist/web.mjs")], {
       cwd: fromRoot(),
-      env: { ...process.env, ...baseEnv(), DATABASE_URL: `postgresql://nobody@127.0.0.1:${deadPort}/none`, PORT: String(port), CAXTON_CONFIG: "" },
+      env: {
+        ...process.env,
+        ...baseEnv(),
+        DATABASE_URL: `postgresql://nobody@127.0.0.1:${deadPort}/none`,
+        PORT: String(port),
+        CAXTON_CONFIG: "",
+      },
       stdio: "ignore",
     });
     try {

@@ -59,10 +59,19 @@ describe("a poison message", () => {
     expect(failed.error).toBe("the handler choked on this message (after 3 attempts)");
     expect(attempts.filter((id) => id === poison.message.id)).toHaveLength(3);
     const replies = await getDb().message.findMany({ where: { inReplyToId: poison.message.id } });
-    expect(replies).toEqual([expect.objectContaining({ performative: "FAILURE", senderLabel: "router", content: { reason: "The message could not be delivered: the handler choked on this message (after 3 attempts)" } })]);
+    expect(replies).toEqual([
+      expect.objectContaining({
+        performative: "FAILURE",
+        senderLabel: "router",
+        content: { reason: "The message could not be delivered: the handler choked on this message (after 3 attempts)" },
+      }),
+    ]);
 
     // Not blocked behind it: answered (no agent offers "anything": a FAILURE from the router).
-    const delivered = await eventually(async () => (await getDb().message.findUniqueOrThrow({ where: { id: next.message.id } })).status === "failed", 10_000);
+    const delivered = await eventually(
+      async () => (await getDb().message.findUniqueOrThrow({ where: { id: next.message.id } })).status === "failed",
+      10_000,
+    );
     expect(delivered).toBe(true);
     expect(attempts.filter((id) => id === next.message.id)).toHaveLength(1);
   });

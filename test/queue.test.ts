@@ -77,7 +77,9 @@ describe("queue", () => {
     expect(failed.attemptsMade).toBe(1);
     expect(failed.failedReason).toMatch(/Invalid data for system.probe/);
     const unknown = await queue.add("no.such.job", {}, { attempts: 3 });
-    const unknownFailed = await eventually(async () => ((await queue.getJobState(unknown.id!)) === "failed" ? queue.getJob(unknown.id!) : null));
+    const unknownFailed = await eventually(async () =>
+      (await queue.getJobState(unknown.id!)) === "failed" ? queue.getJob(unknown.id!) : null,
+    );
     expect(unknownFailed?.failedReason).toMatch(/Unknown job "no.such.job"/);
     await queue.close();
   });

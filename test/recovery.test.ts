@@ -67,7 +67,10 @@ describe("the recovery sweep", () => {
 
   it("walks a backlog larger than one batch page by page", async () => {
     await getQueue("messages").obliterate({ force: true });
-    const open = await getDb().message.findMany({ where: { workspaceId, status: { in: ["queued", "running"] }, createdAt: { lt: ago(5_000) } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+    const open = await getDb().message.findMany({
+      where: { workspaceId, status: { in: ["queued", "running"] }, createdAt: { lt: ago(5_000) } },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    });
     expect(open).toHaveLength(3);
     const pages = [];
     let after = null;
@@ -90,7 +93,10 @@ describe("the recovery sweep", () => {
     for (const id of [broken.id, cutOff.id]) await queue.add(jobs.messageDeliver.name, { messageId: id }, { jobId: id, attempts: 1 });
     // A bare BullMQ worker that fails each job with its reason (no give-up recorded).
     const connection = createRedis("worker");
-    const failing = new Worker("messages", async (job) => Promise.reject(new Error(reasons[job.id!])), { connection, prefix: environment.env.CAXTON_REDIS_PREFIX });
+    const failing = new Worker("messages", async (job) => Promise.reject(new Error(reasons[job.id!])), {
+      connection,
+      prefix: environment.env.CAXTON_REDIS_PREFIX,
+    });
     failing.on("error", () => {});
     try {
       await eventually(async () => (await stateOf(broken.id)) === "failed" && (await stateOf(cutOff.id)) === "failed", 10_000, 50);
@@ -118,7 +124,9 @@ describe("a job's last attempt failing", () => {
       schema: z.object({ kind: z.string() }),
       options: { attempts: 1 },
       handle: async ({ kind }) => {
-        throw kind === "redis" ? Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:6379"), { code: "ECONNREFUSED" }) : new Error("the work itself failed");
+        throw kind === "redis"
+          ? Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:6379"), { code: "ECONNREFUSED" })
+          : new Error("the work itself failed");
       },
       onGiveUp: async ({ kind }) => {
         gaveUp.push(kind);
@@ -138,7 +146,11 @@ describe("a job's last attempt failing", () => {
       const system = getQueue("system");
       await system.add(flaky.name, { kind: "redis" }, { jobId: "flaky-redis", attempts: 1 });
       await system.add(flaky.name, { kind: "work" }, { jobId: "flaky-work", attempts: 1 });
-      await eventually(async () => (await system.getJobState("flaky-redis")) === "failed" && (await system.getJobState("flaky-work")) === "failed", 10_000, 50);
+      await eventually(
+        async () => (await system.getJobState("flaky-redis")) === "failed" && (await system.getJobState("flaky-work")) === "failed",
+        10_000,
+        50,
+      );
       expect(gaveUp).toEqual(["work"]);
     } finally {
       await pool.close(5_000);

@@ -20,7 +20,9 @@ let caxton: RunningCaxton | undefined;
 
 /** A private Redis on its own port, so killing it disturbs no other suite. */
 async function startRedis(): Promise<ChildProcess> {
-  const child = spawn(REDIS_SERVER, ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+  const child = spawn(REDIS_SERVER, ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
+    stdio: "ignore",
+  });
   await waitForPort(redisPort, "127.0.0.1", 10_000);
   return child;
 }
@@ -66,8 +68,17 @@ describe("Redis restarted while messages flow", () => {
   it("loses nothing: every accepted message is answered once, refused ones left no row, both processes survive", async () => {
     const ws = await createWorkspaceWithRoles("redis_restart");
     const owner = await ws.actor("owner");
-    await uploadTool(owner, sampleJsTool("slow-upper", { body: "const end = Date.now() + 150; while (Date.now() < end) {}\n  return { upper: input.text.toUpperCase() };", timeoutMs: 5000 }));
-    await pushAgent(owner, 'name = "shouter"\nversion = "1.0.0"\ndescription = "Slowly upper-cases."\ncapabilities = ["shout"]\n\n[handler]\ntool = "slow-upper"\n');
+    await uploadTool(
+      owner,
+      sampleJsTool("slow-upper", {
+        body: "const end = Date.now() + 150; while (Date.now() < end) {}\n  return { upper: input.text.toUpperCase() };",
+        timeoutMs: 5000,
+      }),
+    );
+    await pushAgent(
+      owner,
+      'name = "shouter"\nversion = "1.0.0"\ndescription = "Slowly upper-cases."\ncapabilities = ["shout"]\n\n[handler]\ntool = "slow-upper"\n',
+    );
     const token = await ws.token("owner");
     caxton = await startCaxton(environment.env);
     const running = caxton;
@@ -98,7 +109,9 @@ describe("Redis restarted while messages flow", () => {
 
     await eventually(async () => sent.filter((s) => s.status === 200).length >= 10, 20_000, 50);
     // The point of the test: requests still waiting for their job when Redis dies.
-    const openAtKill = await getDb().message.count({ where: { workspaceId: ws.workspace.id, performative: "REQUEST", status: { in: ["queued", "running"] } } });
+    const openAtKill = await getDb().message.count({
+      where: { workspaceId: ws.workspace.id, performative: "REQUEST", status: { in: ["queued", "running"] } },
+    });
     await killRedis();
     const killedAt = sent.length;
     await eventually(async () => sent.length >= killedAt + 3, 20_000, 50);
@@ -114,7 +127,10 @@ describe("Redis restarted while messages flow", () => {
     expect(unexpected).toEqual([]);
     const refused = sent.filter((s) => s.status === 503);
     expect(refused.length).toBeGreaterThan(0);
-    for (const r of refused) expect(r.body).toMatchObject({ error: { code: "unavailable", message: expect.stringContaining("Redis"), hint: expect.stringMatching(/retry/i) } });
+    for (const r of refused)
+      expect(r.body).toMatchObject({
+        error: { code: "unavailable", message: expect.stringContaining("Redis"), hint: expect.stringMatching(/retry/i) },
+      });
     const accepted = sent.filter((s) => s.status === 200);
 
     // Every accepted message ends answered, with exactly one reply (the recovery sweep
@@ -125,7 +141,10 @@ describe("Redis restarted while messages flow", () => {
       40_000,
       200,
     );
-    const replies = await getDb().message.findMany({ where: { inReplyToId: { in: ids } }, select: { inReplyToId: true, performative: true, content: true } });
+    const replies = await getDb().message.findMany({
+      where: { inReplyToId: { in: ids } },
+      select: { inReplyToId: true, performative: true, content: true },
+    });
     expect(replies).toHaveLength(ids.length);
     const byRequest = new Map(replies.map((r) => [r.inReplyToId, r]));
     for (const s of accepted) {
@@ -133,16 +152,23 @@ describe("Redis restarted while messages flow", () => {
     }
 
     // Refused sends left nothing behind: the workspace's requests are exactly the accepted ones.
-    const requests = await getDb().message.findMany({ where: { workspaceId: ws.workspace.id, performative: "REQUEST" }, select: { id: true } });
+    const requests = await getDb().message.findMany({
+      where: { workspaceId: ws.workspace.id, performative: "REQUEST" },
+      select: { id: true },
+    });
     expect(requests.map((r) => r.id).sort()).toEqual([...ids].sort());
 
     // Web and worker are still the ones started (the supervisor stops all if either exits),
     // and health sees Redis and a worker heartbeat again.
     expect(running.process.exitCode).toBeNull();
-    const health = await eventually(async () => {
-      const response = await fetch(`${running.url}/api/health`);
-      return response.status === 200 ? ((await response.json()) as unknown) : null;
-    }, 15_000, 200);
+    const health = await eventually(
+      async () => {
+        const response = await fetch(`${running.url}/api/health`);
+        return response.status === 200 ? ((await response.json()) as unknown) : null;
+      },
+      15_000,
+      200,
+    );
     expect(health).toMatchObject({ status: "ok", checks: { redis: { status: "ok" }, worker: { status: "ok" } } });
     expect(running.output()).not.toMatch(/exited unexpectedly|unhandled/i);
   }, 90_000);

@@ -33,7 +33,10 @@ beforeAll(async () => {
   owner = await ws.actor("owner");
   token = await ws.token("owner");
   await setSecret(owner, "FAKE_API_KEY", API_KEY);
-  await pushAgent(owner, `name = "counter"\nversion = "1.0.0"\ndescription = "Counts words."\ncapabilities = ["count-words"]\n\n[handler]\ntool = "word-count"\n`);
+  await pushAgent(
+    owner,
+    `name = "counter"\nversion = "1.0.0"\ndescription = "Counts words."\ncapabilities = ["count-words"]\n\n[handler]\ntool = "word-count"\n`,
+  );
   await pushAgent(
     owner,
     `name = "summarizer"
@@ -101,7 +104,10 @@ describe("a stored conversation", () => {
     const second = await send("analyze", "Look at: one two three four", first.message.conversationId);
     expect(second.replies).toMatchObject([{ performative: "INFORM" }]);
 
-    const messages = await getDb().message.findMany({ where: { conversationId: first.message.conversationId }, orderBy: { createdAt: "asc" } });
+    const messages = await getDb().message.findMany({
+      where: { conversationId: first.message.conversationId },
+      orderBy: { createdAt: "asc" },
+    });
     const replies = messages.filter((m) => m.senderType === "agent" && m.inReplyToId);
     expect(replies.map((r) => r.senderLabel).sort()).toEqual(["analyst", "counter", "summarizer"]);
     // The key the analyst's turn read is in no stored row.
@@ -124,7 +130,9 @@ describe("a stored conversation", () => {
 
       expect(replayed.performative, reply.senderLabel).toBe(reply.performative);
       expect(replayed.content, reply.senderLabel).toEqual(reply.content);
-      expect((replayed.trace as { steps?: unknown } | undefined)?.steps, reply.senderLabel).toEqual((reply.trace as { steps?: unknown } | null)?.steps);
+      expect((replayed.trace as { steps?: unknown } | undefined)?.steps, reply.senderLabel).toEqual(
+        (reply.trace as { steps?: unknown } | null)?.steps,
+      );
       expect(replay.divergences, reply.senderLabel).toEqual([]);
       expect(replay.unused(), reply.senderLabel).toBe(0);
     }
@@ -135,7 +143,16 @@ describe("a stored conversation", () => {
     const analyst = replies.find((r) => r.senderLabel === "analyst")!;
     const recording = (analyst.trace as unknown as { recording: TurnRecording }).recording;
     expect(recording.calls.map((c) => c.kind)).toEqual(["model", "tool", "model", "delegation", "model"]);
-    expect(recording.calls[0]).toMatchObject({ request: { from: 0, messages: [{ role: "user", content: expect.stringContaining("counter (INFORM)") }], tools: ["word-count", "ask"], stream: true } });
-    expect(recording.calls[3]).toMatchObject({ answer: { ok: true, agent: "summarizer", content: "[mock reply from summarizer] 2 words" } });
+    expect(recording.calls[0]).toMatchObject({
+      request: {
+        from: 0,
+        messages: [{ role: "user", content: expect.stringContaining("counter (INFORM)") }],
+        tools: ["word-count", "ask"],
+        stream: true,
+      },
+    });
+    expect(recording.calls[3]).toMatchObject({
+      answer: { ok: true, agent: "summarizer", content: "[mock reply from summarizer] 2 words" },
+    });
   });
 });

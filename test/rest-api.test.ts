@@ -90,7 +90,15 @@ describe("GET /me", () => {
     expect(me.status).toBe(200);
     expect(me.body.role).toBe("member");
     expect(me.body.scopes).toEqual(["agents:read"]);
-    expect(me.body.permissions).toEqual(["workspace.view", "members.view", "tokens.view", "agents.view", "tools.view", "messages.view", "quotas.view"]);
+    expect(me.body.permissions).toEqual([
+      "workspace.view",
+      "members.view",
+      "tokens.view",
+      "agents.view",
+      "tools.view",
+      "messages.view",
+      "quotas.view",
+    ]);
   });
 });
 
@@ -100,7 +108,13 @@ describe("API token lifecycle", () => {
     expect(created.status).toBe(201);
     const secret: string = created.body.token;
     expect(secret).toMatch(/^cx_[A-Za-z0-9_-]{32}$/);
-    expect(created.body).toMatchObject({ name: "ci", scopes: ["agents:read"], prefix: secret.slice(0, 8), revokedAt: null, userId: ws.users.owner.id });
+    expect(created.body).toMatchObject({
+      name: "ci",
+      scopes: ["agents:read"],
+      prefix: secret.slice(0, 8),
+      revokedAt: null,
+      userId: ws.users.owner.id,
+    });
     expect(created.body).not.toHaveProperty("hash");
 
     const row = await getDb().apiToken.findUniqueOrThrow({ where: { id: created.body.id } });
@@ -130,7 +144,10 @@ describe("API token lifecycle", () => {
     const again = await api(`${tokensPath()}/${created.body.id}`, { method: "DELETE" });
     expect(again.status).toBe(200);
     expect(again.body.revokedAt).toBe(revoked.body.revokedAt);
-    const events = await getDb().auditEvent.findMany({ where: { workspaceId: ws.workspace.id, targetId: created.body.id }, orderBy: { createdAt: "asc" } });
+    const events = await getDb().auditEvent.findMany({
+      where: { workspaceId: ws.workspace.id, targetId: created.body.id },
+      orderBy: { createdAt: "asc" },
+    });
     expect(events.map((e) => [e.action, e.actorType])).toEqual([
       ["token.created", "token"],
       ["token.revoked", "token"],
@@ -147,7 +164,10 @@ describe("API token lifecycle", () => {
   });
 
   it("refuses to create a token that expires in the past", async () => {
-    const past = await api(tokensPath(), json({ name: "old", scopes: ["agents:read"], expiresAt: "2000-01-01T00:00:00Z" }, { method: "POST" }));
+    const past = await api(
+      tokensPath(),
+      json({ name: "old", scopes: ["agents:read"], expiresAt: "2000-01-01T00:00:00Z" }, { method: "POST" }),
+    );
     expectClientError(past, 400, "validation_failed");
     expect(past.body.error.details).toEqual([expect.objectContaining({ path: "expiresAt" })]);
   });
@@ -157,7 +177,10 @@ describe("API token lifecycle", () => {
     const memberToken = await fixture.token("member");
     const adminToken = await fixture.token("admin");
     expect((await api("/me", { token: memberToken })).status).toBe(200);
-    const removed = await api(`/workspaces/${fixture.workspace.slug}/members/${fixture.users.member.id}`, { method: "DELETE", token: adminToken });
+    const removed = await api(`/workspaces/${fixture.workspace.slug}/members/${fixture.users.member.id}`, {
+      method: "DELETE",
+      token: adminToken,
+    });
     expect(removed.status).toBe(204);
     expect(removed.text).toBe("");
     expectClientError(await api("/me", { token: memberToken }), 401, "unauthorized");
@@ -223,7 +246,9 @@ describe("bad requests answer a clear 4xx, never a 500", () => {
   it("400 validation_failed with details for an unknown field", async () => {
     const answer = await api(tokensPath(), json({ name: "x", scopes: ["admin"], owner: "someone-else" }, { method: "POST" }));
     expectClientError(answer, 400, "validation_failed");
-    expect(answer.body.error.details).toEqual([expect.objectContaining({ code: "unrecognized_keys", message: expect.stringContaining("owner") })]);
+    expect(answer.body.error.details).toEqual([
+      expect.objectContaining({ code: "unrecognized_keys", message: expect.stringContaining("owner") }),
+    ]);
   });
 
   it("400 validation_failed naming the field for a wrong value", async () => {
@@ -241,7 +266,11 @@ describe("bad requests answer a clear 4xx, never a 500", () => {
   });
 
   it("415 for a body that is not JSON", async () => {
-    const answer = await api(tokensPath(), { method: "POST", headers: { "content-type": "text/plain" }, body: '{"name":"x","scopes":["admin"]}' });
+    const answer = await api(tokensPath(), {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: '{"name":"x","scopes":["admin"]}',
+    });
     expectClientError(answer, 415, "unsupported_media_type");
     const none = await api(tokensPath(), { method: "POST", body: new Uint8Array(Buffer.from("{}")) });
     expectClientError(none, 415, "unsupported_media_type");
@@ -275,7 +304,10 @@ describe("bad requests answer a clear 4xx, never a 500", () => {
   });
 
   it("400 for a path parameter that is not valid percent-encoding (the dispatcher itself)", async () => {
-    const request = new Request(`${caxton.url}/api/v1/workspaces/${ws.workspace.slug}/members/%E0%A4%A`, { method: "DELETE", headers: { authorization: ownerToken.authorization } });
+    const request = new Request(`${caxton.url}/api/v1/workspaces/${ws.workspace.slug}/members/%E0%A4%A`, {
+      method: "DELETE",
+      headers: { authorization: ownerToken.authorization },
+    });
     const response = await dispatchV1(request);
     const answer = { status: response.status, headers: response.headers, text: "", body: await response.json() };
     expectClientError(answer, 400, "bad_request");
@@ -298,8 +330,14 @@ describe("cursor pagination", () => {
     for (let i = 0; i < 6; i++) await createToken(fixture.users.admin.id, fixture.workspace.id, { name: `page-${i}` });
     // Half of them share one instant: the order must still be total (createdAt, then id).
     const tied = await getDb().apiToken.findMany({ where: { workspaceId: fixture.workspace.id }, take: 4, orderBy: { id: "asc" } });
-    await getDb().apiToken.updateMany({ where: { id: { in: tied.map((t) => t.id) } }, data: { createdAt: new Date("2026-01-01T00:00:00Z") } });
-    const all = await getDb().apiToken.findMany({ where: { workspaceId: fixture.workspace.id }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
+    await getDb().apiToken.updateMany({
+      where: { id: { in: tied.map((t) => t.id) } },
+      data: { createdAt: new Date("2026-01-01T00:00:00Z") },
+    });
+    const all = await getDb().apiToken.findMany({
+      where: { workspaceId: fixture.workspace.id },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    });
     expect(all).toHaveLength(7);
 
     const seen: string[] = [];
@@ -361,11 +399,21 @@ describe("GET /api/v1/openapi.json", () => {
 });
 
 /** POSTs `size` bytes of a JSON-looking body in chunks, without Content-Length. */
-function chunkedPost(path: string, authorization: string, size: number): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+function chunkedPost(
+  path: string,
+  authorization: string,
+  size: number,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
   const url = new URL(caxton.url);
   return new Promise((resolve, reject) => {
     const request = http.request(
-      { host: url.hostname, port: url.port, path, method: "POST", headers: { authorization, "content-type": "application/json", "transfer-encoding": "chunked" } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path,
+        method: "POST",
+        headers: { authorization, "content-type": "application/json", "transfer-encoding": "chunked" },
+      },
       (response) => {
         let text = "";
         response.setEncoding("utf8");
@@ -380,7 +428,8 @@ function chunkedPost(path: string, authorization: string, size: number): Promise
     const pump = () => {
       while (sent < size) {
         sent += chunk.length;
-        if (!request.write(sent === chunk.length ? Buffer.concat([Buffer.from('{"name":"'), chunk.subarray(9)]) : chunk)) return void request.once("drain", pump);
+        if (!request.write(sent === chunk.length ? Buffer.concat([Buffer.from('{"name":"'), chunk.subarray(9)]) : chunk))
+          return void request.once("drain", pump);
       }
       request.end();
     };

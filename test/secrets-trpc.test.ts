@@ -47,11 +47,15 @@ describe("secrets over tRPC", () => {
 
     const listed = await call(owner, "list", "query", {});
     expect(listed.text).not.toContain(VALUE);
-    expect(data(listed).items).toEqual([{ name: "OPENAI_API_KEY", createdAt: expect.any(String), updatedAt: expect.any(String), setBy: ws.users.owner.label }]);
+    expect(data(listed).items).toEqual([
+      { name: "OPENAI_API_KEY", createdAt: expect.any(String), updatedAt: expect.any(String), setBy: ws.users.owner.label },
+    ]);
   });
 
   it("replaces a value, and the author becomes whoever set it last", async () => {
-    const before = await getDb().secret.findUniqueOrThrow({ where: { workspaceId_name: { workspaceId: ws.workspace.id, name: "OPENAI_API_KEY" } } });
+    const before = await getDb().secret.findUniqueOrThrow({
+      where: { workspaceId_name: { workspaceId: ws.workspace.id, name: "OPENAI_API_KEY" } },
+    });
     const set = await call(admin, "set", "mutation", { name: "OPENAI_API_KEY", value: "sk-replaced" });
     expect(set.status, set.text).toBe(200);
     expect(await readSecretForRuntime(ws.workspace.id, "OPENAI_API_KEY")).toBe("sk-replaced");
@@ -85,7 +89,10 @@ describe("secrets over tRPC", () => {
     const again = await call(owner, "delete", "mutation", { name: "OPENAI_API_KEY" });
     expect(again.status).toBe(404);
     expect(again.text).toContain("OPENAI_API_KEY");
-    const audited = await getDb().auditEvent.findMany({ where: { workspaceId: ws.workspace.id, targetType: "secret" }, orderBy: { createdAt: "asc" } });
+    const audited = await getDb().auditEvent.findMany({
+      where: { workspaceId: ws.workspace.id, targetType: "secret" },
+      orderBy: { createdAt: "asc" },
+    });
     expect(audited.map((e) => e.action)).toEqual(["secret.set", "secret.set", "secret.deleted"]);
     expect(JSON.stringify(audited)).not.toContain(VALUE);
   });

@@ -36,7 +36,10 @@ async function startProbe(input: unknown, cookie?: string) {
     headers: { "content-type": "application/json", ...(cookie ? { cookie } : {}) },
     body: JSON.stringify(input),
   });
-  const body = (await response.json()) as { result?: { data: { id: string } }; error?: { message: string; data: { code: string; appCode?: string; hint?: string } } };
+  const body = (await response.json()) as {
+    result?: { data: { id: string } };
+    error?: { message: string; data: { code: string; appCode?: string; hint?: string } };
+  };
   return { status: response.status, body };
 }
 
@@ -54,7 +57,9 @@ describe("system.startProbe", () => {
       expect(got.status).toBe(401);
       expect(got.body.error?.data.code).toBe("UNAUTHORIZED");
     }
-    const read = await fetch(`${caxton.url}/api/trpc/system.probe?input=${encodeURIComponent(JSON.stringify({ id: "00000000-0000-4000-8000-000000000000" }))}`);
+    const read = await fetch(
+      `${caxton.url}/api/trpc/system.probe?input=${encodeURIComponent(JSON.stringify({ id: "00000000-0000-4000-8000-000000000000" }))}`,
+    );
     expect(read.status).toBe(401);
     expect(await written()).toEqual(before);
   });
@@ -79,11 +84,16 @@ describe("system.startProbe", () => {
     // Fill this minute's and the next one's window, so the answer does not depend on the clock.
     const minute = Math.floor(Date.now() / 60_000);
     const redis = await connected(getRedis());
-    for (const m of [minute, minute + 1]) await redis.set(redisKey("rate", `probe:user:${ws.users.viewer.id}`, String(m)), String(PROBES_PER_MINUTE), "EX", 180);
+    for (const m of [minute, minute + 1])
+      await redis.set(redisKey("rate", `probe:user:${ws.users.viewer.id}`, String(m)), String(PROBES_PER_MINUTE), "EX", 180);
     const before = await written();
     const got = await startProbe({ workspace: ws.workspace.slug, durationMs: 0 }, member.cookie);
     expect(got.status).toBe(429);
-    expect(got.body.error?.data).toMatchObject({ code: "TOO_MANY_REQUESTS", appCode: "rate_limited", hint: expect.stringMatching(/Wait \d+ s/) });
+    expect(got.body.error?.data).toMatchObject({
+      code: "TOO_MANY_REQUESTS",
+      appCode: "rate_limited",
+      hint: expect.stringMatching(/Wait \d+ s/),
+    });
     expect(await written()).toEqual(before);
     // The limit is the user's: another member of the workspace still runs one.
     const other = await startProbe({ workspace: ws.workspace.slug, durationMs: 0 }, (await createSessionFor(ws.users.member.id)).cookie);

@@ -14,7 +14,11 @@ const msg = (id: string, performative: string, links: { parentId?: string; inRep
 
 /** A readable outline: "id" for a node, "id{>d[..] r..}" for its delegations and their replies. */
 const outline = (nodes: ThreadNode<ThreadableMessage>[]): string[] =>
-  nodes.map((n) => (n.delegations.length ? `${n.message.id}{${n.delegations.map((d) => `>${outline([d.request]).join()}[${outline(d.replies).join(" ")}]`).join(" ")}}` : n.message.id));
+  nodes.map((n) =>
+    n.delegations.length
+      ? `${n.message.id}{${n.delegations.map((d) => `>${outline([d.request]).join()}[${outline(d.replies).join(" ")}]`).join(" ")}}`
+      : n.message.id,
+  );
 
 describe("threadTimeline", () => {
   it("keeps a conversation without delegations flat, in time order", () => {
@@ -55,7 +59,8 @@ describe("threadTimeline", () => {
   it("places every message exactly once, even when bad data makes parents a cycle", () => {
     const messages = [msg("a", "REQUEST", { parentId: "b" }), msg("b", "REQUEST", { parentId: "a" }), msg("c", "REQUEST")];
     const ids: string[] = [];
-    const walk = (nodes: ThreadNode<ThreadableMessage>[]) => nodes.forEach((n) => (ids.push(n.message.id), n.delegations.forEach((d) => (walk([d.request]), walk(d.replies)))));
+    const walk = (nodes: ThreadNode<ThreadableMessage>[]) =>
+      nodes.forEach((n) => (ids.push(n.message.id), n.delegations.forEach((d) => (walk([d.request]), walk(d.replies)))));
     walk(threadTimeline(messages));
     expect(ids.sort()).toEqual(["a", "b", "c"]);
   });

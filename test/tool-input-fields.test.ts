@@ -43,7 +43,10 @@ describe("Run form fields from an inputSchema", () => {
   it("starts from the defaults and leaves empty optional fields out", () => {
     const values = valuesOf(fields);
     expect(values).toMatchObject({ header: true, strict: false, separator: "1", mode: "" });
-    expect(inputOf(fields, { ...values, csv: "a,b", limit: "5" })).toEqual({ ok: true, input: { csv: "a,b", limit: 5, header: true, separator: "_" } });
+    expect(inputOf(fields, { ...values, csv: "a,b", limit: "5" })).toEqual({
+      ok: true,
+      input: { csv: "a,b", limit: 5, header: true, separator: "_" },
+    });
   });
 
   it("says which field is wrong", () => {

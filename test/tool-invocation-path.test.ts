@@ -57,7 +57,9 @@ describe("one tool invocation path", () => {
     for (const input of [{ text: "hi" }, { txt: "typo" }]) {
       const direct = await runTool(owner, "upper", input);
       const agent = await runToolAsAgent(ws.workspace.id, "helper", tool, input);
-      const [directRow, agentRow] = await Promise.all([direct.id, agent.invocationId!].map((id) => getDb().toolInvocation.findUniqueOrThrow({ where: { id } })));
+      const [directRow, agentRow] = await Promise.all(
+        [direct.id, agent.invocationId!].map((id) => getDb().toolInvocation.findUniqueOrThrow({ where: { id } })),
+      );
       expect(shapeOf(agentRow!)).toEqual(shapeOf(directRow!));
       expect(directRow).toMatchObject({ callerType: "user", attempts: 1 });
       expect(agentRow).toMatchObject({ callerType: "agent", callerLabel: "helper" });
@@ -72,10 +74,24 @@ describe("one tool invocation path", () => {
     const tool = await getDb().tool.findFirstOrThrow({ where: { workspaceId: spent.workspace.id, liveName: "upper" } });
 
     const direct = await refusal(() => runTool(owner, "upper", { text: "a" }));
-    expect(direct).toMatchObject({ code: "quota_exceeded", status: 409, extra: { hint: expect.stringContaining("00:00 UTC"), retryAfterS: expect.any(Number) } });
-    const agent = await runToolAsAgent(spent.workspace.id, "helper", { id: tool.id, name: "upper", versionId: tool.activeVersionId! }, { text: "a" });
+    expect(direct).toMatchObject({
+      code: "quota_exceeded",
+      status: 409,
+      extra: { hint: expect.stringContaining("00:00 UTC"), retryAfterS: expect.any(Number) },
+    });
+    const agent = await runToolAsAgent(
+      spent.workspace.id,
+      "helper",
+      { id: tool.id, name: "upper", versionId: tool.activeVersionId! },
+      { text: "a" },
+    );
     expect(agent).toMatchObject({ ok: false, invocationId: null, message: direct!.message });
-    expect(agent.ok === false && agent.diagnostic).toEqual({ kind: "quota_exceeded", limit: 0, observed: 0, message: `${direct!.message} ${direct!.extra.hint}` });
+    expect(agent.ok === false && agent.diagnostic).toEqual({
+      kind: "quota_exceeded",
+      limit: 0,
+      observed: 0,
+      message: `${direct!.message} ${direct!.extra.hint}`,
+    });
     expect(direct!.message).toBe('This workspace has used its 0 ms of tool run time for today (quota "tool_cpu_ms_per_day"; used 0 ms).');
     expect(await getDb().toolInvocation.count({ where: { workspaceId: spent.workspace.id } })).toBe(0);
   });
@@ -83,17 +99,41 @@ describe("one tool invocation path", () => {
   it("in the worker, reaches nothing of a workspace other than the one its job names", async () => {
     const tool = await upper();
     const queued = await getDb().toolInvocation.create({
-      data: { workspaceId: ws.workspace.id, toolId: tool.id, toolVersionId: tool.versionId, callerType: "user", callerLabel: "test", input: { text: "mine" } },
+      data: {
+        workspaceId: ws.workspace.id,
+        toolId: tool.id,
+        toolVersionId: tool.versionId,
+        callerType: "user",
+        callerLabel: "test",
+        input: { text: "mine" },
+      },
     });
     await executeInvocation(queued.id, other.workspace.id);
-    expect(await getDb().toolInvocation.findUniqueOrThrow({ where: { id: queued.id } })).toMatchObject({ status: "queued", attempts: 0, output: null });
+    expect(await getDb().toolInvocation.findUniqueOrThrow({ where: { id: queued.id } })).toMatchObject({
+      status: "queued",
+      attempts: 0,
+      output: null,
+    });
     await expect(runVersion(other.workspace.id, tool.versionId, { text: "x" })).rejects.toThrow();
     // A result written under another workspace's id does not land on this row.
-    const forged = await recordInvocation({ id: queued.id, workspaceId: other.workspace.id, toolId: tool.id, toolVersionId: tool.versionId, caller: { type: "agent", label: "x" }, input: null, result: { ok: true, output: "forged", durationMs: 1 }, attempts: 1 });
+    const forged = await recordInvocation({
+      id: queued.id,
+      workspaceId: other.workspace.id,
+      toolId: tool.id,
+      toolVersionId: tool.versionId,
+      caller: { type: "agent", label: "x" },
+      input: null,
+      result: { ok: true, output: "forged", durationMs: 1 },
+      attempts: 1,
+    });
     expect(forged).toBe(false);
     expect(await getDb().toolInvocation.findUniqueOrThrow({ where: { id: queued.id } })).toMatchObject({ status: "queued", output: null });
     // Its own workspace's job runs it.
     await executeInvocation(queued.id, ws.workspace.id);
-    expect(await getDb().toolInvocation.findUniqueOrThrow({ where: { id: queued.id } })).toMatchObject({ status: "ok", attempts: 1, output: { upper: "MINE" } });
+    expect(await getDb().toolInvocation.findUniqueOrThrow({ where: { id: queued.id } })).toMatchObject({
+      status: "ok",
+      attempts: 1,
+      output: { upper: "MINE" },
+    });
   });
 });

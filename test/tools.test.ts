@@ -28,12 +28,16 @@ afterAll(async () => {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are asserted field by field
 async function api(path: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${caxton.url}/api/v1${path}`, { ...init, headers: { authorization: token.authorization, ...(init.headers as Record<string, string>) } });
+  const response = await fetch(`${caxton.url}/api/v1${path}`, {
+    ...init,
+    headers: { authorization: token.authorization, ...(init.headers as Record<string, string>) },
+  });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
-const post = (path: string, body: unknown) => api(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+const post = (path: string, body: unknown) =>
+  api(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
 function form(upload: { manifest: string | Uint8Array; module: Uint8Array }, manifestName = "manifest.toml") {
   const data = new FormData();
@@ -63,10 +67,15 @@ describe("the registry", () => {
   it("refuses a manifest with problems at their line and column, and writes nothing", async () => {
     const before = await getDb().toolVersion.count({ where: { workspaceId: ws.workspace.id } });
     const bad = sampleJsTool("broken");
-    const refused = await api("/tools", { method: "POST", body: form({ ...bad, manifest: (bad.manifest as string).replace("timeoutMs", "timeoutMS") }) });
+    const refused = await api("/tools", {
+      method: "POST",
+      body: form({ ...bad, manifest: (bad.manifest as string).replace("timeoutMs", "timeoutMS") }),
+    });
     expect(refused.status).toBe(422);
     expect(refused.body.error.code).toBe("invalid_tool");
-    expect(refused.body.error.details.problems).toContainEqual(expect.objectContaining({ code: "unknown_key", field: "permissions.timeoutMS", line: 10, column: 1, suggestions: ["timeoutMs"] }));
+    expect(refused.body.error.details.problems).toContainEqual(
+      expect.objectContaining({ code: "unknown_key", field: "permissions.timeoutMS", line: 10, column: 1, suggestions: ["timeoutMs"] }),
+    );
     expect(await getDb().toolVersion.count({ where: { workspaceId: ws.workspace.id } })).toBe(before);
   });
 
@@ -82,15 +91,29 @@ describe("the registry", () => {
 
   it("refuses modules that cannot run, saying why", async () => {
     const owner = await ws.actor("owner");
-    const syntax = await refusal(() => uploadTool(owner, { ...sampleJsTool("bad-js"), module: new TextEncoder().encode("function run(input) { return {") }));
+    const syntax = await refusal(() =>
+      uploadTool(owner, { ...sampleJsTool("bad-js"), module: new TextEncoder().encode("function run(input) { return {") }),
+    );
     expect((syntax?.extra.details as { moduleProblems: { code: string }[] }).moduleProblems[0]?.code).toBe("js_syntax");
-    const noEntry = await refusal(() => uploadTool(owner, { ...sampleJsTool("no-entry"), module: new TextEncoder().encode("function other() {}") }));
+    const noEntry = await refusal(() =>
+      uploadTool(owner, { ...sampleJsTool("no-entry"), module: new TextEncoder().encode("function other() {}") }),
+    );
     expect((noEntry?.extra.details as { moduleProblems: { code: string }[] }).moduleProblems[0]?.code).toBe("js_missing_entry");
     const wordCount = listSampleTools().find((s) => s.name === "word-count")!;
-    const notWasm = await refusal(() => uploadTool(owner, { manifest: wordCount.manifestText, format: "toml", module: new Uint8Array([1, 2, 3]) }));
+    const notWasm = await refusal(() =>
+      uploadTool(owner, { manifest: wordCount.manifestText, format: "toml", module: new Uint8Array([1, 2, 3]) }),
+    );
     expect((notWasm?.extra.details as { moduleProblems: { code: string }[] }).moduleProblems[0]?.code).toBe("not_wasm");
-    const tooSmall = await refusal(() => uploadTool(owner, { manifest: wordCount.manifestText.replace("maxMemoryPages = 64", "maxMemoryPages = 16"), format: "toml", module: wordCount.code }));
-    expect((tooSmall?.extra.details as { moduleProblems: { code: string; message: string }[] }).moduleProblems[0]).toMatchObject({ code: "memory_over_limit" });
+    const tooSmall = await refusal(() =>
+      uploadTool(owner, {
+        manifest: wordCount.manifestText.replace("maxMemoryPages = 64", "maxMemoryPages = 16"),
+        format: "toml",
+        module: wordCount.code,
+      }),
+    );
+    expect((tooSmall?.extra.details as { moduleProblems: { code: string; message: string }[] }).moduleProblems[0]).toMatchObject({
+      code: "memory_over_limit",
+    });
   });
 });
 
@@ -120,7 +143,11 @@ describe("running tools", () => {
     const smallToken = await small.token("owner");
     await setQuota(await small.actor("owner"), "tool_cpu_ms_per_day", 1);
     const run = (text: string) =>
-      fetch(`${caxton.url}/api/v1/tools/word-count/run`, { method: "POST", headers: { authorization: smallToken.authorization, "content-type": "application/json" }, body: JSON.stringify({ input: { text } }) });
+      fetch(`${caxton.url}/api/v1/tools/word-count/run`, {
+        method: "POST",
+        headers: { authorization: smallToken.authorization, "content-type": "application/json" },
+        body: JSON.stringify({ input: { text } }),
+      });
     // The first call may fit under the limit; metered time then passes it.
     for (let i = 0; i < 5; i++) {
       const response = await run("a b c");
@@ -141,17 +168,29 @@ describe("outputs and invocation lists stay bounded", () => {
     await api("/tools", { method: "POST", body: form(sampleJsTool("flood", { body: "return { upper: 'x'.repeat(1536 * 1024) };" })) });
     const run = await post("/tools/flood/run", { input: { text: "go" } });
     expect(run.status).toBe(200);
-    expect(run.body).toMatchObject({ status: "failed", output: null, diagnostic: { kind: "output_too_large", limit: 1 << 20, observed: 1536 * 1024 + 12 } });
+    expect(run.body).toMatchObject({
+      status: "failed",
+      output: null,
+      diagnostic: { kind: "output_too_large", limit: 1 << 20, observed: 1536 * 1024 + 12 },
+    });
     const row = await getDb().toolInvocation.findUniqueOrThrow({ where: { id: run.body.id } });
     expect(row.output).toBeNull();
     expect(JSON.stringify(row.diagnostic).length).toBeLessThan(1_000);
   });
 
   it("answers a tool agent whose tool floods with a FAILURE that carries the diagnostic, not the output", async () => {
-    await pushAgent(await ws.actor("owner"), 'name = "flooder"\nversion = "1.0.0"\ndescription = "Floods."\ncapabilities = ["flood"]\n\n[handler]\ntool = "flood"\n');
+    await pushAgent(
+      await ws.actor("owner"),
+      'name = "flooder"\nversion = "1.0.0"\ndescription = "Floods."\ncapabilities = ["flood"]\n\n[handler]\ntool = "flood"\n',
+    );
     const sent = await post("/messages", { capability: "flood", content: { text: "go" }, wait: 20 });
     expect(sent.status).toBe(200);
-    expect(sent.body.replies).toEqual([expect.objectContaining({ performative: "FAILURE", content: expect.objectContaining({ diagnostic: expect.objectContaining({ kind: "output_too_large", limit: 1 << 20 }) }) })]);
+    expect(sent.body.replies).toEqual([
+      expect.objectContaining({
+        performative: "FAILURE",
+        content: expect.objectContaining({ diagnostic: expect.objectContaining({ kind: "output_too_large", limit: 1 << 20 }) }),
+      }),
+    ]);
     const stored = await getDb().message.findMany({ where: { conversationId: sent.body.message.conversationId } });
     expect(JSON.stringify(stored).length).toBeLessThan(10_000);
   });
@@ -182,7 +221,9 @@ describe("outputs and invocation lists stay bounded", () => {
     const run = await post("/tools/word-count/run", { input: { text: "mine" } });
     const other = await createWorkspaceWithRoles("tools_other");
     const otherToken = await other.token("owner");
-    const theirs = await fetch(`${caxton.url}/api/v1/tools/word-count/invocations/${run.body.id}`, { headers: { authorization: otherToken.authorization } });
+    const theirs = await fetch(`${caxton.url}/api/v1/tools/word-count/invocations/${run.body.id}`, {
+      headers: { authorization: otherToken.authorization },
+    });
     expect(theirs.status).toBe(404);
     const missing = await api("/tools/word-count/invocations/no-such-id");
     expect(missing.status).toBe(404);

@@ -36,7 +36,8 @@ async function rest(method: string, path: string, body?: unknown, contentType = 
   const text = await response.text();
   return { status: response.status, headers: response.headers, text, json: text ? JSON.parse(text) : null };
 }
-const trpc = (path: string, type: "query" | "mutation", input: Record<string, unknown>) => callTrpc(caxton.url, path, type, { workspace: ws.workspace.slug, ...input }, session.cookie);
+const trpc = (path: string, type: "query" | "mutation", input: Record<string, unknown>) =>
+  callTrpc(caxton.url, path, type, { workspace: ws.workspace.slug, ...input }, session.cookie);
 
 type TrpcError = { error: { message: string; data: { appCode?: string; problems?: { code: string }[]; httpStatus: number } } };
 const trpcError = (answer: HttpAnswer) => (answer.json as TrpcError).error;
@@ -77,7 +78,10 @@ describe("one operation, two transports, one answer", () => {
 
   it("the size cap: a document past the agent limit gets document_too_large on every transport, for validate and push", async () => {
     const large = `${sampleAgent("parity-large")}\n# ${"x".repeat(MAX_AGENT_BYTES)}\n`;
-    for (const [path, procedure, type] of [["/agents/validate", "agents.validate", "query"], ["/agents", "agents.push", "mutation"]] as const) {
+    for (const [path, procedure, type] of [
+      ["/agents/validate", "agents.validate", "query"],
+      ["/agents", "agents.push", "mutation"],
+    ] as const) {
       const overJson = await rest("POST", path, { source: large });
       const overToml = await rest("POST", path, large, "application/toml");
       for (const answer of [overJson, overToml]) {
@@ -85,10 +89,15 @@ describe("one operation, two transports, one answer", () => {
         expect(codes((restError(answer).details as { problems: { code: string }[] }).problems)).toContain("document_too_large");
       }
       // A query this long goes as POST, as the web app sends it (allowMethodOverride).
-      const response = await fetch(`${caxton.url}/api/trpc/${procedure}`, { method: "POST", headers: { cookie: session.cookie, "content-type": "application/json" }, body: JSON.stringify({ workspace: ws.workspace.slug, source: large }) });
+      const response = await fetch(`${caxton.url}/api/trpc/${procedure}`, {
+        method: "POST",
+        headers: { cookie: session.cookie, "content-type": "application/json" },
+        body: JSON.stringify({ workspace: ws.workspace.slug, source: large }),
+      });
       const text = await response.text();
       const overTrpc: HttpAnswer = { status: response.status, headers: response.headers, text, json: JSON.parse(text) };
-      const problems = type === "query" ? trpcData<{ problems: { code: string }[] }>(overTrpc).problems : trpcError(overTrpc).data.problems!;
+      const problems =
+        type === "query" ? trpcData<{ problems: { code: string }[] }>(overTrpc).problems : trpcError(overTrpc).data.problems!;
       expect(codes(problems), `${procedure}: ${text.slice(0, 200)}`).toContain("document_too_large");
     }
   });
@@ -100,22 +109,40 @@ describe("one operation, two transports, one answer", () => {
     expect(restError(overRest)).toMatchObject({ code: "validation_failed", details: [expect.objectContaining({ path: "name" })] });
     expect(overTrpc.status).toBe(400);
     expect(trpcError(overTrpc).data.appCode).toBe("validation_failed");
-    expect(trpcError(overTrpc).message).toBe(restError(overRest).details && (restError(overRest).details as { message: string }[])[0]!.message);
+    expect(trpcError(overTrpc).message).toBe(
+      restError(overRest).details && (restError(overRest).details as { message: string }[])[0]!.message,
+    );
   });
 
   it("the permission: a viewer is refused the same write with the same message on both transports", async () => {
     const viewerToken = await ws.token("viewer");
     const viewerSession = await createSessionFor(ws.users.viewer.id);
     const calls = [
-      { rest: ["POST", "/agents", { source: sampleAgent("parity-viewer") }], trpc: ["agents.push", { source: sampleAgent("parity-viewer") }] },
+      {
+        rest: ["POST", "/agents", { source: sampleAgent("parity-viewer") }],
+        trpc: ["agents.push", { source: sampleAgent("parity-viewer") }],
+      },
       { rest: ["PUT", "/secrets/PARITY_KEY", { value: "x" }], trpc: ["secrets.set", { name: "PARITY_KEY", value: "x" }] },
-      { rest: ["PATCH", `/workspaces/${ws.workspace.slug}/quotas/agents`, { limit: 5 }], trpc: ["usage.setQuota", { name: "agents", limit: 5 }] },
+      {
+        rest: ["PATCH", `/workspaces/${ws.workspace.slug}/quotas/agents`, { limit: 5 }],
+        trpc: ["usage.setQuota", { name: "agents", limit: 5 }],
+      },
     ] as const;
     for (const call of calls) {
       const [method, path, body] = call.rest;
-      const response = await fetch(`${caxton.url}/api/v1${path}`, { method, headers: { authorization: viewerToken.authorization, "content-type": "application/json" }, body: JSON.stringify(body) });
+      const response = await fetch(`${caxton.url}/api/v1${path}`, {
+        method,
+        headers: { authorization: viewerToken.authorization, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
       const overRest = ((await response.json()) as RestError).error;
-      const overTrpc = await callTrpc(caxton.url, call.trpc[0], "mutation", { workspace: ws.workspace.slug, ...call.trpc[1] }, viewerSession.cookie);
+      const overTrpc = await callTrpc(
+        caxton.url,
+        call.trpc[0],
+        "mutation",
+        { workspace: ws.workspace.slug, ...call.trpc[1] },
+        viewerSession.cookie,
+      );
       expect(response.status, path).toBe(403);
       expect(overTrpc.status, call.trpc[0]).toBe(403);
       expect(trpcError(overTrpc).message, call.trpc[0]).toBe(overRest.message);
@@ -128,7 +155,10 @@ describe("one operation, two transports, one answer", () => {
     const json = { manifest: upload.manifest as string, module: Buffer.from(upload.module).toString("base64") };
     const overRest = await rest("POST", "/tools", json);
     expect(overRest.status, overRest.text).toBe(200);
-    const overTrpc = await trpc("tools.upload", "mutation", { ...json, manifest: (json.manifest as string).replace('version = "1.0.0"', 'version = "1.0.1"') });
+    const overTrpc = await trpc("tools.upload", "mutation", {
+      ...json,
+      manifest: (json.manifest as string).replace('version = "1.0.0"', 'version = "1.0.1"'),
+    });
     expect(overTrpc.status, overTrpc.text).toBe(200);
   });
 });
@@ -147,8 +177,16 @@ describe("every error leaves in the one shape, with nothing of an internal messa
   it("a body that is not JSON: REST says where, tRPC says what, neither quotes the parser", async () => {
     const overRest = await rest("POST", "/messages", '{"capability": "x",\n "content": }');
     expect(overRest.status).toBe(400);
-    expect(restError(overRest)).toEqual({ ...shape, code: "bad_request", message: expect.stringMatching(/^The body is not valid JSON( \(line 2, column \d+\))?\.$/) });
-    const response = await fetch(`${caxton.url}/api/trpc/agents.push`, { method: "POST", headers: { cookie: session.cookie, "content-type": "application/json" }, body: '{"workspace": ' });
+    expect(restError(overRest)).toEqual({
+      ...shape,
+      code: "bad_request",
+      message: expect.stringMatching(/^The body is not valid JSON( \(line 2, column \d+\))?\.$/),
+    });
+    const response = await fetch(`${caxton.url}/api/trpc/agents.push`, {
+      method: "POST",
+      headers: { cookie: session.cookie, "content-type": "application/json" },
+      body: '{"workspace": ',
+    });
     const overTrpc = (await response.json()) as TrpcError;
     expect(response.status).toBe(400);
     expect(overTrpc.error.message).toBe("The input is not valid JSON.");
@@ -159,8 +197,14 @@ describe("every error leaves in the one shape, with nothing of an internal messa
     expect(signedOut.status).toBe(401);
     expect(signedOut.headers.get("cache-control")).toBe("no-store");
     expect(((await signedOut.json()) as RestError).error).toMatchObject({ code: "unauthorized", message: expect.any(String) });
-    const invalid = await fetch(`${caxton.url}/w/${ws.workspace.slug}/settings/audit/export?since=not-a-date`, { headers: { cookie: session.cookie } });
+    const invalid = await fetch(`${caxton.url}/w/${ws.workspace.slug}/settings/audit/export?since=not-a-date`, {
+      headers: { cookie: session.cookie },
+    });
     expect(invalid.status).toBe(400);
-    expect(((await invalid.json()) as RestError).error).toEqual({ ...shape, code: "validation_failed", details: [expect.objectContaining({ path: "since" })] });
+    expect(((await invalid.json()) as RestError).error).toEqual({
+      ...shape,
+      code: "validation_failed",
+      details: [expect.objectContaining({ path: "since" })],
+    });
   });
 });

@@ -32,8 +32,17 @@ describe("a worker killed mid-turn", () => {
     const ws = await createWorkspaceWithRoles("worker_kill");
     const owner = await ws.actor("owner");
     // A tool that works for 1.5 s: long enough to kill its worker in the middle.
-    await uploadTool(owner, sampleJsTool("slow-upper", { body: "const end = Date.now() + 1500; while (Date.now() < end) {}\n  return { upper: input.text.toUpperCase() };", timeoutMs: 5000 }));
-    await pushAgent(owner, 'name = "slow-agent"\nversion = "1.0.0"\ndescription = "Slowly upper-cases."\ncapabilities = ["shout"]\n\n[handler]\ntool = "slow-upper"\n');
+    await uploadTool(
+      owner,
+      sampleJsTool("slow-upper", {
+        body: "const end = Date.now() + 1500; while (Date.now() < end) {}\n  return { upper: input.text.toUpperCase() };",
+        timeoutMs: 5000,
+      }),
+    );
+    await pushAgent(
+      owner,
+      'name = "slow-agent"\nversion = "1.0.0"\ndescription = "Slowly upper-cases."\ncapabilities = ["shout"]\n\n[handler]\ntool = "slow-upper"\n',
+    );
 
     const first = await workers.start();
     const { message } = await sendMessage(owner, { capability: "shout", content: "hi" });
@@ -44,10 +53,14 @@ describe("a worker killed mid-turn", () => {
     expect(await getDb().message.count({ where: { inReplyToId: message.id } })).toBe(0);
 
     await workers.start();
-    const done = await eventually(async () => {
-      const row = await getDb().message.findUniqueOrThrow({ where: { id: message.id } });
-      return row.status === "answered" ? row : null;
-    }, 30_000, 100);
+    const done = await eventually(
+      async () => {
+        const row = await getDb().message.findUniqueOrThrow({ where: { id: message.id } });
+        return row.status === "answered" ? row : null;
+      },
+      30_000,
+      100,
+    );
     expect(done.status).toBe("answered");
     const replies = await getDb().message.findMany({ where: { inReplyToId: message.id } });
     expect(replies).toEqual([expect.objectContaining({ performative: "INFORM", senderLabel: "slow-agent", content: { upper: "HI" } })]);
@@ -78,8 +91,13 @@ describe("the worker of `caxton serve` SIGKILLed during a stream of messages", (
     const ws = await createWorkspaceWithRoles("worker_stream");
     const { authorization } = await ws.token("owner");
     const headers = { authorization, "content-type": "application/json" };
-    const agent = 'name = "counter"\nversion = "1.0.0"\ndescription = "Counts words."\ncapabilities = ["count-words"]\n\n[handler]\ntool = "word-count"\n';
-    const pushed = await fetch(`${caxton.url}/api/v1/agents`, { method: "POST", headers: { authorization, "content-type": "application/toml" }, body: agent });
+    const agent =
+      'name = "counter"\nversion = "1.0.0"\ndescription = "Counts words."\ncapabilities = ["count-words"]\n\n[handler]\ntool = "word-count"\n';
+    const pushed = await fetch(`${caxton.url}/api/v1/agents`, {
+      method: "POST",
+      headers: { authorization, "content-type": "application/toml" },
+      body: agent,
+    });
     expect(pushed.status).toBe(200);
 
     const total = 600;
@@ -99,7 +117,11 @@ describe("the worker of `caxton serve` SIGKILLed during a stream of messages", (
             killedAt = Date.now();
             process.kill(firstWorker!, "SIGKILL");
           }
-          const response = await fetch(`${caxton!.url}/api/v1/messages`, { method: "POST", headers, body: JSON.stringify({ capability: "count-words", content: `message ${n}` }) });
+          const response = await fetch(`${caxton!.url}/api/v1/messages`, {
+            method: "POST",
+            headers,
+            body: JSON.stringify({ capability: "count-words", content: `message ${n}` }),
+          });
           const body = (await response.json()) as { message?: { id: string } };
           if (response.status >= 300 || !body.message) refused.push(`${n}: ${response.status} ${JSON.stringify(body)}`);
           else ids.push(body.message.id);
@@ -118,11 +140,16 @@ describe("the worker of `caxton serve` SIGKILLed during a stream of messages", (
     const duplicated = replies.filter((r) => r._count._all !== 1);
     // Replies stored after the new worker logged its start are its own (the old one was gone).
     const newWorkerStarted = logTime(caxton.output(), "worker", "starting");
-    const firstAfterKill = await db.message.findFirst({ where: { inReplyToId: { in: ids }, createdAt: { gte: new Date(newWorkerStarted) } }, orderBy: { createdAt: "asc" } });
+    const firstAfterKill = await db.message.findFirst({
+      where: { inReplyToId: { in: ids }, createdAt: { gte: new Date(newWorkerStarted) } },
+      orderBy: { createdAt: "asc" },
+    });
     const flowingAgainMs = firstAfterKill!.createdAt.getTime() - killedAt;
     const restarted = pidOf(caxton.output(), "worker", "worker ready");
     const downMs = caxton.output().match(/"event":"process restarted","process":"worker"[^}]*"downMs":(\d+)/)?.[1];
-    console.log(`worker SIGKILL after ${killAfter} of ${total} messages: lost ${lost.length}, duplicated ${duplicated.length}, refused ${refused.length}; first reply ${flowingAgainMs} ms after the kill (budget < 5000 ms); supervisor saw the worker back after ${downMs} ms`);
+    console.log(
+      `worker SIGKILL after ${killAfter} of ${total} messages: lost ${lost.length}, duplicated ${duplicated.length}, refused ${refused.length}; first reply ${flowingAgainMs} ms after the kill (budget < 5000 ms); supervisor saw the worker back after ${downMs} ms`,
+    );
     expect(lost).toEqual([]);
     expect(duplicated).toEqual([]);
     expect(restarted).not.toBe(firstWorker);

@@ -24,11 +24,19 @@ interface Started {
 }
 
 function startWorker(env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, [fromRoot("dist/worker.mjs")], { env: { ...process.env, ...environment.env, LOG_LEVEL: "info", LOG_FORMAT: "json", ...env }, stdio: ["ignore", "pipe", "inherit", "ipc"] });
+  const child = spawn(process.execPath, [fromRoot("dist/worker.mjs")], {
+    env: { ...process.env, ...environment.env, LOG_LEVEL: "info", LOG_FORMAT: "json", ...env },
+    stdio: ["ignore", "pipe", "inherit", "ipc"],
+  });
   workers.push(child);
   let out = "";
   child.stdout!.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code, signal) => { if (signal) out += `\n(killed by ${signal})`; resolve(code); }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code, signal) => {
+      if (signal) out += `\n(killed by ${signal})`;
+      resolve(code);
+    }),
+  );
   return new Promise((resolve, reject) => {
     child.once("message", () => resolve({ child, logs: () => out, exited }));
     child.once("exit", (code) => reject(new Error(`the worker exited with ${code} before it was ready:\n${out}`)));
@@ -50,8 +58,17 @@ beforeAll(async () => {
   environment = await useTestEnvironment("worker_rss", { CAXTON_JOB_LOCK_MS: "2000", CAXTON_HEARTBEAT_MS: "500" });
   const ws = await createWorkspaceWithRoles("worker_rss");
   owner = await ws.actor("owner");
-  await uploadTool(owner, sampleJsTool("slow-upper", { body: "const end = Date.now() + 3000; while (Date.now() < end) {}\n  return { upper: input.text.toUpperCase() };", timeoutMs: 10_000 }));
-  await pushAgent(owner, 'name = "slow-agent"\nversion = "1.0.0"\ndescription = "Slowly upper-cases."\ncapabilities = ["slow-shout"]\n\n[handler]\ntool = "slow-upper"\n');
+  await uploadTool(
+    owner,
+    sampleJsTool("slow-upper", {
+      body: "const end = Date.now() + 3000; while (Date.now() < end) {}\n  return { upper: input.text.toUpperCase() };",
+      timeoutMs: 10_000,
+    }),
+  );
+  await pushAgent(
+    owner,
+    'name = "slow-agent"\nversion = "1.0.0"\ndescription = "Slowly upper-cases."\ncapabilities = ["slow-shout"]\n\n[handler]\ntool = "slow-upper"\n',
+  );
 });
 afterAll(async () => {
   for (const worker of workers) if (worker.exitCode === null && worker.signalCode === null) worker.kill("SIGKILL");
@@ -66,7 +83,10 @@ describe("a worker over its memory limit", () => {
     // Every job it had taken was finished before it left: one INFORM each, no other worker ran.
     const replies = await repliesTo(sent.map((m) => m.id));
     expect(replies.map((r) => r.map((m) => [m.performative, m.content]))).toEqual(sent.map((_, i) => [["INFORM", { upper: `HI ${i}` }]]));
-    const line = worker.logs().split("\n").find((l) => l.includes('"event":"rss limit"'));
+    const line = worker
+      .logs()
+      .split("\n")
+      .find((l) => l.includes('"event":"rss limit"'));
     expect(line, worker.logs()).toBeDefined();
     expect(JSON.parse(line!)).toMatchObject({ limitMb: 64, exitCode: 75 });
     expect(JSON.parse(line!).msg).toMatch(/over worker\.max_rss_mb \(64 MB\): taking no new jobs, finishing the \d+ running/);
@@ -75,7 +95,11 @@ describe("a worker over its memory limit", () => {
   it("leaves the jobs it could not finish by the shutdown timeout to the next worker, each done once", { timeout: 90_000 }, async () => {
     const sent = await sendSlow(3);
     const first = await startWorker({ CAXTON_WORKER_MAX_RSS_MB: "64", CAXTON_SHUTDOWN_TIMEOUT_MS: "200" });
-    await eventually(async () => (await getDb().message.count({ where: { id: { in: sent.map((m) => m.id) }, status: "running" } })) > 0, 15_000, 20);
+    await eventually(
+      async () => (await getDb().message.count({ where: { id: { in: sent.map((m) => m.id) }, status: "running" } })) > 0,
+      15_000,
+      20,
+    );
     expect(await first.exited, first.logs()).toBe(75);
     const unfinished = (await repliesTo(sent.map((m) => m.id))).filter((r) => r.length === 0).length;
     expect(unfinished, first.logs()).toBeGreaterThan(0);
@@ -84,7 +108,13 @@ describe("a worker over its memory limit", () => {
     expect(await getDb().message.count({ where: { id: { in: sent.map((m) => m.id) }, status: "failed" } }), first.logs()).toBe(0);
 
     await startWorker({});
-    await eventually(async () => (await getDb().message.count({ where: { id: { in: sent.map((m) => m.id) }, status: { in: ["answered", "failed"] } } })) === sent.length, 60_000, 200);
+    await eventually(
+      async () =>
+        (await getDb().message.count({ where: { id: { in: sent.map((m) => m.id) }, status: { in: ["answered", "failed"] } } })) ===
+        sent.length,
+      60_000,
+      200,
+    );
     const replies = await repliesTo(sent.map((m) => m.id));
     expect(replies.map((r) => r.map((m) => [m.performative, m.content]))).toEqual(sent.map((_, i) => [["INFORM", { upper: `HI ${i}` }]]));
   });

@@ -23,7 +23,8 @@ afterAll(async () => {
 
 const who = (user: TestUser) => ({ userId: user.id, label: user.label });
 const tokenOf = (url: string) => url.split("/invite/")[1]!;
-const membership = (workspaceId: string, userId: string) => getDb().membership.findUnique({ where: { workspaceId_userId: { workspaceId, userId } } });
+const membership = (workspaceId: string, userId: string) =>
+  getDb().membership.findUnique({ where: { workspaceId_userId: { workspaceId, userId } } });
 const allAudit = async (actor: Actor, filter: AuditFilter = {}) => (await listAudit(actor, filter, { limit: 200 })).items;
 /** Lets the clock move on, so consecutive events get distinct timestamps (ms precision). */
 const tick = () => new Promise((r) => setTimeout(r, 3));
@@ -82,7 +83,9 @@ describe("workspaces", () => {
     expect(await getDb().user.count({ where: { id: { in: Object.values(ws.users).map((u) => u.id) } } })).toBe(4);
     const trail = await getDb().auditEvent.findMany({ where: { workspaceId: ws.workspace.id }, orderBy: { createdAt: "asc" } });
     expect(trail.at(-1)).toMatchObject({ action: "workspace.deleted", actorId: ws.users.owner.id, data: { slug: ws.workspace.slug } });
-    expect(trail.map((e) => e.action)).toEqual(expect.arrayContaining(["workspace.created", "token.created", "invitation.created", "quota.updated", "workspace.deleted"]));
+    expect(trail.map((e) => e.action)).toEqual(
+      expect.arrayContaining(["workspace.created", "token.created", "invitation.created", "quota.updated", "workspace.deleted"]),
+    );
     expect(trail.length).toBe(before.auditEvents + 1);
   });
 });
@@ -97,7 +100,12 @@ describe("invitations", () => {
     const row = await getDb().invitation.findUniqueOrThrow({ where: { id: invitation.id } });
     expect(row.tokenHash).toBe(sha256(token));
     expect(JSON.stringify(row)).not.toContain(token);
-    expect(await previewInvitation(token)).toEqual({ workspaceName: ws.workspace.name, workspaceSlug: ws.workspace.slug, role: "viewer", state: "valid" });
+    expect(await previewInvitation(token)).toEqual({
+      workspaceName: ws.workspace.name,
+      workspaceSlug: ws.workspace.slug,
+      role: "viewer",
+      state: "valid",
+    });
 
     const [first, second] = [await createUser("joiner"), await createUser("late")];
     expect(await acceptInvitation(who(first), token)).toEqual({ slug: ws.workspace.slug });
@@ -256,7 +264,13 @@ describe("the audit log", () => {
     const byLabel = await allAudit(owner, { actor: joiner.email.split("@")[0]!.toUpperCase() });
     expect(byLabel.map((e) => e.id)).toEqual(byId.map((e) => e.id));
     const byAdmin = await allAudit(owner, { actor: ws.users.admin.id });
-    expect(byAdmin.map((e) => e.action)).toEqual(["token.revoked", "token.created", "member.removed", "member.role_changed", "invitation.created"]);
+    expect(byAdmin.map((e) => e.action)).toEqual([
+      "token.revoked",
+      "token.created",
+      "member.removed",
+      "member.role_changed",
+      "invitation.created",
+    ]);
     expect((await allAudit(owner, { action: "member.removed" })).map((e) => e.targetId)).toEqual([joiner.id]);
 
     const phaseTwoStart = new Date(mine[1]!.createdAt);
@@ -296,12 +310,23 @@ describe("the audit log", () => {
     const owner = await ws.actor("owner");
     const at = new Date("2026-06-01T12:00:00Z");
     await getDb().auditEvent.createMany({
-      data: Array.from({ length: 1_203 }, (_, i) => ({ workspaceId: ws.workspace.id, actorType: "system", actorLabel: "bulk", action: "quota.updated", data: { i }, createdAt: at })),
+      data: Array.from({ length: 1_203 }, (_, i) => ({
+        workspaceId: ws.workspace.id,
+        actorType: "system",
+        actorLabel: "bulk",
+        action: "quota.updated",
+        data: { i },
+        createdAt: at,
+      })),
     });
     const exported = (await collect(exportAudit(owner, { action: "quota.updated" }))).map((line) => JSON.parse(line) as { id: string });
     expect(exported).toHaveLength(1_203);
     expect(new Set(exported.map((e) => e.id)).size).toBe(1_203);
-    const expected = await getDb().auditEvent.findMany({ where: { workspaceId: ws.workspace.id, action: "quota.updated" }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { id: true } });
+    const expected = await getDb().auditEvent.findMany({
+      where: { workspaceId: ws.workspace.id, action: "quota.updated" },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      select: { id: true },
+    });
     expect(exported.map((e) => e.id)).toEqual(expected.map((e) => e.id));
   });
 });

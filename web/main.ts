@@ -38,7 +38,9 @@ async function main() {
     if (shuttingDown) res.setHeader("Connection", "close");
     if (!hasValidPath(req.url)) {
       // Next answers a malformed %-escape with a bare 500; it is the client's mistake.
-      const reply = errorReply(new AppError("bad_request", "The URL has a malformed %-escape.", { hint: "Percent-encode the path correctly." }));
+      const reply = errorReply(
+        new AppError("bad_request", "The URL has a malformed %-escape.", { hint: "Percent-encode the path correctly." }),
+      );
       res.writeHead(reply.status, reply.headers);
       res.end(reply.body);
       return;

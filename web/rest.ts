@@ -41,7 +41,10 @@ export async function serveRest(req: IncomingMessage, res: ServerResponse, origi
     // The dispatcher answers every error it knows; this is a broken connection or a bug.
     // The error's own text stays in the log: it can name internals (queries, paths).
     const internal = internalError();
-    logger.error({ err: error, requestId: internal.requestId, method: req.method, path: req.url }, "API request failed outside the dispatcher");
+    logger.error(
+      { err: error, requestId: internal.requestId, method: req.method, path: req.url },
+      "API request failed outside the dispatcher",
+    );
     if (!res.headersSent) {
       const reply = errorReply(internal.error);
       res.writeHead(reply.status, reply.headers);

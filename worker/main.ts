@@ -52,7 +52,14 @@ async function main() {
   const recovery = startRecovery({ intervalMs: config.recoveryIntervalMs, logger });
   logger.info(
     // The network policy tools and providers run under, so an operator sees the exceptions in force.
-    { event: "worker ready", workerId, concurrency: config.workerConcurrency, networkAllow: config.networkAllow, networkDenyPrivate: config.networkDenyPrivate, durationMs: since(started) },
+    {
+      event: "worker ready",
+      workerId,
+      concurrency: config.workerConcurrency,
+      networkAllow: config.networkAllow,
+      networkDenyPrivate: config.networkDenyPrivate,
+      durationMs: since(started),
+    },
     "worker ready",
   );
   process.send?.({ event: "ready" });
@@ -60,7 +67,10 @@ async function main() {
   const limitMb = config.workerMaxRssMb;
   const startMb = toMb(process.memoryUsage.rss());
   if (startMb > limitMb) {
-    logger.warn({ event: "rss limit below start", rssMb: startMb, limitMb }, `worker.max_rss_mb (${limitMb} MB) is below this worker's memory right after start (${startMb} MB): it will be replaced after every job it takes; raise CAXTON_WORKER_MAX_RSS_MB`);
+    logger.warn(
+      { event: "rss limit below start", rssMb: startMb, limitMb },
+      `worker.max_rss_mb (${limitMb} MB) is below this worker's memory right after start (${startMb} MB): it will be replaced after every job it takes; raise CAXTON_WORKER_MAX_RSS_MB`,
+    );
   }
   const rssWatch = watchRss({
     limitMb,

@@ -4,7 +4,6 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { sections, type SectionId } from "./sections";
 
-
 export function AppNav({ slug }: { slug: string }) {
   const pathname = usePathname();
   return (

@@ -43,13 +43,30 @@ export function ConfirmButton({
           <span className="text-red-800">
             Type <code className="font-mono">{typeToConfirm}</code> to confirm
           </span>
-          <input value={typed} onChange={(e) => setTyped(e.target.value)} aria-label="Confirmation" className="rounded border border-red-300 px-2 py-1 font-mono" />
+          <input
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            aria-label="Confirmation"
+            className="rounded border border-red-300 px-2 py-1 font-mono"
+          />
         </label>
       ) : null}
-      <button type="button" disabled={!armed || pending} onClick={onConfirm} className={`rounded-md px-3 py-1.5 font-medium text-white disabled:opacity-50 ${look.confirm}`}>
+      <button
+        type="button"
+        disabled={!armed || pending}
+        onClick={onConfirm}
+        className={`rounded-md px-3 py-1.5 font-medium text-white disabled:opacity-50 ${look.confirm}`}
+      >
         {confirmLabel}
       </button>
-      <button type="button" onClick={() => { setOpen(false); setTyped(""); }} className="rounded-md px-3 py-1.5 text-slate-700 hover:bg-white">
+      <button
+        type="button"
+        onClick={() => {
+          setOpen(false);
+          setTyped("");
+        }}
+        className="rounded-md px-3 py-1.5 text-slate-700 hover:bg-white"
+      >
         Cancel
       </button>
     </div>

@@ -2,7 +2,11 @@
 export function DiffView({ diff, label = "Diff" }: { diff: string; label?: string }) {
   const lines = diff.replace(/\n$/, "").split("\n");
   return (
-    <pre aria-label={label} data-testid="diff" className="max-h-[28rem] overflow-auto rounded-md border border-slate-200 bg-white py-2 font-mono text-xs leading-5">
+    <pre
+      aria-label={label}
+      data-testid="diff"
+      className="max-h-[28rem] overflow-auto rounded-md border border-slate-200 bg-white py-2 font-mono text-xs leading-5"
+    >
       {lines.map((line, index) => (
         <div key={index} data-change={changeOf(line)} className={`whitespace-pre px-3 ${styles[changeOf(line)]}`}>
           {line || " "}

@@ -7,9 +7,7 @@ import { TRPCProvider } from "./trpc";
 import type { AppRouter } from "@/server/trpc/root";
 
 export function Providers({ children }: { children: ReactNode }) {
-  const [queryClient] = useState(
-    () => new QueryClient({ defaultOptions: { queries: { staleTime: 5_000, retry: 1 } } }),
-  );
+  const [queryClient] = useState(() => new QueryClient({ defaultOptions: { queries: { staleTime: 5_000, retry: 1 } } }));
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
       links: [

@@ -117,7 +117,12 @@ export function TomlEditor({ value, label, onChange, readOnly = false, problems,
     const editor = view.current;
     if (!editor) return;
     const doc = editor.state.doc;
-    editor.dispatch(setDiagnostics(editor.state, (problems ?? []).map((p) => diagnosticOf(doc, p))));
+    editor.dispatch(
+      setDiagnostics(
+        editor.state,
+        (problems ?? []).map((p) => diagnosticOf(doc, p)),
+      ),
+    );
   }, [problems]);
 
   useEffect(() => {

@@ -39,8 +39,12 @@ export function WorkspaceSwitcher({ current, workspaces }: { current: Item; work
         onClick={() => setOpen(!open)}
         className="flex w-full items-center justify-between gap-2 rounded-md border border-slate-200 px-3 py-2 text-left text-sm hover:bg-slate-50"
       >
-        <span className="truncate font-medium" data-testid="current-workspace">{current.name}</span>
-        <span aria-hidden="true" className="text-slate-400">▾</span>
+        <span className="truncate font-medium" data-testid="current-workspace">
+          {current.name}
+        </span>
+        <span aria-hidden="true" className="text-slate-400">
+          ▾
+        </span>
       </button>
       {open ? (
         <div className="absolute z-20 mt-1 w-64 rounded-md border border-slate-200 bg-white p-1 shadow-lg">
@@ -67,9 +71,20 @@ export function WorkspaceSwitcher({ current, workspaces }: { current: Item; work
           >
             <label className="block text-xs font-medium text-slate-600">
               New workspace
-              <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={80} placeholder="Name" className="mt-1 block w-full rounded border border-slate-300 px-2 py-1 text-sm font-normal" />
+              <input
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+                required
+                maxLength={80}
+                placeholder="Name"
+                className="mt-1 block w-full rounded border border-slate-300 px-2 py-1 text-sm font-normal"
+              />
             </label>
-            <button type="submit" disabled={create.isPending} className="mt-2 w-full rounded bg-brand-600 px-2 py-1 text-sm font-medium text-white disabled:opacity-50">
+            <button
+              type="submit"
+              disabled={create.isPending}
+              className="mt-2 w-full rounded bg-brand-600 px-2 py-1 text-sm font-medium text-white disabled:opacity-50"
+            >
               Create workspace
             </button>
             <ErrorNote error={create.error} />

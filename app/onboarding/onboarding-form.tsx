@@ -33,7 +33,11 @@ export function OnboardingForm({ slug, name }: { slug: string; name: string }) {
         />
       </label>
       <p className="text-xs text-slate-500">Address: /w/{slug}</p>
-      <button type="submit" disabled={rename.isPending || complete.isPending} className="rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700 disabled:opacity-50">
+      <button
+        type="submit"
+        disabled={rename.isPending || complete.isPending}
+        className="rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700 disabled:opacity-50"
+      >
         Continue to your workspace
       </button>
       <ErrorNote error={rename.error ?? complete.error} />

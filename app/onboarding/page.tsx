@@ -21,8 +21,8 @@ export default async function OnboardingPage() {
           <Logo /> Welcome to Caxton{user?.name ? `, ${user.name}` : ""}
         </div>
         <p className="text-sm text-slate-600">
-          Everything in Caxton lives in a workspace: agents, tools, memory, members and API tokens. We made you one; you
-          own it and can invite others later.
+          Everything in Caxton lives in a workspace: agents, tools, memory, members and API tokens. We made you one; you own it and can
+          invite others later.
         </p>
         {workspace ? (
           <OnboardingForm slug={workspace.slug} name={workspace.name} />

@@ -26,7 +26,12 @@ async function withDatabase<T>(command: string, work: () => Promise<T>): Promise
       }
     }
   } catch (error) {
-    if (error instanceof ConfigError) throw new CliFailure(exitCodes.error, { code: "config", message: error.message, hint: "Fix the settings named above (environment or caxton.toml)." });
+    if (error instanceof ConfigError)
+      throw new CliFailure(exitCodes.error, {
+        code: "config",
+        message: error.message,
+        hint: "Fix the settings named above (environment or caxton.toml).",
+      });
     throw error;
   }
   if (!url) {
@@ -57,7 +62,11 @@ async function databaseFailure(error: unknown, url: string): Promise<unknown> {
   const { AppError } = await import("../../server/lib/errors");
   if (error instanceof AppError) {
     const { exitCodeForStatus } = await import("../api-client");
-    return new CliFailure(exitCodeForStatus(error.status), { code: error.code, message: error.message, ...(error.extra.hint ? { hint: error.extra.hint } : {}) });
+    return new CliFailure(exitCodeForStatus(error.status), {
+      code: error.code,
+      message: error.message,
+      ...(error.extra.hint ? { hint: error.extra.hint } : {}),
+    });
   }
   const { redactUrl } = await import("../../server/observability/logger");
   const where = redactUrl(url);
@@ -94,8 +103,12 @@ export const adminCommands: Command[] = [
       { name: "token-name", value: "name", description: 'name of the new token (default "bootstrap")' },
     ],
     async run(args, out) {
-      const email = checkEmail(requiredFlag(args, "email", "email", "e.g. caxton admin bootstrap --email ada@example.com --workspace acme"));
-      const workspace = checkSlug(requiredFlag(args, "workspace", "slug", "e.g. caxton admin bootstrap --email ada@example.com --workspace acme"));
+      const email = checkEmail(
+        requiredFlag(args, "email", "email", "e.g. caxton admin bootstrap --email ada@example.com --workspace acme"),
+      );
+      const workspace = checkSlug(
+        requiredFlag(args, "workspace", "slug", "e.g. caxton admin bootstrap --email ada@example.com --workspace acme"),
+      );
       const tokenName = stringFlag(args, "token-name", "name");
       const result = await withDatabase("admin bootstrap", async () => {
         const { bootstrap } = await import("../../server/auth/bootstrap");
@@ -131,7 +144,9 @@ export const adminCommands: Command[] = [
       printResult(out, { url: link.url, expiresAt }, link.url);
       if (!out.json) printNote(`Single use, valid until ${utcText(link.expiresAt)}.`);
       if (!enabled) {
-        printNote("warning: local operator sign-in looks turned off with this configuration (GitHub is configured or CAXTON_LOCAL_OPERATOR=off); the server will refuse the link unless it allows it.");
+        printNote(
+          "warning: local operator sign-in looks turned off with this configuration (GitHub is configured or CAXTON_LOCAL_OPERATOR=off); the server will refuse the link unless it allows it.",
+        );
       }
       return 0;
     },

@@ -32,7 +32,11 @@ async function withAgentHint<T>(request: Promise<T>): Promise<T> {
 
 function versionFlag(raw: string | undefined, name: string): number | undefined {
   if (raw === undefined) return undefined;
-  if (!/^[1-9]\d*$/.test(raw.trim())) throw usageError(`${name} "${raw}" is not a version number.`, "Versions are numbered 1, 2, 3…; `caxton agent versions <name>` lists them.");
+  if (!/^[1-9]\d*$/.test(raw.trim()))
+    throw usageError(
+      `${name} "${raw}" is not a version number.`,
+      "Versions are numbered 1, 2, 3…; `caxton agent versions <name>` lists them.",
+    );
   return Number(raw);
 }
 
@@ -51,7 +55,8 @@ export const agentCommands: Command[] = [
     name: "agent validate",
     usage: "agent validate <file|dir>...",
     summary: "Check agent documents offline: every problem at its file:line:col.",
-    details: "A folder means every *.toml in it (not subfolders). Needs no server and no login.\nExit 1 when any file has an error; warnings alone exit 0.",
+    details:
+      "A folder means every *.toml in it (not subfolders). Needs no server and no login.\nExit 1 when any file has an error; warnings alone exit 0.",
     arguments: ["file|dir"],
     variadic: true,
     async run(args, out) {
@@ -80,7 +85,8 @@ export const agentCommands: Command[] = [
     name: "agent push",
     usage: "agent push <file|dir>...",
     summary: "Create or update agents from their documents; prints each outcome and diff.",
-    details: "Each document becomes the agent's active version (the document's `name` picks the agent).\nAn identical document changes nothing. Exit 1 when any file was refused.",
+    details:
+      "Each document becomes the agent's active version (the document's `name` picks the agent).\nAn identical document changes nothing. Exit 1 when any file was refused.",
     arguments: ["file|dir"],
     variadic: true,
     async run(args, out) {
@@ -103,7 +109,9 @@ export const agentCommands: Command[] = [
           if (!(error instanceof CliFailure) || error.exitCode === exitCodes.unreachable || error.exitCode === exitCodes.auth) throw error;
           results.push({ path: entry.path, error: error.error });
           const problems = problemsOf(error.error);
-          lines.push(problems ? problems.map((p) => formatProblem(entry.path, p)).join("\n") : fileErrorLine(entry.path, error.error.message));
+          lines.push(
+            problems ? problems.map((p) => formatProblem(entry.path, p)).join("\n") : fileErrorLine(entry.path, error.error.message),
+          );
         }
       }
       const failed = results.filter((r) => r.error).length;
@@ -127,7 +135,13 @@ export const agentCommands: Command[] = [
         shortDate(a.lastActivityAt),
         clip(printable(a.description), 48),
       ]);
-      printResult(out, { items }, items.length ? table(["name", "kind", "active", "versions", "status", "last activity", "description"], rows) : "No agents yet: `caxton agent push <file>` creates one.");
+      printResult(
+        out,
+        { items },
+        items.length
+          ? table(["name", "kind", "active", "versions", "status", "last activity", "description"], rows)
+          : "No agents yet: `caxton agent push <file>` creates one.",
+      );
       return exitCodes.ok;
     },
   },
@@ -149,7 +163,13 @@ export const agentCommands: Command[] = [
     arguments: ["name"],
     async run(args, out) {
       const items = await withAgentHint(connect().listAll<AgentVersion>(agentPath(args.positionals[0]!, "/versions")));
-      const rows = items.map((v) => [`${v.active ? "*" : " "}v${v.number}`, v.semver, shortDate(v.createdAt), v.createdBy, v.contentHash.slice(0, 12)]);
+      const rows = items.map((v) => [
+        `${v.active ? "*" : " "}v${v.number}`,
+        v.semver,
+        shortDate(v.createdAt),
+        v.createdBy,
+        v.contentHash.slice(0, 12),
+      ]);
       printResult(out, { items }, table(["version", "semver", "created", "by", "hash"], rows));
       return exitCodes.ok;
     },
@@ -168,7 +188,11 @@ export const agentCommands: Command[] = [
       const to = versionFlag(stringFlag(args, "to", "m"), "--to");
       const query = new URLSearchParams({ ...(from ? { from: String(from) } : {}), ...(to ? { to: String(to) } : {}) }).toString();
       const result = await withAgentHint(connect().get<AgentDiff>(agentPath(args.positionals[0]!, `/diff${query ? `?${query}` : ""}`)));
-      printResult(out, result, result.identical ? `${result.name} v${result.from} and v${result.to} are identical.` : result.diff.trimEnd());
+      printResult(
+        out,
+        result,
+        result.identical ? `${result.name} v${result.from} and v${result.to} are identical.` : result.diff.trimEnd(),
+      );
       return exitCodes.ok;
     },
   },

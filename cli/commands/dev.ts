@@ -18,10 +18,19 @@ export const devCommands: Command[] = [
       "pushed, so the last good version stays active. Ctrl-C stops (exit 0).",
     optionalArguments: ["dir"],
     async run(args, out) {
-      if (out.json) throw usageError("`caxton dev` prints a live log; it has no --json mode.", "Use `caxton agent push --json` in scripts.");
+      if (out.json)
+        throw usageError("`caxton dev` prints a live log; it has no --json mode.", "Use `caxton agent push --json` in scripts.");
       const dir = args.positionals[0] ?? ".";
-      const isFolder = await stat(dir).then((s) => s.isDirectory(), () => false);
-      if (!isFolder) throw new CliFailure(exitCodes.error, { code: "not_a_folder", message: `${dir} is not a folder.`, hint: "Give the folder that holds your agent documents, e.g. caxton dev agents/." });
+      const isFolder = await stat(dir).then(
+        (s) => s.isDirectory(),
+        () => false,
+      );
+      if (!isFolder)
+        throw new CliFailure(exitCodes.error, {
+          code: "not_a_folder",
+          message: `${dir} is not a folder.`,
+          hint: "Give the folder that holds your agent documents, e.g. caxton dev agents/.",
+        });
 
       const client = connect();
       // Fails fast, with the right exit code, when the server is down or the token is wrong.

@@ -9,7 +9,10 @@ import { printResult } from "../output";
 const contentText = (content: unknown) => (typeof content === "string" ? content : JSON.stringify(content, null, 2));
 
 function replyText(reply: MessageView): string {
-  const content = reply.performative === "FAILURE" && reply.content && typeof reply.content === "object" && "reason" in reply.content ? String((reply.content as { reason: unknown }).reason) : contentText(reply.content);
+  const content =
+    reply.performative === "FAILURE" && reply.content && typeof reply.content === "object" && "reason" in reply.content
+      ? String((reply.content as { reason: unknown }).reason)
+      : contentText(reply.content);
   return `${reply.performative} from ${reply.sender.label}:\n${content}`;
 }
 
@@ -25,7 +28,11 @@ function waitSeconds(args: ParsedArgs): number {
   if (flag === undefined || flag === true) return DEFAULT_WAIT_SECONDS;
   if (flag === false) return 0;
   const seconds = SECONDS.test(flag.trim()) ? Number(flag.trim().replace(/s$/, "")) : Number.NaN;
-  if (!(seconds <= MAX_WAIT_SECONDS)) throw usageError(`--wait "${flag}" is not a number of seconds from 0 to ${MAX_WAIT_SECONDS}.`, `e.g. --wait 60, --wait=10s, or --no-wait to only queue the message.`);
+  if (!(seconds <= MAX_WAIT_SECONDS))
+    throw usageError(
+      `--wait "${flag}" is not a number of seconds from 0 to ${MAX_WAIT_SECONDS}.`,
+      `e.g. --wait 60, --wait=10s, or --no-wait to only queue the message.`,
+    );
   return seconds;
 }
 
@@ -43,13 +50,22 @@ export const messageCommands: Command[] = [
       "Exit 1 when the reply is a FAILURE.",
     arguments: ["capability", "text|@file"],
     options: [
-      { name: "wait", value: "s", optionalValue: SECONDS, description: `seconds to wait for the reply, up to ${MAX_WAIT_SECONDS} (default ${DEFAULT_WAIT_SECONDS}; 60s also works)` },
+      {
+        name: "wait",
+        value: "s",
+        optionalValue: SECONDS,
+        description: `seconds to wait for the reply, up to ${MAX_WAIT_SECONDS} (default ${DEFAULT_WAIT_SECONDS}; 60s also works)`,
+      },
       { name: "conversation", value: "id", description: "continue this conversation" },
     ],
     async run(args, out) {
       const [capability, raw] = args.positionals as [string, string];
       const wait = waitSeconds(args);
-      const text = raw.startsWith("@") ? await readFile(raw.slice(1), "utf8").catch((error: NodeJS.ErrnoException) => Promise.reject(usageError(`Cannot read ${raw.slice(1)}: ${error.code ?? error.message}.`))) : raw;
+      const text = raw.startsWith("@")
+        ? await readFile(raw.slice(1), "utf8").catch((error: NodeJS.ErrnoException) =>
+            Promise.reject(usageError(`Cannot read ${raw.slice(1)}: ${error.code ?? error.message}.`)),
+          )
+        : raw;
       let content: unknown = text;
       if (/^\s*\{/.test(text)) {
         try {
@@ -59,13 +75,26 @@ export const messageCommands: Command[] = [
         }
       }
       const conversationId = stringFlag(args, "conversation", "id");
-      const sent = await connect().request<{ message: MessageView; replies: MessageView[] }>("POST", "/messages", { capability, content, wait, ...(conversationId ? { conversationId } : {}) });
+      const sent = await connect().request<{ message: MessageView; replies: MessageView[] }>("POST", "/messages", {
+        capability,
+        content,
+        wait,
+        ...(conversationId ? { conversationId } : {}),
+      });
       const { message, replies } = sent;
       const head = `${message.id} in conversation ${message.conversationId}: ${message.status}`;
       const later = `GET /api/v1/conversations/${message.conversationId}, or Conversations in the dashboard`;
-      const lines = replies.length ? replies.map(replyText) : [wait > 0 ? `No reply within ${wait} s; it is still on its way. Read it later: ${later}.` : `Queued, not waiting for the reply. Read it later: ${later}.`];
+      const lines = replies.length
+        ? replies.map(replyText)
+        : [
+            wait > 0
+              ? `No reply within ${wait} s; it is still on its way. Read it later: ${later}.`
+              : `Queued, not waiting for the reply. Read it later: ${later}.`,
+          ];
       printResult(out, sent, [head, ...lines].join("\n"));
-      return replies.some((r) => r.performative === "FAILURE") && !replies.some((r) => r.performative === "INFORM") ? exitCodes.error : exitCodes.ok;
+      return replies.some((r) => r.performative === "FAILURE") && !replies.some((r) => r.performative === "INFORM")
+        ? exitCodes.error
+        : exitCodes.ok;
     },
   },
 ];

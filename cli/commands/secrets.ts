@@ -19,7 +19,10 @@ const secretPath = (name: string) => `/secrets/${encodeURIComponent(name)}`;
 
 function checkName(name: string): string {
   if (!NAME_PATTERN.test(name) || name.length > 100) {
-    throw usageError(`"${name}" is not a valid secret name.`, "Secret names use uppercase letters, digits and underscores, and start with a letter (e.g. OPENAI_API_KEY).");
+    throw usageError(
+      `"${name}" is not a valid secret name.`,
+      "Secret names use uppercase letters, digits and underscores, and start with a letter (e.g. OPENAI_API_KEY).",
+    );
   }
   return name;
 }
@@ -27,7 +30,11 @@ function checkName(name: string): string {
 /** A 404 from the API, explained in terms of the CLI. */
 const explainNotFound = (name: string) => (error: unknown) => {
   if (error instanceof CliFailure && error.exitCode === exitCodes.notFound) {
-    throw new CliFailure(exitCodes.notFound, { ...error.error, message: `This workspace has no secret "${name}".`, hint: "`caxton secret list` shows its secrets' names." });
+    throw new CliFailure(exitCodes.notFound, {
+      ...error.error,
+      message: `This workspace has no secret "${name}".`,
+      hint: "`caxton secret list` shows its secrets' names.",
+    });
   }
   throw error;
 };
@@ -40,7 +47,9 @@ async function readValue(args: ParsedArgs, out: Output, name: string): Promise<s
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   // `echo $KEY | caxton secret set` adds a newline the key never had.
-  return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+  return Buffer.concat(chunks)
+    .toString("utf8")
+    .replace(/\r?\n$/, "");
 }
 
 async function readHidden(question: string): Promise<string> {
@@ -92,14 +101,18 @@ export const secretCommands: Command[] = [
     summary: "Create or replace a secret; without --value it is read from stdin (hidden in a terminal).",
     details:
       "Prefer stdin to --value: a flag stays in your shell history and is visible to other users in ps.\n" +
-      "  printf %s \"$OPENAI_API_KEY\" | caxton secret set OPENAI_API_KEY\n" +
-      "The value is never shown again; agents read it through `[llm] api_key_secret = \"NAME\"`.",
+      '  printf %s "$OPENAI_API_KEY" | caxton secret set OPENAI_API_KEY\n' +
+      'The value is never shown again; agents read it through `[llm] api_key_secret = "NAME"`.',
     options: [{ name: "value", value: "value", description: "the value (else read from stdin)" }],
     arguments: ["NAME"],
     async run(args, out) {
       const name = checkName(args.positionals[0]!);
       const value = await readValue(args, out, name);
-      if (!value) throw usageError(`No value for ${name}: it would be empty.`, `Pass --value <value>, or pipe it: printf %s "$VALUE" | caxton secret set ${name}`);
+      if (!value)
+        throw usageError(
+          `No value for ${name}: it would be empty.`,
+          `Pass --value <value>, or pipe it: printf %s "$VALUE" | caxton secret set ${name}`,
+        );
       await connect().request("PUT", secretPath(name), { value });
       printResult(out, { name }, `Set secret ${name}. Its value is not shown again.`);
       return 0;
@@ -113,7 +126,12 @@ export const secretCommands: Command[] = [
     arguments: ["NAME"],
     async run(args, out) {
       const name = checkName(args.positionals[0]!);
-      await confirmYes(args, out, `Delete secret ${name}? Agents that use it will fail until it is set again.`, `caxton secret delete ${name}`);
+      await confirmYes(
+        args,
+        out,
+        `Delete secret ${name}? Agents that use it will fail until it is set again.`,
+        `caxton secret delete ${name}`,
+      );
       await connect().request("DELETE", secretPath(name)).catch(explainNotFound(name));
       printResult(out, { name, deleted: true }, `Deleted secret ${name}.`);
       return 0;

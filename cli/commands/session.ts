@@ -6,12 +6,16 @@ import { CliFailure, exitCodes, usageError } from "../errors";
 import { printNote, printResult } from "../output";
 import { checkToken, parseServerUrl } from "../validate";
 
-const describeUser = (user: Me["user"]) => (user.name && user.email ? `${user.name} <${user.email}>` : (user.email ?? user.name ?? user.id));
+const describeUser = (user: Me["user"]) =>
+  user.name && user.email ? `${user.name} <${user.email}>` : (user.email ?? user.name ?? user.id);
 
 /** Environment overrides apply to every command; say so when they hide what was just saved. */
 function noteOverrides(): void {
   const set = ["CAXTON_URL", "CAXTON_TOKEN"].filter((name) => process.env[name]);
-  if (set.length) printNote(`note: ${set.join(" and ")} ${set.length > 1 ? "are" : "is"} set and ${set.length > 1 ? "override" : "overrides"} the saved login.`);
+  if (set.length)
+    printNote(
+      `note: ${set.join(" and ")} ${set.length > 1 ? "are" : "is"} set and ${set.length > 1 ? "override" : "overrides"} the saved login.`,
+    );
 }
 
 export const sessionCommands: Command[] = [
@@ -33,7 +37,10 @@ export const sessionCommands: Command[] = [
       const rawToken = flagToken ?? process.env.CAXTON_TOKEN;
       if (!rawUrl) throw usageError("--url <server> is required.", "e.g. caxton login --url http://localhost:8080 --token cx_...");
       if (!rawToken) {
-        throw usageError("--token <token> is required.", "Create one in the dashboard (Settings → API tokens) or with `caxton admin bootstrap`, or set CAXTON_TOKEN.");
+        throw usageError(
+          "--token <token> is required.",
+          "Create one in the dashboard (Settings → API tokens) or with `caxton admin bootstrap`, or set CAXTON_TOKEN.",
+        );
       }
       const url = parseServerUrl(rawUrl, flagUrl !== undefined ? "--url" : "CAXTON_URL");
       const token = checkToken(rawToken, flagToken !== undefined ? "--token" : "CAXTON_TOKEN");
@@ -42,7 +49,10 @@ export const sessionCommands: Command[] = [
         me = await new ApiClient({ url, token }).get<Me>("/me");
       } catch (error) {
         if (error instanceof CliFailure && error.exitCode === exitCodes.notFound) {
-          throw new CliFailure(exitCodes.notFound, { ...error.error, hint: `Is ${url} the base address of a Caxton server? Give it without /api/v1, e.g. http://localhost:8080.` });
+          throw new CliFailure(exitCodes.notFound, {
+            ...error.error,
+            hint: `Is ${url} the base address of a Caxton server? Give it without /api/v1, e.g. http://localhost:8080.`,
+          });
         }
         throw error;
       }

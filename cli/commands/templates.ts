@@ -32,7 +32,9 @@ export function parseParams(values: string[]): Record<string, string> {
 /** The server's 400 for template parameters names each one: `details: [{ param, message }]`. */
 function paramProblems(details: unknown): string[] | undefined {
   if (!Array.isArray(details)) return undefined;
-  const lines = details.filter((d): d is { param: string; message: string } => typeof d?.param === "string" && typeof d?.message === "string");
+  const lines = details.filter(
+    (d): d is { param: string; message: string } => typeof d?.param === "string" && typeof d?.message === "string",
+  );
   return lines.length ? lines.map((d) => `--param ${d.param}: ${d.message}`) : undefined;
 }
 
@@ -73,7 +75,11 @@ export const templateCommands: Command[] = [
         if (!(error instanceof CliFailure)) throw error;
         const lines = paramProblems(error.error.details) ?? problemsOf(error.error)?.map((p) => formatProblem(`template ${template}`, p));
         if (!lines || out.json) throw error;
-        throw new CliFailure(error.exitCode, { ...error.error, message: withDetails(error.error.message, lines), hint: "`caxton agent templates` lists each template's parameters." });
+        throw new CliFailure(error.exitCode, {
+          ...error.error,
+          message: withDetails(error.error.message, lines),
+          hint: "`caxton agent templates` lists each template's parameters.",
+        });
       }
       printResult(out, result, formatPushResult(`template ${template}`, result));
       return exitCodes.ok;

@@ -104,12 +104,17 @@ export const tokenCommands: Command[] = [
       const id = args.positionals[0]!;
       const client = connect();
       const me = await client.get<Me>("/me");
-      const revoked = await client.request<TokenView>("DELETE", `${tokensPath(me.workspace.slug)}/${encodeURIComponent(id)}`).catch((error: unknown) => {
-        if (error instanceof CliFailure && error.exitCode === exitCodes.notFound && !error.error.hint) {
-          throw new CliFailure(exitCodes.notFound, { ...error.error, hint: "`caxton tokens list` shows the ids of the tokens you can revoke." });
-        }
-        throw error;
-      });
+      const revoked = await client
+        .request<TokenView>("DELETE", `${tokensPath(me.workspace.slug)}/${encodeURIComponent(id)}`)
+        .catch((error: unknown) => {
+          if (error instanceof CliFailure && error.exitCode === exitCodes.notFound && !error.error.hint) {
+            throw new CliFailure(exitCodes.notFound, {
+              ...error.error,
+              hint: "`caxton tokens list` shows the ids of the tokens you can revoke.",
+            });
+          }
+          throw error;
+        });
       printResult(out, revoked, `Revoked API token "${revoked.name}" (id ${revoked.id}) at ${revoked.revokedAt}.`);
       // The prefix is the token's first 8 characters: enough to tell the user they cut their own branch.
       if (client.credentials.token.startsWith(revoked.prefix)) {

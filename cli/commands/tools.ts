@@ -23,7 +23,9 @@ interface ToolSummary {
 }
 
 const quarantineLine = (tool: ToolSummary) =>
-  tool.quarantine ? `# quarantined since ${tool.quarantine.since}: ${tool.quarantine.reason}. Runs are refused until a new version is pushed.\n` : "";
+  tool.quarantine
+    ? `# quarantined since ${tool.quarantine.since}: ${tool.quarantine.reason}. Runs are refused until a new version is pushed.\n`
+    : "";
 
 const toolPath = (name: string, rest = "") => `/tools/${encodeURIComponent(name)}${rest}`;
 
@@ -32,18 +34,29 @@ const toolPath = (name: string, rest = "") => `/tools/${encodeURIComponent(name)
  * in the folder or its dist/, for js the one *.js (tool.js when there are several).
  */
 async function readToolFolder(dir: string) {
-  const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
+  const isDir = await stat(dir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (!isDir) throw usageError(`${dir} is not a folder.`, "Give the folder that holds manifest.toml and the module.");
   const names = await readdir(dir);
   const manifestName = ["manifest.toml", "manifest.json"].find((n) => names.includes(n));
   if (!manifestName) throw usageError(`${dir} has no manifest.toml or manifest.json.`, "See docs/tools.md for the manifest format.");
   const manifest = await readFile(path.join(dir, manifestName));
   const kind = /^\s*"?kind"?\s*[=:]\s*"js"/m.test(manifest.toString("utf8")) ? "js" : "wasm";
-  const candidates = kind === "wasm" ? [...names.map((n) => n), ...(names.includes("dist") ? (await readdir(path.join(dir, "dist"))).map((n) => path.join("dist", n)) : [])].filter((n) => n.endsWith(".wasm")) : names.filter((n) => n.endsWith(".js"));
+  const candidates =
+    kind === "wasm"
+      ? [
+          ...names.map((n) => n),
+          ...(names.includes("dist") ? (await readdir(path.join(dir, "dist"))).map((n) => path.join("dist", n)) : []),
+        ].filter((n) => n.endsWith(".wasm"))
+      : names.filter((n) => n.endsWith(".js"));
   const chosen = candidates.length === 1 ? candidates[0] : candidates.find((n) => n === "tool.js");
   if (!chosen) {
     throw usageError(
-      candidates.length ? `${dir} has several ${kind} modules (${candidates.join(", ")}).` : `${dir} has no ${kind === "wasm" ? ".wasm (also looked in dist/)" : ".js"} module.`,
+      candidates.length
+        ? `${dir} has several ${kind} modules (${candidates.join(", ")}).`
+        : `${dir} has no ${kind === "wasm" ? ".wasm (also looked in dist/)" : ".js"} module.`,
       kind === "wasm" ? "Build it first (npm run build:plugins for the samples)." : "Name the tool's script tool.js.",
     );
   }
@@ -53,7 +66,10 @@ async function readToolFolder(dir: string) {
 function refusalLines(dir: string, manifestName: string, error: CliFailure): string {
   const details = error.error.details as { problems?: Problem[]; moduleProblems?: ModuleProblem[] } | undefined;
   const lines = [
-    ...(details?.problems ?? []).map((p) => `${path.join(dir, manifestName)}:${p.line}:${p.column}: ${p.severity} [${p.code}] ${p.message}${p.suggestions.length ? `\n    did you mean: ${p.suggestions.join(", ")}` : ""}`),
+    ...(details?.problems ?? []).map(
+      (p) =>
+        `${path.join(dir, manifestName)}:${p.line}:${p.column}: ${p.severity} [${p.code}] ${p.message}${p.suggestions.length ? `\n    did you mean: ${p.suggestions.join(", ")}` : ""}`,
+    ),
     ...(details?.moduleProblems ?? []).map((p) => `${dir}: module: [${p.code}] ${p.message}`),
   ];
   return lines.length ? lines.join("\n") : `${dir}: error: ${error.error.message}`;
@@ -62,7 +78,9 @@ function refusalLines(dir: string, manifestName: string, error: CliFailure): str
 function invocationText(run: InvocationView): string {
   if (run.status === "ok") return `${JSON.stringify(run.output, null, 2)}\n(${run.tool} v${run.version}, ${run.durationMs} ms)`;
   const d = run.diagnostic;
-  return d ? `${run.tool} v${run.version} failed: [${d.kind}] ${d.message}${d.limit !== null ? ` (limit ${d.limit}, observed ${d.observed ?? "-"})` : ""}` : `${run.tool}: ${run.status}`;
+  return d
+    ? `${run.tool} v${run.version} failed: [${d.kind}] ${d.message}${d.limit !== null ? ` (limit ${d.limit}, observed ${d.observed ?? "-"})` : ""}`
+    : `${run.tool}: ${run.status}`;
 }
 
 export const toolCommands: Command[] = [
@@ -80,7 +98,11 @@ export const toolCommands: Command[] = [
       try {
         const result = await connect().postForm<UploadResult>("/tools", form);
         const was = result.outcome === "updated" ? ` (was v${result.version.number - 1})` : "";
-        printResult(out, result, `${result.outcome} ${result.tool.name} v${result.version.number}${was} (${result.version.kind}, ${result.version.moduleBytes} bytes)`);
+        printResult(
+          out,
+          result,
+          `${result.outcome} ${result.tool.name} v${result.version.number}${was} (${result.version.kind}, ${result.version.moduleBytes} bytes)`,
+        );
         return exitCodes.ok;
       } catch (error) {
         if (!(error instanceof CliFailure) || error.error.code !== "invalid_tool") throw error;
@@ -95,8 +117,18 @@ export const toolCommands: Command[] = [
     summary: "List the tools of the workspace.",
     async run(_args, out) {
       const items = await connect().listAll<ToolSummary>("/tools");
-      const rows = items.map((t) => [t.name, t.kind, t.activeVersion ? `v${t.activeVersion.number} (${t.activeVersion.semver})` : "-", [t.sample ? "sample" : "", t.quarantine ? "quarantined" : ""].filter(Boolean).join(", "), t.description.length > 48 ? `${t.description.slice(0, 47)}…` : t.description]);
-      printResult(out, { items }, items.length ? table(["name", "kind", "active", "", "description"], rows) : "No tools yet: `caxton tool push <dir>` uploads one.");
+      const rows = items.map((t) => [
+        t.name,
+        t.kind,
+        t.activeVersion ? `v${t.activeVersion.number} (${t.activeVersion.semver})` : "-",
+        [t.sample ? "sample" : "", t.quarantine ? "quarantined" : ""].filter(Boolean).join(", "),
+        t.description.length > 48 ? `${t.description.slice(0, 47)}…` : t.description,
+      ]);
+      printResult(
+        out,
+        { items },
+        items.length ? table(["name", "kind", "active", "", "description"], rows) : "No tools yet: `caxton tool push <dir>` uploads one.",
+      );
       return exitCodes.ok;
     },
   },
@@ -115,7 +147,8 @@ export const toolCommands: Command[] = [
     name: "tool run",
     usage: "tool run <name> '<json input>'",
     summary: "Run a tool in a worker's sandbox and print its output or diagnostic.",
-    details: "Exit 1 when the tool failed (timeout, memory, host_denied, trap, invalid_input, invalid_output, output_too_large, quarantined, worker_lost).",
+    details:
+      "Exit 1 when the tool failed (timeout, memory, host_denied, trap, invalid_input, invalid_output, output_too_large, quarantined, worker_lost).",
     arguments: ["name", "json input"],
     async run(args, out) {
       const [name, raw] = args.positionals as [string, string];
@@ -123,7 +156,10 @@ export const toolCommands: Command[] = [
       try {
         input = JSON.parse(raw);
       } catch (error) {
-        throw usageError(`The input is not JSON: ${(error as Error).message}.`, `Quote it for the shell: caxton tool run ${name} '{"text": "hello"}'`);
+        throw usageError(
+          `The input is not JSON: ${(error as Error).message}.`,
+          `Quote it for the shell: caxton tool run ${name} '{"text": "hello"}'`,
+        );
       }
       const run = await connect().request<InvocationView>("POST", toolPath(name, "/run"), { input });
       printResult(out, run, invocationText(run));
@@ -137,7 +173,13 @@ export const toolCommands: Command[] = [
     arguments: ["name"],
     async run(args, out) {
       const page = await connect().get<{ items: InvocationView[] }>(toolPath(args.positionals[0]!, "/invocations?limit=20"));
-      const rows = page.items.map((r) => [shortDate(r.createdAt), `v${r.version}`, r.caller.label, r.durationMs === null ? "-" : `${r.durationMs} ms`, r.status === "ok" ? "ok" : `${r.status}${r.diagnostic ? ` (${r.diagnostic.kind})` : ""}`]);
+      const rows = page.items.map((r) => [
+        shortDate(r.createdAt),
+        `v${r.version}`,
+        r.caller.label,
+        r.durationMs === null ? "-" : `${r.durationMs} ms`,
+        r.status === "ok" ? "ok" : `${r.status}${r.diagnostic ? ` (${r.diagnostic.kind})` : ""}`,
+      ]);
       printResult(out, page, rows.length ? table(["when", "version", "caller", "time", "outcome"], rows) : "No calls yet.");
       return exitCodes.ok;
     },

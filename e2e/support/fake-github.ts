@@ -35,7 +35,9 @@ const server = http.createServer(async (req, res) => {
 
   if (url.pathname === "/health") return json(200, { ok: true });
   if (url.pathname === "/login/oauth/authorize") {
-    const hidden = ["redirect_uri", "state"].map((k) => `<input type="hidden" name="${k}" value="${escape(url.searchParams.get(k) ?? "")}">`).join("");
+    const hidden = ["redirect_uri", "state"]
+      .map((k) => `<input type="hidden" name="${k}" value="${escape(url.searchParams.get(k) ?? "")}">`)
+      .join("");
     res.writeHead(200, { "content-type": "text/html" });
     return res.end(
       html(`<h1>Fake GitHub</h1><form method="get" action="/login/oauth/approve">${hidden}
@@ -56,7 +58,9 @@ const server = http.createServer(async (req, res) => {
   }
   if (url.pathname === "/api/v3/user") return login ? json(200, userOf(login)) : json(401, { message: "Bad credentials" });
   if (url.pathname === "/api/v3/user/emails") {
-    return login ? json(200, [{ email: `${login}@example.com`, primary: true, verified: true, visibility: null }]) : json(401, { message: "Bad credentials" });
+    return login
+      ? json(200, [{ email: `${login}@example.com`, primary: true, verified: true, visibility: null }])
+      : json(401, { message: "Bad credentials" });
   }
   json(404, { message: "Not Found" });
 });

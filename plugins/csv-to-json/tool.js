@@ -58,7 +58,9 @@ function parseCsv(text, delimiter) {
         }
       }
       if (i < n && text[i] !== delimiter && text[i] !== "\n" && text[i] !== "\r") {
-        throw new Error(`line ${line}: unexpected ${JSON.stringify(text[i])} after a closing quote (inside a quoted field, write a quote as "")`);
+        throw new Error(
+          `line ${line}: unexpected ${JSON.stringify(text[i])} after a closing quote (inside a quoted field, write a quote as "")`,
+        );
       }
     } else if (c === delimiter) {
       endField();

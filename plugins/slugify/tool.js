@@ -6,8 +6,23 @@
 
 // Letters that Unicode decomposition (NFKD) does not turn into ASCII.
 const SPELLED_OUT = {
-  "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D",
-  "ð": "d", "Ð": "D", "þ": "th", "Þ": "TH", "ł": "l", "Ł": "L", "ı": "i", "&": " and ",
+  ß: "ss",
+  æ: "ae",
+  Æ: "AE",
+  œ: "oe",
+  Œ: "OE",
+  ø: "o",
+  Ø: "O",
+  đ: "d",
+  Đ: "D",
+  ð: "d",
+  Ð: "D",
+  þ: "th",
+  Þ: "TH",
+  ł: "l",
+  Ł: "L",
+  ı: "i",
+  "&": " and ",
 };
 const SPELLED_OUT_PATTERN = new RegExp(`[${Object.keys(SPELLED_OUT).join("")}]`, "g");
 
@@ -26,7 +41,11 @@ function slugify(input) {
     .replace(SPELLED_OUT_PATTERN, (c) => SPELLED_OUT[c])
     .normalize("NFKD")
     .replace(/\p{M}/gu, ""); // the accents NFKD split off
-  let slug = ascii.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean).join(separator);
+  let slug = ascii
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)
+    .join(separator);
 
   const maxLength = input.maxLength;
   if (maxLength !== undefined && slug.length > maxLength) {

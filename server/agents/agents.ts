@@ -46,12 +46,16 @@ export const agentDetailSchema = agentSummarySchema.extend({ source: z.string(),
 /** What the agent's page shows besides its document: its circuit breaker and recent failures. */
 export const agentHealthSchema = z.object({
   breaker: z.enum(["closed", "open", "half-open"]),
-  recentFailures: z.array(z.object({ messageId: z.string(), conversationId: z.string(), capability: z.string(), reason: z.string(), createdAt: z.string() })),
+  recentFailures: z.array(
+    z.object({ messageId: z.string(), conversationId: z.string(), capability: z.string(), reason: z.string(), createdAt: z.string() }),
+  ),
 });
 export const agentPageSchema = agentDetailSchema.extend(agentHealthSchema.shape);
 
 export const pushResultSchema = z.object({
-  outcome: z.enum(["created", "updated", "unchanged", "reactivated"]).describe("unchanged: identical to the active version; reactivated: identical to an older version, now active again"),
+  outcome: z
+    .enum(["created", "updated", "unchanged", "reactivated"])
+    .describe("unchanged: identical to the active version; reactivated: identical to an older version, now active again"),
   agent: agentDetailSchema,
   version: agentVersionSchema,
   diff: z.string().nullable().describe("Unified diff from the previously active version"),
@@ -84,7 +88,11 @@ function summaryOf(agent: AgentRow) {
   };
 }
 
-const detailOf = (agent: AgentRow) => ({ ...summaryOf(agent), source: agent.activeVersion?.source ?? "", config: (agent.activeVersion?.config ?? {}) as Record<string, unknown> });
+const detailOf = (agent: AgentRow) => ({
+  ...summaryOf(agent),
+  source: agent.activeVersion?.source ?? "",
+  config: (agent.activeVersion?.config ?? {}) as Record<string, unknown>,
+});
 
 const versionOf = (version: VersionRow, activeVersionId: string | null) => ({
   number: version.number,
@@ -99,13 +107,21 @@ const versionOf = (version: VersionRow, activeVersionId: string | null) => ({
 export function invalidAgent(problems: Problem[]): AppError {
   const errors = problems.filter((p) => p.severity === "error");
   const first = errors[0];
-  return new AppError("invalid_agent", `The agent document has ${errors.length} problem${errors.length === 1 ? "" : "s"}${first ? `; first, line ${first.line}:${first.column}: ${first.message}` : ""}`, {
-    details: { problems },
-    hint: "Fix each problem at its line and column (`caxton agent validate <file>` shows them offline).",
-  });
+  return new AppError(
+    "invalid_agent",
+    `The agent document has ${errors.length} problem${errors.length === 1 ? "" : "s"}${first ? `; first, line ${first.line}:${first.column}: ${first.message}` : ""}`,
+    {
+      details: { problems },
+      hint: "Fix each problem at its line and column (`caxton agent validate <file>` shows them offline).",
+    },
+  );
 }
 
-export const checkResultSchema = z.object({ ok: z.boolean(), problems: z.array(problemSchema), config: z.record(z.string(), z.unknown()).nullable() });
+export const checkResultSchema = z.object({
+  ok: z.boolean(),
+  problems: z.array(problemSchema),
+  config: z.record(z.string(), z.unknown()).nullable(),
+});
 
 /** Validation only, nothing saved (the editor's live markers, `POST /agents/validate`). */
 export async function checkAgent(actor: Actor, source: string | Uint8Array): Promise<z.infer<typeof checkResultSchema>> {
@@ -122,7 +138,11 @@ async function findLive(db: Prisma.TransactionClient, actor: Actor, name: string
 
 export async function listAgents(actor: Actor, page: PageQuery) {
   authorize(actor, "agents.view");
-  const rows = await getDb().agent.findMany({ where: { workspaceId: actor.workspaceId, deletedAt: null }, include: withActive, ...pageArgs(page, { name: "asc" as const }) });
+  const rows = await getDb().agent.findMany({
+    where: { workspaceId: actor.workspaceId, deletedAt: null },
+    include: withActive,
+    ...pageArgs(page, { name: "asc" as const }),
+  });
   return toPage(rows, page, summaryOf);
 }
 
@@ -131,7 +151,11 @@ export async function getAgent(actor: Actor, name: string): Promise<z.infer<type
   const agent = await findLive(getDb(), actor, name);
   const [breaker, failures] = await Promise.all([
     breakerState(agent.id).catch(() => "closed" as const),
-    getDb().message.findMany({ where: { workspaceId: actor.workspaceId, senderAgentId: agent.id, performative: "FAILURE" }, orderBy: { createdAt: "desc" }, take: 5 }),
+    getDb().message.findMany({
+      where: { workspaceId: actor.workspaceId, senderAgentId: agent.id, performative: "FAILURE" },
+      orderBy: { createdAt: "desc" },
+      take: 5,
+    }),
   ]);
   const recentFailures = failures.map((m) => ({
     messageId: m.inReplyToId ?? m.id,
@@ -158,42 +182,86 @@ export async function pushAgent(actor: Actor, source: string | Uint8Array): Prom
   // Two pushes of a new name, or of new versions, can race on the unique keys: the loser runs once more.
   const result = await retryOnUniqueRace(() =>
     getDb().$transaction(async (tx) => {
-        const existing = await tx.agent.findFirst({ where: { workspaceId: actor.workspaceId, liveName: config.name }, include: withActive });
-        const newVersion = (agentId: string, number: number) =>
-          tx.agentVersion.create({
-            data: { agentId, workspaceId: actor.workspaceId, number, semver: config.version, source: text, config: config as unknown as Prisma.InputJsonValue, contentHash: hash, createdById: actor.userId, createdBy: actor.label },
-          });
-        const activate = (agentId: string, versionId: string) =>
-          tx.agent.update({ where: { id: agentId }, data: { activeVersionId: versionId, lastActivityAt: new Date() }, include: withActive });
+      const existing = await tx.agent.findFirst({ where: { workspaceId: actor.workspaceId, liveName: config.name }, include: withActive });
+      const newVersion = (agentId: string, number: number) =>
+        tx.agentVersion.create({
+          data: {
+            agentId,
+            workspaceId: actor.workspaceId,
+            number,
+            semver: config.version,
+            source: text,
+            config: config as unknown as Prisma.InputJsonValue,
+            contentHash: hash,
+            createdById: actor.userId,
+            createdBy: actor.label,
+          },
+        });
+      const activate = (agentId: string, versionId: string) =>
+        tx.agent.update({ where: { id: agentId }, data: { activeVersionId: versionId, lastActivityAt: new Date() }, include: withActive });
 
-        if (!existing) {
-          await enforceQuota(tx, actor.workspaceId, "agents", await tx.agent.count({ where: { workspaceId: actor.workspaceId, deletedAt: null } }));
-          const agent = await tx.agent.create({ data: { workspaceId: actor.workspaceId, name: config.name, liveName: config.name } });
-          const version = await newVersion(agent.id, 1);
-          const active = await activate(agent.id, version.id);
-          await audit(actor, { action: "agent.created", workspaceId: actor.workspaceId, targetType: "agent", targetId: config.name, data: { version: 1, semver: config.version } }, tx);
-          return { outcome: "created" as const, agent: detailOf(active), version: versionOf(version, version.id), diff: null, warnings };
-        }
-        const previous = existing.activeVersion;
-        if (previous?.contentHash === hash) {
-          return { outcome: "unchanged" as const, agent: detailOf(existing), version: versionOf(previous, previous.id), diff: null, warnings };
-        }
-        const same = await tx.agentVersion.findFirst({ where: { agentId: existing.id, contentHash: hash }, orderBy: { number: "desc" } });
-        const last = await tx.agentVersion.findFirst({ where: { agentId: existing.id }, orderBy: { number: "desc" }, select: { number: true } });
-        const version = same ?? (await newVersion(existing.id, (last?.number ?? 0) + 1));
-        const active = await activate(existing.id, version.id);
+      if (!existing) {
+        await enforceQuota(
+          tx,
+          actor.workspaceId,
+          "agents",
+          await tx.agent.count({ where: { workspaceId: actor.workspaceId, deletedAt: null } }),
+        );
+        const agent = await tx.agent.create({ data: { workspaceId: actor.workspaceId, name: config.name, liveName: config.name } });
+        const version = await newVersion(agent.id, 1);
+        const active = await activate(agent.id, version.id);
         await audit(
           actor,
-          { action: same ? "agent.activated" : "agent.updated", workspaceId: actor.workspaceId, targetType: "agent", targetId: config.name, data: { version: version.number, semver: version.semver, previous: previous?.number ?? null } },
+          {
+            action: "agent.created",
+            workspaceId: actor.workspaceId,
+            targetType: "agent",
+            targetId: config.name,
+            data: { version: 1, semver: config.version },
+          },
           tx,
         );
+        return { outcome: "created" as const, agent: detailOf(active), version: versionOf(version, version.id), diff: null, warnings };
+      }
+      const previous = existing.activeVersion;
+      if (previous?.contentHash === hash) {
         return {
-          outcome: same ? ("reactivated" as const) : ("updated" as const),
-          agent: detailOf(active),
-          version: versionOf(version, version.id),
-          diff: unifiedDiff(previous ? { label: `${config.name} v${previous.number}`, text: previous.source } : null, { label: `${config.name} v${version.number}`, text }),
+          outcome: "unchanged" as const,
+          agent: detailOf(existing),
+          version: versionOf(previous, previous.id),
+          diff: null,
           warnings,
         };
+      }
+      const same = await tx.agentVersion.findFirst({ where: { agentId: existing.id, contentHash: hash }, orderBy: { number: "desc" } });
+      const last = await tx.agentVersion.findFirst({
+        where: { agentId: existing.id },
+        orderBy: { number: "desc" },
+        select: { number: true },
+      });
+      const version = same ?? (await newVersion(existing.id, (last?.number ?? 0) + 1));
+      const active = await activate(existing.id, version.id);
+      await audit(
+        actor,
+        {
+          action: same ? "agent.activated" : "agent.updated",
+          workspaceId: actor.workspaceId,
+          targetType: "agent",
+          targetId: config.name,
+          data: { version: version.number, semver: version.semver, previous: previous?.number ?? null },
+        },
+        tx,
+      );
+      return {
+        outcome: same ? ("reactivated" as const) : ("updated" as const),
+        agent: detailOf(active),
+        version: versionOf(version, version.id),
+        diff: unifiedDiff(previous ? { label: `${config.name} v${previous.number}`, text: previous.source } : null, {
+          label: `${config.name} v${version.number}`,
+          text,
+        }),
+        warnings,
+      };
     }),
   );
   if (result.outcome !== "unchanged") await announceIndexChanged(actor.workspaceId);
@@ -210,7 +278,9 @@ export async function listVersions(actor: Actor, name: string, page: PageQuery) 
 async function findVersion(db: Prisma.TransactionClient, agent: AgentRow, number: number): Promise<VersionRow> {
   const version = await db.agentVersion.findUnique({ where: { agentId_number: { agentId: agent.id, number } } });
   if (!version) {
-    throw new AppError("not_found", `Agent "${agent.name}" has no version ${number}.`, { hint: `Versions run from 1 to ${agent._count.versions}.` });
+    throw new AppError("not_found", `Agent "${agent.name}" has no version ${number}.`, {
+      hint: `Versions run from 1 to ${agent._count.versions}.`,
+    });
   }
   return version;
 }
@@ -240,8 +310,22 @@ export async function activateVersion(actor: Actor, name: string, number: number
     const agent = await findLive(tx, actor, name);
     const version = await findVersion(tx, agent, number);
     if (agent.activeVersionId === version.id) return detailOf(agent);
-    const updated = await tx.agent.update({ where: { id: agent.id }, data: { activeVersionId: version.id, lastActivityAt: new Date() }, include: withActive });
-    await audit(actor, { action: "agent.activated", workspaceId: actor.workspaceId, targetType: "agent", targetId: name, data: { version: number, previous: agent.activeVersion?.number ?? null } }, tx);
+    const updated = await tx.agent.update({
+      where: { id: agent.id },
+      data: { activeVersionId: version.id, lastActivityAt: new Date() },
+      include: withActive,
+    });
+    await audit(
+      actor,
+      {
+        action: "agent.activated",
+        workspaceId: actor.workspaceId,
+        targetType: "agent",
+        targetId: name,
+        data: { version: number, previous: agent.activeVersion?.number ?? null },
+      },
+      tx,
+    );
     return detailOf(updated);
   });
   await announceIndexChanged(actor.workspaceId);
@@ -257,7 +341,17 @@ export async function deleteAgent(actor: Actor, name: string, confirm: string): 
       throw new AppError("bad_request", `To delete agent "${name}", confirm with its name.`, { hint: `Send confirm: "${name}".` });
     }
     await tx.agent.update({ where: { id: agent.id }, data: { deletedAt: new Date(), liveName: null } });
-    await audit(actor, { action: "agent.deleted", workspaceId: actor.workspaceId, targetType: "agent", targetId: name, data: { versions: agent._count.versions } }, tx);
+    await audit(
+      actor,
+      {
+        action: "agent.deleted",
+        workspaceId: actor.workspaceId,
+        targetType: "agent",
+        targetId: name,
+        data: { versions: agent._count.versions },
+      },
+      tx,
+    );
   });
   await announceIndexChanged(actor.workspaceId);
 }
@@ -266,7 +360,15 @@ export const templateViewSchema = z.object({
   id: z.string(),
   title: z.string(),
   description: z.string(),
-  params: z.array(z.object({ name: z.string(), description: z.string(), default: z.string().nullable(), pattern: z.string().nullable(), options: z.array(z.string()).nullable() })),
+  params: z.array(
+    z.object({
+      name: z.string(),
+      description: z.string(),
+      default: z.string().nullable(),
+      pattern: z.string().nullable(),
+      options: z.array(z.string()).nullable(),
+    }),
+  ),
   preview: z.string().describe("The document filled with the defaults"),
 });
 
@@ -276,7 +378,13 @@ export async function listAgentTemplates(actor: Actor): Promise<z.infer<typeof t
     id: template.id,
     title: template.title,
     description: template.description,
-    params: template.params.map((p) => ({ name: p.name, description: p.description, default: p.default ?? null, pattern: p.pattern ?? null, options: p.options ?? null })),
+    params: template.params.map((p) => ({
+      name: p.name,
+      description: p.description,
+      default: p.default ?? null,
+      pattern: p.pattern ?? null,
+      options: p.options ?? null,
+    })),
     preview: templatePreview(template),
   }));
 }

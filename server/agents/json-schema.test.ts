@@ -64,7 +64,8 @@ describe("agentJsonSchema", () => {
 
   const accepted: Record<string, string> = {
     example: exampleAgent,
-    "tool agent": 'name = "counter"\nversion = "0.1.0"\ndescription = "Counts."\ncapabilities = ["count"]\n[handler]\ntool = "word-count"\n',
+    "tool agent":
+      'name = "counter"\nversion = "0.1.0"\ndescription = "Counts."\ncapabilities = ["count"]\n[handler]\ntool = "word-count"\n',
     ...Object.fromEntries(listTemplates().map((t) => [`template ${t.id}`, templatePreview(t)])),
   };
   const rejected: Record<string, string> = {
@@ -108,10 +109,21 @@ describe("docs/agent-config.md", () => {
   });
 
   it("describes every key of every table, and every problem code", () => {
-    for (const heading of ["## Top level", "## `[llm]`", "## `[handler]`", "## `[routing]`", "## `[limits]`", "## `[memory]`", "## `[[tests]]`", "## The header trap"]) expect(doc).toContain(heading);
+    for (const heading of [
+      "## Top level",
+      "## `[llm]`",
+      "## `[handler]`",
+      "## `[routing]`",
+      "## `[limits]`",
+      "## `[memory]`",
+      "## `[[tests]]`",
+      "## The header trap",
+    ])
+      expect(doc).toContain(heading);
     const keys = [...topLevelValueKeys, ...agentTables.flatMap((table) => knownKeys[table])];
     for (const key of keys) expect(doc).toContain(`| \`${key}\` |`);
-    for (const [code, meaning] of Object.entries(problemCodes)) expect(doc).toContain(`| \`${code}\` | ${meaning.replaceAll("|", "\\|")} |`);
+    for (const [code, meaning] of Object.entries(problemCodes))
+      expect(doc).toContain(`| \`${code}\` | ${meaning.replaceAll("|", "\\|")} |`);
   });
 
   it("names the allowed values of enums", () => {

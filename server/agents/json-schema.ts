@@ -53,7 +53,10 @@ const asSchema = (value: unknown): JsonSchema => (typeof value === "object" && v
 function toToml(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(toToml).join(", ")}]`;
   if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "object" && value !== null) return `{ ${Object.entries(value).map(([k, v]) => `${k} = ${toToml(v)}`).join(", ")} }`;
+  if (typeof value === "object" && value !== null)
+    return `{ ${Object.entries(value)
+      .map(([k, v]) => `${k} = ${toToml(v)}`)
+      .join(", ")} }`;
   return String(value);
 }
 
@@ -71,7 +74,13 @@ function typeOf(schema: JsonSchema): string {
 }
 
 const range = (low: number | undefined, high: number | undefined, unit = "") =>
-  low !== undefined && high !== undefined ? `${low} to ${high}${unit}` : low !== undefined ? `at least ${low}${unit}` : high !== undefined ? `at most ${high}${unit}` : undefined;
+  low !== undefined && high !== undefined
+    ? `${low} to ${high}${unit}`
+    : low !== undefined
+      ? `at least ${low}${unit}`
+      : high !== undefined
+        ? `at most ${high}${unit}`
+        : undefined;
 
 /** The rules a value must follow, in words: allowed values, pattern, range, length. */
 function rulesOf(schema: JsonSchema): string[] {
@@ -136,14 +145,24 @@ export function renderAgentConfigDoc(): string {
     "",
     `Write these keys before the first table header. The tables ${sections.map((s) => code(s.heading)).join(", ")} are described below.`,
     "",
-    keyTable(schema, sections.map((s) => s.key)),
+    keyTable(
+      schema,
+      sections.map((s) => s.key),
+    ),
     "",
   ];
   for (const { key, heading } of sections) {
     // A nested table (`llm.script`) is found through its parent's properties.
     const field = key.split(".").reduce<JsonSchema>((parent, part) => asSchema(parent.properties?.[part]), { properties });
     const table = field.type === "array" ? asSchema(field.items) : field;
-    out.push(`## ${code(heading)}`, "", [field.description ?? table.description ?? "", table.description && table.description !== field.description ? table.description : ""].filter(Boolean).join(" "), "");
+    out.push(
+      `## ${code(heading)}`,
+      "",
+      [field.description ?? table.description ?? "", table.description && table.description !== field.description ? table.description : ""]
+        .filter(Boolean)
+        .join(" "),
+      "",
+    );
     if (field.type === "array") out.push(`Write one ${code(heading)} table per entry. ${rulesOf(field).join(" ")}`.trimEnd(), "");
     out.push(keyTable(table), "");
   }

@@ -4,7 +4,17 @@ import path from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { afterAll, describe, expect, it } from "vitest";
 import { AppError } from "../lib/errors";
-import { escapeBasicString, fillPlaceholders, fillTemplate, fillTemplateSource, getTemplate, listTemplates, loadTemplates, templatePreview, type AgentTemplate } from "./templates";
+import {
+  escapeBasicString,
+  fillPlaceholders,
+  fillTemplate,
+  fillTemplateSource,
+  getTemplate,
+  listTemplates,
+  loadTemplates,
+  templatePreview,
+  type AgentTemplate,
+} from "./templates";
 import { validateAgentSource } from "./validate";
 
 /** Every string anywhere in a parsed TOML value. */
@@ -52,13 +62,16 @@ describe("shipped templates", () => {
   // A value full of TOML syntax must come back as exactly that string: proof that every
   // placeholder sits inside a basic string and that filling escapes it.
   const tricky = 'say "hi" \\ C:\\path\\ """ \'\'\' ] [x] = 1\ttab\nnew line \u0001 \u007f é 🙂';
-  it.each(templates.flatMap((t) => t.params.map((p) => [t.id, p.name, t] as const)))("%s: {{%s}} is filled as escaped string content", (_id, name, template) => {
-    const values = Object.fromEntries(template.params.map((p) => [p.name, p.default ?? "x"]));
-    values[name] = tricky;
-    const source = fillPlaceholders(template.source, values);
-    const data = parseToml(source);
-    expect(stringsOf(data).some((text) => text.includes(tricky))).toBe(true);
-  });
+  it.each(templates.flatMap((t) => t.params.map((p) => [t.id, p.name, t] as const)))(
+    "%s: {{%s}} is filled as escaped string content",
+    (_id, name, template) => {
+      const values = Object.fromEntries(template.params.map((p) => [p.name, p.default ?? "x"]));
+      values[name] = tricky;
+      const source = fillPlaceholders(template.source, values);
+      const data = parseToml(source);
+      expect(stringsOf(data).some((text) => text.includes(tricky))).toBe(true);
+    },
+  );
 
   it("leaves the runtime placeholders alone", () => {
     const source = fillTemplate("support-triage", { PRODUCT: "Caxton" }).source;
@@ -69,7 +82,11 @@ describe("shipped templates", () => {
 
   it("makes a tool agent with no LLM from word-counter", () => {
     const result = validateAgentSource(fillTemplate("word-counter", { NAME: "counter", CAPABILITY: "count-words:v2" }).source);
-    expect(result.ok && result.config).toMatchObject({ name: "counter", capabilities: ["count-words:v2"], handler: { tool: "word-count" } });
+    expect(result.ok && result.config).toMatchObject({
+      name: "counter",
+      capabilities: ["count-words:v2"],
+      handler: { tool: "word-count" },
+    });
     expect(result.ok && result.config.llm).toBeUndefined();
   });
 });

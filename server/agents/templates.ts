@@ -37,7 +37,8 @@ const templateParamSchema = z
     options: z.array(z.string()).min(1).optional(),
   })
   .superRefine((param, ctx) => {
-    if (param.pattern !== undefined && param.options !== undefined) ctx.addIssue({ code: "custom", message: "A param has a pattern or options, not both" });
+    if (param.pattern !== undefined && param.options !== undefined)
+      ctx.addIssue({ code: "custom", message: "A param has a pattern or options, not both" });
     if (param.default !== undefined) {
       const problem = valueProblem(param, param.default);
       if (problem) ctx.addIssue({ code: "custom", path: ["default"], message: `The default breaks its own rule: ${problem}` });
@@ -54,8 +55,10 @@ export const templateSchema = z
   .superRefine((template, ctx) => {
     const declared = template.params.map((p) => p.name);
     declared.forEach((name, index) => {
-      if (declared.indexOf(name) !== index) ctx.addIssue({ code: "custom", path: ["params", index, "name"], message: `Param ${name} is declared twice` });
-      if (!template.source.includes(`{{${name}}}`)) ctx.addIssue({ code: "custom", path: ["params", index, "name"], message: `Param ${name} is never used in source` });
+      if (declared.indexOf(name) !== index)
+        ctx.addIssue({ code: "custom", path: ["params", index, "name"], message: `Param ${name} is declared twice` });
+      if (!template.source.includes(`{{${name}}}`))
+        ctx.addIssue({ code: "custom", path: ["params", index, "name"], message: `Param ${name} is never used in source` });
     });
     for (const [, name] of template.source.matchAll(PLACEHOLDER)) {
       if (!declared.includes(name!)) ctx.addIssue({ code: "custom", path: ["source"], message: `Placeholder {{${name}}} has no param` });
@@ -158,7 +161,10 @@ export function fillTemplateSource(template: AgentTemplate, params: Readonly<Rec
   for (const param of Object.keys(params)) {
     if (names.includes(param)) continue;
     const close = suggest(param, names);
-    problems.push({ param, message: `Unknown parameter \`${param}\` for template \`${id}\`.${close.length ? ` Did you mean \`${close[0]}\`?` : ` Parameters: ${names.join(", ") || "none"}.`}` });
+    problems.push({
+      param,
+      message: `Unknown parameter \`${param}\` for template \`${id}\`.${close.length ? ` Did you mean \`${close[0]}\`?` : ` Parameters: ${names.join(", ") || "none"}.`}`,
+    });
   }
   const values: Record<string, string> = {};
   for (const param of template.params) {

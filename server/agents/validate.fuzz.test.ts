@@ -27,7 +27,7 @@ function mulberry32(seed: number): () => number {
 
 type Random = ReturnType<typeof mulberry32>;
 const int = (random: Random, below: number) => Math.floor(random() * below);
-const pick = <T,>(random: Random, items: readonly T[]): T => items[int(random, items.length)]!;
+const pick = <T>(random: Random, items: readonly T[]): T => items[int(random, items.length)]!;
 
 const handWritten = [
   // The summarizer of ARCHITECTURE.md.
@@ -37,8 +37,66 @@ const handWritten = [
 ];
 const seeds = [...listTemplates().map(templatePreview), ...handWritten];
 
-const fragments = ["[", "]", "[[", "]]", "{", "}", '"', "'", '"""', "'''", "=", " = ", ".", ",", "#", "\\", "\\u", "\n", "\r\n", "\r", "\t", "\0", "\uD800", "\uDC00", "é", "🙂", "\u202E", "\uFEFF", "1e999", "-0", "inf", "nan", "true", "1979-05-27T07:32:00Z", "system_prompt", "[llm]", "[[tests]]", "name", "0x1F", "{{request}}", "{{x}}"];
-const lineFragments = ['system_prompt = "x"', "[llm]", "[handler]", 'tool = "word-count"', "[[tests]]", "[routing]", 'provider = "mock"', "a.b.c.d.e.f.g.h.i.j.k.l = 1", "capabilities = []", "x = [", "]", '"""', "'''", "model = {}", "[llm.extra]"];
+const fragments = [
+  "[",
+  "]",
+  "[[",
+  "]]",
+  "{",
+  "}",
+  '"',
+  "'",
+  '"""',
+  "'''",
+  "=",
+  " = ",
+  ".",
+  ",",
+  "#",
+  "\\",
+  "\\u",
+  "\n",
+  "\r\n",
+  "\r",
+  "\t",
+  "\0",
+  "\uD800",
+  "\uDC00",
+  "é",
+  "🙂",
+  "\u202E",
+  "\uFEFF",
+  "1e999",
+  "-0",
+  "inf",
+  "nan",
+  "true",
+  "1979-05-27T07:32:00Z",
+  "system_prompt",
+  "[llm]",
+  "[[tests]]",
+  "name",
+  "0x1F",
+  "{{request}}",
+  "{{x}}",
+];
+const lineFragments = [
+  'system_prompt = "x"',
+  "[llm]",
+  "[handler]",
+  'tool = "word-count"',
+  "[[tests]]",
+  "[routing]",
+  'provider = "mock"',
+  "a.b.c.d.e.f.g.h.i.j.k.l = 1",
+  "capabilities = []",
+  "x = [",
+  "]",
+  '"""',
+  "'''",
+  "model = {}",
+  "[llm.extra]",
+];
 
 function mutate(random: Random, text: string): string {
   let out = text;
@@ -47,9 +105,15 @@ function mutate(random: Random, text: string): string {
     const lines = out.split("\n");
     const line = int(random, lines.length);
     switch (int(random, 9)) {
-      case 0: out = out.slice(0, at) + out.slice(at + 1 + int(random, 4)); break;
-      case 1: out = out.slice(0, at) + pick(random, fragments) + out.slice(at); break;
-      case 2: out = out.slice(0, at) + out.slice(at, at + 1 + int(random, 8)) + out.slice(at); break;
+      case 0:
+        out = out.slice(0, at) + out.slice(at + 1 + int(random, 4));
+        break;
+      case 1:
+        out = out.slice(0, at) + pick(random, fragments) + out.slice(at);
+        break;
+      case 2:
+        out = out.slice(0, at) + out.slice(at, at + 1 + int(random, 8)) + out.slice(at);
+        break;
       case 3: {
         const other = int(random, out.length);
         const chars = [...out];
@@ -57,16 +121,27 @@ function mutate(random: Random, text: string): string {
         out = chars.join("");
         break;
       }
-      case 4: lines.splice(line, 1); out = lines.join("\n"); break;
-      case 5: lines.splice(line, 0, lines[line] ?? ""); out = lines.join("\n"); break;
+      case 4:
+        lines.splice(line, 1);
+        out = lines.join("\n");
+        break;
+      case 5:
+        lines.splice(line, 0, lines[line] ?? "");
+        out = lines.join("\n");
+        break;
       case 6: {
         const other = int(random, lines.length);
         [lines[line], lines[other]] = [lines[other]!, lines[line]!];
         out = lines.join("\n");
         break;
       }
-      case 7: lines.splice(line, 0, pick(random, lineFragments)); out = lines.join("\n"); break;
-      default: out = out.slice(0, at); break;
+      case 7:
+        lines.splice(line, 0, pick(random, lineFragments));
+        out = lines.join("\n");
+        break;
+      default:
+        out = out.slice(0, at);
+        break;
     }
   }
   return out;
@@ -84,10 +159,14 @@ function deepNesting(random: Random): string {
   const depth = 1 + int(random, 120);
   const close = random() < 0.8 ? depth : int(random, depth + 1);
   switch (int(random, 4)) {
-    case 0: return `a = ${"[".repeat(depth)}1${"]".repeat(close)}\n`;
-    case 1: return `a = ${"{ b = ".repeat(depth)}1${" }".repeat(close)}\n`;
-    case 2: return `[${Array.from({ length: depth }, (_, i) => `k${i}`).join(".")}]\nx = 1\n`;
-    default: return `${seeds[0]}\n[llm.x]\ny = ${"[{ z = ".repeat(depth)}1${" }]".repeat(close)}\n`;
+    case 0:
+      return `a = ${"[".repeat(depth)}1${"]".repeat(close)}\n`;
+    case 1:
+      return `a = ${"{ b = ".repeat(depth)}1${" }".repeat(close)}\n`;
+    case 2:
+      return `[${Array.from({ length: depth }, (_, i) => `k${i}`).join(".")}]\nx = 1\n`;
+    default:
+      return `${seeds[0]}\n[llm.x]\ny = ${"[{ z = ".repeat(depth)}1${" }]".repeat(close)}\n`;
   }
 }
 
@@ -168,11 +247,16 @@ describe(`validateAgentSource fuzz (seed ${SEED})`, () => {
   check("random bytes", 1000, randomBytes, 0);
   check("random text", 500, (random) => Array.from({ length: int(random, 60) }, () => pick(random, fragments)).join(""), 10_000);
   check("mutated templates and agents", 3500, (random) => mutate(random, pick(random, seeds)), 20_000);
-  check("mutated bytes", 300, (random) => {
-    const bytes = new TextEncoder().encode(pick(random, seeds));
-    for (let flips = 1 + int(random, 4); flips > 0; flips--) bytes[int(random, bytes.length)] = int(random, 256);
-    return bytes;
-  }, 30_000);
+  check(
+    "mutated bytes",
+    300,
+    (random) => {
+      const bytes = new TextEncoder().encode(pick(random, seeds));
+      for (let flips = 1 + int(random, 4); flips > 0; flips--) bytes[int(random, bytes.length)] = int(random, 256);
+      return bytes;
+    },
+    30_000,
+  );
   check("deep nesting", 300, deepNesting, 40_000);
   check("huge lines", 24, hugeLine, 50_000);
 
@@ -182,7 +266,17 @@ describe(`validateAgentSource fuzz (seed ${SEED})`, () => {
     expect(reached.valid + reached.invalid).toBeGreaterThanOrEqual(5000);
     expect(reached.valid).toBeGreaterThan(100);
     expect(reached.invalid).toBeGreaterThan(1000);
-    for (const code of ["syntax_error", "document_too_large", "nesting_too_deep", "invalid_encoding", "unknown_key", "misplaced_key", "missing_field", "invalid_value", "agent_kind"]) {
+    for (const code of [
+      "syntax_error",
+      "document_too_large",
+      "nesting_too_deep",
+      "invalid_encoding",
+      "unknown_key",
+      "misplaced_key",
+      "missing_field",
+      "invalid_value",
+      "agent_kind",
+    ]) {
       expect([...reached.codes], `no document produced ${code}`).toContain(code);
     }
   });

@@ -18,16 +18,38 @@ const cases: Record<ProblemCode, { input: string | Uint8Array; expected: ReturnT
   document_too_large: { input: doc(head, prompt, `# ${"x".repeat(MAX_AGENT_BYTES)}`, llm), expected: one("document_too_large", "", 1, 1) },
   nesting_too_deep: { input: "a = [[[[[[[[[[[[1]]]]]]]]]]]]\n", expected: one("nesting_too_deep", `a${"[0]".repeat(10)}`, 1, 15) },
   // 4 lines of 95 bytes, then "# caf" and a byte that is never UTF-8: byte 101, line 5, column 6.
-  invalid_encoding: { input: new Uint8Array([...new TextEncoder().encode(doc(head) + "# caf"), 0xff, 0x0a]), expected: one("invalid_encoding", "", 5, 6) },
-  invalid_text: { input: doc(head.slice(0, 2), 'description = "a\\u0000b"', head[3]!, prompt, llm), expected: one("invalid_text", "description", 3, 15) },
+  invalid_encoding: {
+    input: new Uint8Array([...new TextEncoder().encode(doc(head) + "# caf"), 0xff, 0x0a]),
+    expected: one("invalid_encoding", "", 5, 6),
+  },
+  invalid_text: {
+    input: doc(head.slice(0, 2), 'description = "a\\u0000b"', head[3]!, prompt, llm),
+    expected: one("invalid_text", "description", 3, 15),
+  },
   unknown_key: { input: doc(head, prompt, llm, "temprature = 0.2"), expected: one("unknown_key", "llm.temprature", 10, 1) },
   misplaced_key: { input: doc(head, llm, prompt), expected: one("misplaced_key", "llm.system_prompt", 9, 1) },
-  missing_field: { input: doc(head.filter((l) => !l.startsWith("description")), prompt, llm), expected: one("missing_field", "description", 1, 1) },
+  missing_field: {
+    input: doc(
+      head.filter((l) => !l.startsWith("description")),
+      prompt,
+      llm,
+    ),
+    expected: one("missing_field", "description", 1, 1),
+  },
   invalid_type: { input: doc(head, prompt, llm, 'temperature = "hot"'), expected: one("invalid_type", "llm.temperature", 10, 15) },
-  invalid_value: { input: doc(head, prompt, "", "[llm]", 'provider = "opnai"', 'model = "x"'), expected: one("invalid_value", "llm.provider", 8, 12) },
-  duplicate_value: { input: doc(head.slice(0, 3), 'capabilities = ["summarize", "summarize"]', prompt, llm), expected: one("duplicate_value", "capabilities[1]", 4, 30) },
+  invalid_value: {
+    input: doc(head, prompt, "", "[llm]", 'provider = "opnai"', 'model = "x"'),
+    expected: one("invalid_value", "llm.provider", 8, 12),
+  },
+  duplicate_value: {
+    input: doc(head.slice(0, 3), 'capabilities = ["summarize", "summarize"]', prompt, llm),
+    expected: one("duplicate_value", "capabilities[1]", 4, 30),
+  },
   agent_kind: { input: doc(head, prompt, llm, "", "[handler]", 'tool = "word-count"'), expected: one("agent_kind", "handler", 11, 1) },
-  unknown_placeholder: { input: doc(head, prompt, 'user_prompt_template = """', "Summarize:", '  {{requst}}"""', llm), expected: one("unknown_placeholder", "user_prompt_template", 8, 3) },
+  unknown_placeholder: {
+    input: doc(head, prompt, 'user_prompt_template = """', "Summarize:", '  {{requst}}"""', llm),
+    expected: one("unknown_placeholder", "user_prompt_template", 8, 3),
+  },
   unused_field: { input: doc(head, prompt, "", "[handler]", 'tool = "word-count"'), expected: one("unused_field", "system_prompt", 5, 1) },
 };
 
@@ -69,7 +91,9 @@ describe("the header trap", () => {
   // Tests usually come last, so a prompt appended at the end of the file lands in [[tests]].
   it("catches system_prompt swallowed by the last [[tests]] entry", () => {
     const result = validateAgentSource(doc(head, llm, "", "[[tests]]", 'name = "t"', 'input = "x"', prompt));
-    expect(result.problems.map(({ code, field, line, column }) => ({ code, field, line, column }))).toEqual(one("misplaced_key", "tests[0].system_prompt", 13, 1));
+    expect(result.problems.map(({ code, field, line, column }) => ({ code, field, line, column }))).toEqual(
+      one("misplaced_key", "tests[0].system_prompt", 13, 1),
+    );
     expect(result.problems[0]!.message).toContain("inside [[tests]] #1");
     expect(result.problems[0]!.suggestions).toEqual(["Move `system_prompt` above the first table header ([llm] on line 6)."]);
   });
@@ -92,13 +116,19 @@ describe("unknown keys", () => {
   });
 
   it("does not also call a misspelled field missing", () => {
-    const misspelled = doc(head.map((l) => l.replace("capabilities", "capabilitees")), prompt, llm);
+    const misspelled = doc(
+      head.map((l) => l.replace("capabilities", "capabilitees")),
+      prompt,
+      llm,
+    );
     expect(where(misspelled)).toEqual(one("unknown_key", "capabilitees", 4, 1));
     expect(validateAgentSource(misspelled).ok).toBe(false);
   });
 
   it("checks keys inside [[tests]] too", () => {
-    expect(where(doc(head, prompt, llm, "", "[[tests]]", 'name = "t"', 'input = "x"', 'expect_contain = ["y"]'))).toEqual(one("unknown_key", "tests[0].expect_contain", 14, 1));
+    expect(where(doc(head, prompt, llm, "", "[[tests]]", 'name = "t"', 'input = "x"', 'expect_contain = ["y"]'))).toEqual(
+      one("unknown_key", "tests[0].expect_contain", 14, 1),
+    );
   });
 });
 
@@ -163,7 +193,9 @@ describe("valid agents", () => {
 
   it("refuses the names the dashboard's paths use", () => {
     const result = validateAgentSource(doc(['name = "new"', ...head.slice(1)], prompt, llm));
-    expect(result.problems).toEqual([expect.objectContaining({ code: "invalid_value", field: "name", line: 1, column: 8, message: expect.stringContaining("reserved") })]);
+    expect(result.problems).toEqual([
+      expect.objectContaining({ code: "invalid_value", field: "name", line: 1, column: 8, message: expect.stringContaining("reserved") }),
+    ]);
   });
 
   it("needs a system_prompt for an LLM agent", () => {
@@ -177,7 +209,15 @@ describe("the mock provider's [[llm.script]]", () => {
 
   it("accepts calls and a reply that use the placeholders the mock fills", () => {
     const result = validateAgentSource(
-      doc(head, tools, prompt, llm, entry('call = "ask"', 'input = { capability = "count-words", request = "{{request}}" }'), entry('call = "word-count"', 'input = { text = "{{ request }}" }'), entry('reply = "{{result.1.content.words}} and {{result.2}}"')),
+      doc(
+        head,
+        tools,
+        prompt,
+        llm,
+        entry('call = "ask"', 'input = { capability = "count-words", request = "{{request}}" }'),
+        entry('call = "word-count"', 'input = { text = "{{ request }}" }'),
+        entry('reply = "{{result.1.content.words}} and {{result.2}}"'),
+      ),
     );
     expect(result.problems).toEqual([]);
     expect(result.config?.llm?.script).toEqual([
@@ -190,17 +230,29 @@ describe("the mock provider's [[llm.script]]", () => {
   it("points at an unknown placeholder and suggests the one meant", () => {
     const result = validateAgentSource(doc(head, prompt, llm, entry('reply = "You said {{requets}}"')));
     expect(result.ok).toBe(false);
-    expect(result.problems).toMatchObject([{ code: "unknown_placeholder", field: "llm.script[0].reply", line: 12, column: 19, suggestions: ["{{request}}"] }]);
+    expect(result.problems).toMatchObject([
+      { code: "unknown_placeholder", field: "llm.script[0].reply", line: 12, column: 19, suggestions: ["{{request}}"] },
+    ]);
     expect(result.problems[0]!.message).toContain("Did you mean `{{request}}`?");
   });
 
   it("refuses a result of a call that has not happened yet", () => {
-    const problems = where(doc(head, prompt, llm, entry('call = "ask"', 'input = { capability = "c", request = "{{result.1}}" }'), entry('reply = "{{result.2.content}}"')));
+    const problems = where(
+      doc(
+        head,
+        prompt,
+        llm,
+        entry('call = "ask"', 'input = { capability = "c", request = "{{result.1}}" }'),
+        entry('reply = "{{result.2.content}}"'),
+      ),
+    );
     expect(problems).toEqual([
       { code: "unknown_placeholder", field: "llm.script[0].input.request", line: 13, column: 40 },
       { code: "unknown_placeholder", field: "llm.script[1].reply", line: 16, column: 10 },
     ]);
-    expect(validateAgentSource(doc(head, prompt, llm, entry('reply = "{{result.2.content}}"'))).problems[0]!.message).toContain("only 0 calls come before [[llm.script]] entry 1");
+    expect(validateAgentSource(doc(head, prompt, llm, entry('reply = "{{result.2.content}}"'))).problems[0]!.message).toContain(
+      "only 0 calls come before [[llm.script]] entry 1",
+    );
   });
 
   it("is only allowed with provider = mock", () => {
@@ -211,7 +263,19 @@ describe("the mock provider's [[llm.script]]", () => {
   });
 
   it("needs call or reply in each entry, a tool the agent has, and known keys", () => {
-    expect(where(doc(head, tools, prompt, llm, entry('input = { text = "x" }'), entry('call = "word-cout"', "colour = 1"), entry('call = "ask"', 'reply = "both"')))).toEqual([
+    expect(
+      where(
+        doc(
+          head,
+          tools,
+          prompt,
+          llm,
+          entry('input = { text = "x" }'),
+          entry('call = "word-cout"', "colour = 1"),
+          entry('call = "ask"', 'reply = "both"'),
+        ),
+      ),
+    ).toEqual([
       { code: "missing_field", field: "llm.script[0]", line: 12, column: 1 },
       { code: "invalid_value", field: "llm.script[1].call", line: 16, column: 8 },
       { code: "unknown_key", field: "llm.script[1].colour", line: 17, column: 1 },

@@ -4,7 +4,16 @@ import { isTable, locate, readDocument } from "../documents/read";
 import { schemaProblems, tableLabel } from "../documents/schema-problems";
 import { formatPath, positionOf, type PathSegment, type Position, type SourceMap } from "../documents/source-map";
 import { parseScriptPlaceholder, SCRIPT_PLACEHOLDER, SCRIPT_PLACEHOLDER_FORMS, stringsIn } from "./mock-script";
-import { agentConfigSchema, agentTables, knownKeys, mockScriptEntryKeys, PROMPT_PLACEHOLDERS, topLevelValueKeys, type AgentConfig, type AgentTable } from "./schema";
+import {
+  agentConfigSchema,
+  agentTables,
+  knownKeys,
+  mockScriptEntryKeys,
+  PROMPT_PLACEHOLDERS,
+  topLevelValueKeys,
+  type AgentConfig,
+  type AgentTable,
+} from "./schema";
 
 export { MAX_NESTING, problemCodes, problemSchema, type Problem, type ProblemCode } from "../documents/problems";
 
@@ -16,7 +25,8 @@ export { MAX_NESTING, problemCodes, problemSchema, type Problem, type ProblemCod
 
 export const MAX_AGENT_BYTES = 256 * 1024;
 
-export type ValidationResult = { ok: true; config: AgentConfig; problems: Problem[] } | { ok: false; config?: undefined; problems: Problem[] };
+export type ValidationResult =
+  { ok: true; config: AgentConfig; problems: Problem[] } | { ok: false; config?: undefined; problems: Problem[] };
 
 /** Validates an agent document given as text or as raw bytes (which must be UTF-8). */
 export function validateAgentSource(input: string | Uint8Array): ValidationResult {
@@ -45,7 +55,8 @@ export function validateAgentSource(input: string | Uint8Array): ValidationResul
 }
 
 /** Which table a stray key belongs to, if any ("model" → "llm"). */
-const tableOfKey = (key: string): AgentTable | undefined => agentTables.find((table) => (knownKeys[table] as readonly string[]).includes(key));
+const tableOfKey = (key: string): AgentTable | undefined =>
+  agentTables.find((table) => (knownKeys[table] as readonly string[]).includes(key));
 
 /**
  * Unknown keys, with "did you mean", and the header trap. Returns the fields these problems
@@ -85,7 +96,15 @@ function keyProblems(data: Record<string, unknown>, map: () => SourceMap, proble
       const home = table === "" ? tableOfKey(key) : undefined;
       if (home) suggestions.unshift(`Put \`${key}\` under the [${home}] table.`);
       const where = table === "" ? "at the top level" : `in ${tableLabel(path)}`;
-      problems.push(problem("unknown_key", field, `Unknown key \`${key}\` ${where}.${suggestions.length && !home ? ` Did you mean \`${suggest(key, known)[0]}\`?` : ""}`, at, suggestions));
+      problems.push(
+        problem(
+          "unknown_key",
+          field,
+          `Unknown key \`${key}\` ${where}.${suggestions.length && !home ? ` Did you mean \`${suggest(key, known)[0]}\`?` : ""}`,
+          at,
+          suggestions,
+        ),
+      );
     }
   };
 
@@ -105,7 +124,15 @@ function keyProblems(data: Record<string, unknown>, map: () => SourceMap, proble
         if (mockScriptEntryKeys.includes(key)) continue;
         const suggestions = suggest(key, mockScriptEntryKeys);
         const path = ["llm", "script", index, key];
-        problems.push(problem("unknown_key", formatPath(path), `Unknown key \`${key}\` in [[llm.script]] entry ${index + 1}.${suggestions.length ? ` Did you mean \`${suggestions[0]}\`?` : ""}`, locate(map(), path, "key"), suggestions.length ? suggestions : [...mockScriptEntryKeys]));
+        problems.push(
+          problem(
+            "unknown_key",
+            formatPath(path),
+            `Unknown key \`${key}\` in [[llm.script]] entry ${index + 1}.${suggestions.length ? ` Did you mean \`${suggestions[0]}\`?` : ""}`,
+            locate(map(), path, "key"),
+            suggestions.length ? suggestions : [...mockScriptEntryKeys],
+          ),
+        );
       }
     });
   }
@@ -117,17 +144,42 @@ function ruleProblems(data: Record<string, unknown>, text: string, map: () => So
   const hasLlm = "llm" in data;
   const hasHandler = "handler" in data;
   if (hasLlm && hasHandler) {
-    problems.push(problem("agent_kind", "handler", "An agent has either [llm] (it thinks with a model) or [handler] (it runs one tool), not both.", locate(map(), ["handler"], "key"), ["Remove [handler] for an LLM agent, or [llm] for a tool agent."]));
+    problems.push(
+      problem(
+        "agent_kind",
+        "handler",
+        "An agent has either [llm] (it thinks with a model) or [handler] (it runs one tool), not both.",
+        locate(map(), ["handler"], "key"),
+        ["Remove [handler] for an LLM agent, or [llm] for a tool agent."],
+      ),
+    );
   } else if (!hasLlm && !hasHandler) {
-    problems.push(problem("agent_kind", "", "This agent has neither [llm] nor [handler], so it cannot answer anything.", START, ['Add [llm] with provider and model (and a system_prompt), or [handler] with tool = "..." for a tool agent.']));
+    problems.push(
+      problem("agent_kind", "", "This agent has neither [llm] nor [handler], so it cannot answer anything.", START, [
+        'Add [llm] with provider and model (and a system_prompt), or [handler] with tool = "..." for a tool agent.',
+      ]),
+    );
   }
   if (hasLlm && data.system_prompt === undefined && !explained.has("system_prompt")) {
-    problems.push(problem("missing_field", "system_prompt", "LLM agents need a `system_prompt`.", START, ['Add system_prompt = """...""" before the first table header.']));
+    problems.push(
+      problem("missing_field", "system_prompt", "LLM agents need a `system_prompt`.", START, [
+        'Add system_prompt = """...""" before the first table header.',
+      ]),
+    );
   }
   if (hasHandler && !hasLlm) {
     for (const key of ["system_prompt", "user_prompt_template"] as const) {
       if (data[key] !== undefined) {
-        problems.push(problem("unused_field", key, `\`${key}\` has no effect on a tool agent ([handler]); it has no model to prompt.`, locate(map(), [key], "key"), [`Remove \`${key}\`, or use [llm] instead of [handler].`], "warning"));
+        problems.push(
+          problem(
+            "unused_field",
+            key,
+            `\`${key}\` has no effect on a tool agent ([handler]); it has no model to prompt.`,
+            locate(map(), [key], "key"),
+            [`Remove \`${key}\`, or use [llm] instead of [handler].`],
+            "warning",
+          ),
+        );
       }
     }
   }
@@ -155,7 +207,15 @@ function ruleProblems(data: Record<string, unknown>, text: string, map: () => So
     if (!Array.isArray(values)) continue;
     values.forEach((value, index) => {
       if (values.indexOf(value) !== index) {
-        problems.push(problem("duplicate_value", `${list}[${index}]`, `${JSON.stringify(value)} appears twice in \`${list}\`.`, locate(map(), [list, index]), [`Remove the second ${JSON.stringify(value)}.`]));
+        problems.push(
+          problem(
+            "duplicate_value",
+            `${list}[${index}]`,
+            `${JSON.stringify(value)} appears twice in \`${list}\`.`,
+            locate(map(), [list, index]),
+            [`Remove the second ${JSON.stringify(value)}.`],
+          ),
+        );
       }
     });
   }
@@ -176,7 +236,15 @@ function scriptProblems(data: Record<string, unknown>, text: string, map: () => 
   const llm = data.llm;
   if (!isTable(llm) || !Array.isArray(llm.script)) return;
   if (typeof llm.provider === "string" && llm.provider !== "mock") {
-    problems.push(problem("invalid_value", "llm.script", `[[llm.script]] only works with provider = "mock"; with provider = "${llm.provider}" a real model answers and the script would be ignored.`, locate(map(), ["llm", "script", 0], "key"), ['Set provider = "mock" to run the script.', "Remove the [[llm.script]] tables to use the real model."]));
+    problems.push(
+      problem(
+        "invalid_value",
+        "llm.script",
+        `[[llm.script]] only works with provider = "mock"; with provider = "${llm.provider}" a real model answers and the script would be ignored.`,
+        locate(map(), ["llm", "script", 0], "key"),
+        ['Set provider = "mock" to run the script.', "Remove the [[llm.script]] tables to use the real model."],
+      ),
+    );
   }
   const tools = Array.isArray(data.tools) ? data.tools.filter((t): t is string => typeof t === "string") : [];
   let calls = 0;
@@ -187,22 +255,59 @@ function scriptProblems(data: Record<string, unknown>, text: string, map: () => 
     const field = formatPath(path);
     const label = `[[llm.script]] entry ${index + 1}`;
     if (replyAt !== undefined) {
-      problems.push(problem("unused_field", field, `${label} comes after the reply of entry ${replyAt + 1}, which ends the turn; it is never used.`, locate(map(), path, "key"), ["Remove it, or move the reply to the end."], "warning"));
+      problems.push(
+        problem(
+          "unused_field",
+          field,
+          `${label} comes after the reply of entry ${replyAt + 1}, which ends the turn; it is never used.`,
+          locate(map(), path, "key"),
+          ["Remove it, or move the reply to the end."],
+          "warning",
+        ),
+      );
     }
     const hasCall = entry.call !== undefined;
     const hasReply = entry.reply !== undefined;
     if (hasCall === hasReply) {
-      problems.push(problem(hasCall ? "invalid_value" : "missing_field", field, `${label} needs either \`call\` (a tool call) or \`reply\` (the final answer)${hasCall ? ", not both" : ""}.`, locate(map(), path, "key"), ['call = "ask" with input = { capability = "...", request = "{{request}}" }', 'reply = "..."']));
+      problems.push(
+        problem(
+          hasCall ? "invalid_value" : "missing_field",
+          field,
+          `${label} needs either \`call\` (a tool call) or \`reply\` (the final answer)${hasCall ? ", not both" : ""}.`,
+          locate(map(), path, "key"),
+          ['call = "ask" with input = { capability = "...", request = "{{request}}" }', 'reply = "..."'],
+        ),
+      );
     }
     if (hasReply && !hasCall && entry.input !== undefined) {
-      problems.push(problem("unused_field", `${field}.input`, `\`input\` has no effect on a reply; only calls take input.`, locate(map(), [...path, "input"], "key"), ["Remove `input`, or write `call` instead of `reply`."], "warning"));
+      problems.push(
+        problem(
+          "unused_field",
+          `${field}.input`,
+          `\`input\` has no effect on a reply; only calls take input.`,
+          locate(map(), [...path, "input"], "key"),
+          ["Remove `input`, or write `call` instead of `reply`."],
+          "warning",
+        ),
+      );
     }
     if (typeof entry.call === "string" && entry.call !== "ask" && !tools.includes(entry.call)) {
       const known = ["ask", ...tools];
       const close = suggest(entry.call, known);
-      problems.push(problem("invalid_value", `${field}.call`, `${label} calls "${entry.call}", which is neither \`ask\` nor one of this agent's \`tools\` (${tools.length ? tools.join(", ") : "none"}).${close.length ? ` Did you mean "${close[0]}"?` : ""}`, locate(map(), [...path, "call"]), close.length ? close : [`Add "${entry.call}" to \`tools\`.`]));
+      problems.push(
+        problem(
+          "invalid_value",
+          `${field}.call`,
+          `${label} calls "${entry.call}", which is neither \`ask\` nor one of this agent's \`tools\` (${tools.length ? tools.join(", ") : "none"}).${close.length ? ` Did you mean "${close[0]}"?` : ""}`,
+          locate(map(), [...path, "call"]),
+          close.length ? close : [`Add "${entry.call}" to \`tools\`.`],
+        ),
+      );
     }
-    const strings = [...(typeof entry.reply === "string" ? [{ path: [...path, "reply"], text: entry.reply }] : []), ...stringsIn(entry.input).map((s) => ({ path: [...path, "input", ...s.path], text: s.text }))];
+    const strings = [
+      ...(typeof entry.reply === "string" ? [{ path: [...path, "reply"], text: entry.reply }] : []),
+      ...stringsIn(entry.input).map((s) => ({ path: [...path, "input", ...s.path], text: s.text })),
+    ];
     for (const { path: at, text: value } of strings) {
       for (const match of value.matchAll(SCRIPT_PLACEHOLDER)) {
         const placeholder = parseScriptPlaceholder(match[1]!);
@@ -210,11 +315,27 @@ function scriptProblems(data: Record<string, unknown>, text: string, map: () => 
         const where = placeholderAt(text, map, at, match[0]);
         if (placeholder?.kind === "result") {
           const earlier = calls ? `\`{{result.1}}\` to \`{{result.${calls}}}\`` : "only `{{request}}`";
-          problems.push(problem("unknown_placeholder", formatPath(at), `\`${match[0]}\` is the result of call ${placeholder.call}, but only ${calls} call${calls === 1 ? "" : "s"} come${calls === 1 ? "s" : ""} before ${label}; it may use ${earlier}.`, where, calls ? [`{{result.${calls}}}`] : ["{{request}}"]));
+          problems.push(
+            problem(
+              "unknown_placeholder",
+              formatPath(at),
+              `\`${match[0]}\` is the result of call ${placeholder.call}, but only ${calls} call${calls === 1 ? "" : "s"} come${calls === 1 ? "s" : ""} before ${label}; it may use ${earlier}.`,
+              where,
+              calls ? [`{{result.${calls}}}`] : ["{{request}}"],
+            ),
+          );
           continue;
         }
         const close = suggest(match[1]!, SCRIPT_PLACEHOLDER_FORMS);
-        problems.push(problem("unknown_placeholder", formatPath(at), `\`${match[0]}\` is not a placeholder the mock fills; it may use \`{{request}}\`, \`{{result.N}}\` and \`{{result.N.field}}\`.${close.length ? ` Did you mean \`{{${close[0]}}}\`?` : ""}`, where, (close.length ? close : SCRIPT_PLACEHOLDER_FORMS).map((p) => `{{${p}}}`)));
+        problems.push(
+          problem(
+            "unknown_placeholder",
+            formatPath(at),
+            `\`${match[0]}\` is not a placeholder the mock fills; it may use \`{{request}}\`, \`{{result.N}}\` and \`{{result.N.field}}\`.${close.length ? ` Did you mean \`{{${close[0]}}}\`?` : ""}`,
+            where,
+            (close.length ? close : SCRIPT_PLACEHOLDER_FORMS).map((p) => `{{${p}}}`),
+          ),
+        );
       }
     }
     if (hasCall) calls++;
@@ -233,4 +354,3 @@ function offsetOf(text: string, position: Position): number {
   }
   return offset + position.column - 1;
 }
-

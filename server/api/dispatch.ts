@@ -9,7 +9,6 @@ import { limitFor } from "../quotas/quotas";
 import { hit } from "../quotas/rate-limit";
 import type { Route } from "./route";
 
-
 const logger = createLogger("api");
 
 interface CompiledRoute {
@@ -57,7 +56,9 @@ function decodeParam(name: string, value: string): string {
   try {
     return decodeURIComponent(value);
   } catch {
-    throw new AppError("bad_request", `The path parameter "${name}" is not valid percent-encoding.`, { hint: "Encode path segments with encodeURIComponent." });
+    throw new AppError("bad_request", `The path parameter "${name}" is not valid percent-encoding.`, {
+      hint: "Encode path segments with encodeURIComponent.",
+    });
   }
 }
 
@@ -67,10 +68,14 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: strin
   if (result.success) return result.data;
   const cursor = cursorError(result.error);
   if (cursor) throw cursor;
-  throw new AppError("validation_failed", `The ${where} is not valid: ${result.error.issues.map((i) => `${i.path.join(".") || where}: ${i.message}`).join("; ")}.`, {
-    details: issues(result.error),
-    hint: "See the OpenAPI document at /api/v1/openapi.json for the expected shape.",
-  });
+  throw new AppError(
+    "validation_failed",
+    `The ${where} is not valid: ${result.error.issues.map((i) => `${i.path.join(".") || where}: ${i.message}`).join("; ")}.`,
+    {
+      details: issues(result.error),
+      hint: "See the OpenAPI document at /api/v1/openapi.json for the expected shape.",
+    },
+  );
 }
 
 async function rateLimit(actor: Actor): Promise<Record<string, string>> {
@@ -99,12 +104,17 @@ export function createDispatcher(routes: Route[], basePath = "/api/v1") {
       .map((c) => ({ ...c, match: c.pattern.exec(path) }))
       .filter((c): c is CompiledRoute & { match: RegExpExecArray } => c.match !== null);
     if (matches.length === 0) {
-      return errorResponse(new AppError("not_found", `No API route ${request.method} ${url.pathname}.`, { hint: "See /api/v1/openapi.json for every route." }));
+      return errorResponse(
+        new AppError("not_found", `No API route ${request.method} ${url.pathname}.`, { hint: "See /api/v1/openapi.json for every route." }),
+      );
     }
     const found = matches.find((m) => m.route.method === request.method);
     if (!found) {
       const allow = [...new Set(matches.map((m) => m.route.method))].join(", ");
-      return errorResponse(new AppError("method_not_allowed", `${request.method} is not allowed on ${url.pathname}.`, { hint: `Allowed: ${allow}.` }), { allow });
+      return errorResponse(
+        new AppError("method_not_allowed", `${request.method} is not allowed on ${url.pathname}.`, { hint: `Allowed: ${allow}.` }),
+        { allow },
+      );
     }
     const { route } = found;
     let headers: Record<string, string> = {};

@@ -35,12 +35,30 @@ const errorSchema = {
 };
 
 const errorResponses = {
-  "400": { description: "Malformed or invalid request", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
-  "401": { description: "Missing, malformed, unknown, revoked or expired token", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
-  "403": { description: "The role or the token's scopes do not allow it", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
-  "404": { description: "Not found (including anything of another workspace)", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
-  "429": { description: "Rate limited; see Retry-After", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
-  "503": { description: "Redis (queue and rate limiter) unreachable: nothing was done; retry after Retry-After", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+  "400": {
+    description: "Malformed or invalid request",
+    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+  },
+  "401": {
+    description: "Missing, malformed, unknown, revoked or expired token",
+    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+  },
+  "403": {
+    description: "The role or the token's scopes do not allow it",
+    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+  },
+  "404": {
+    description: "Not found (including anything of another workspace)",
+    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+  },
+  "429": {
+    description: "Rate limited; see Retry-After",
+    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+  },
+  "503": {
+    description: "Redis (queue and rate limiter) unreachable: nothing was done; retry after Retry-After",
+    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+  },
 };
 
 /** The OpenAPI 3.1 document, built from the very route table the dispatcher serves. */
@@ -48,7 +66,10 @@ export function openApiDocument(routes: Route[], basePath = "/api/v1") {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const parameters: unknown[] = [];
-    for (const [location, schema] of [["path", route.params], ["query", route.query]] as const) {
+    for (const [location, schema] of [
+      ["path", route.params],
+      ["query", route.query],
+    ] as const) {
       if (!schema) continue;
       const object = jsonSchema(schema, "input") as { properties?: Record<string, unknown>; required?: string[] };
       for (const [name, property] of Object.entries(object.properties ?? {})) {
@@ -90,7 +111,8 @@ export function openApiDocument(routes: Route[], basePath = "/api/v1") {
     info: {
       title: "Caxton API",
       version,
-      description: "REST API of Caxton. Authenticate with `Authorization: Bearer cx_...` (create tokens under Settings → API tokens). Errors share one shape; lists are cursor-paginated (`cursor`, `limit`; answer `nextCursor`).",
+      description:
+        "REST API of Caxton. Authenticate with `Authorization: Bearer cx_...` (create tokens under Settings → API tokens). Errors share one shape; lists are cursor-paginated (`cursor`, `limit`; answer `nextCursor`).",
     },
     servers: [{ url: "/" }],
     security: [{ bearer: [] }],

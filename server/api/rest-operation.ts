@@ -18,10 +18,12 @@ export function restRoute<S extends z.ZodObject, Out, In>(op: Operation<S, Out, 
   const fields = Object.keys(op.input.shape);
   const unknownField = inPath.find((name) => !fields.includes(name));
   if (unknownField) throw new Error(`Operation ${op.name}: its path names {${unknownField}}, which its input lacks.`);
-  if (rest.workspace === "path" && !rest.path.startsWith("/workspaces/{slug}")) throw new Error(`Operation ${op.name}: a path-scoped route starts /workspaces/{slug}.`);
+  if (rest.workspace === "path" && !rest.path.startsWith("/workspaces/{slug}"))
+    throw new Error(`Operation ${op.name}: a path-scoped route starts /workspaces/{slug}.`);
   const remaining = fields.filter((name) => !inPath.includes(name));
   const pathSchema = op.input.pick(only(inPath));
-  const params = rest.workspace === "path" ? z.object({ slug: z.string() }).extend(pathSchema.shape) : inPath.length ? pathSchema : undefined;
+  const params =
+    rest.workspace === "path" ? z.object({ slug: z.string() }).extend(pathSchema.shape) : inPath.length ? pathSchema : undefined;
   const others = remaining.length ? op.input.omit(only(inPath)) : undefined;
   const query = rest.method === "GET" ? others : undefined;
   const body = rest.method === "GET" ? undefined : others;

@@ -63,9 +63,7 @@ function where(actor: Actor, filter: AuditFilter): Prisma.AuditEventWhereInput {
   return {
     workspaceId: actor.workspaceId,
     ...(filter.action ? { action: filter.action } : {}),
-    ...(filter.actor
-      ? { OR: [{ actorId: filter.actor }, { actorLabel: { contains: filter.actor, mode: "insensitive" as const } }] }
-      : {}),
+    ...(filter.actor ? { OR: [{ actorId: filter.actor }, { actorLabel: { contains: filter.actor, mode: "insensitive" as const } }] } : {}),
     ...(filter.since || filter.until
       ? { createdAt: { ...(filter.since ? { gte: filter.since } : {}), ...(filter.until ? { lt: filter.until } : {}) } }
       : {}),

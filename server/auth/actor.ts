@@ -85,7 +85,10 @@ export async function actorForToken(authorization: string | null | undefined): P
     throw unauthorized("The API token's owner is no longer a member of its workspace.", "Ask a workspace admin for access.");
   }
   // Record use, at most once a minute per token, so reads do not write every time.
-  void sql(`UPDATE "ApiToken" SET "lastUsedAt" = ${NOW_UTC} WHERE id = $1 AND ("workspaceId" = $2) IS TRUE AND ("lastUsedAt" IS NULL OR "lastUsedAt" < ${NOW_UTC} - interval '1 minute')`, [row.id, row.workspaceId]).catch(() => {});
+  void sql(
+    `UPDATE "ApiToken" SET "lastUsedAt" = ${NOW_UTC} WHERE id = $1 AND ("workspaceId" = $2) IS TRUE AND ("lastUsedAt" IS NULL OR "lastUsedAt" < ${NOW_UTC} - interval '1 minute')`,
+    [row.id, row.workspaceId],
+  ).catch(() => {});
   return {
     userId: row.userId,
     workspaceId: row.workspaceId,

@@ -33,7 +33,13 @@ export async function bootstrap(input: z.input<typeof bootstrapInputSchema>) {
     create: { workspaceId: workspace.id, userId: user.id, role: "owner" },
     update: { role: "owner" },
   });
-  await audit(system, { action: "admin.bootstrap", workspaceId: workspace.id, targetType: "user", targetId: user.id, data: { email, createdWorkspace } });
+  await audit(system, {
+    action: "admin.bootstrap",
+    workspaceId: workspace.id,
+    targetType: "user",
+    targetId: user.id,
+    data: { email, createdWorkspace },
+  });
   const token = await createTokenFor(system, { userId: user.id, workspaceId: workspace.id }, { name: tokenName, scopes: [...scopes] });
   return {
     user: { id: user.id, email },

@@ -68,9 +68,21 @@ export async function createTokenFor(
   const row = await getDb().$transaction(async (tx) => {
     await enforceQuota(tx, workspaceId, "tokens", await tx.apiToken.count({ where: activeTokenWhere(workspaceId) }));
     const created = await tx.apiToken.create({
-      data: { workspaceId, userId, name: input.name, scopes: input.scopes, expiresAt: input.expiresAt, hash: sha256(token), prefix: token.slice(0, 8) },
+      data: {
+        workspaceId,
+        userId,
+        name: input.name,
+        scopes: input.scopes,
+        expiresAt: input.expiresAt,
+        hash: sha256(token),
+        prefix: token.slice(0, 8),
+      },
     });
-    await audit(who, { action: "token.created", workspaceId, targetType: "token", targetId: created.id, data: { name: input.name, scopes: input.scopes } }, tx);
+    await audit(
+      who,
+      { action: "token.created", workspaceId, targetType: "token", targetId: created.id, data: { name: input.name, scopes: input.scopes } },
+      tx,
+    );
     return created;
   });
   return { ...view(row), token };
@@ -97,7 +109,11 @@ export async function revokeToken(actor: Actor, tokenId: string): Promise<TokenV
     if (token.userId !== actor.userId) authorize(actor, "tokens.manageAll");
     if (token.revokedAt) return view(token);
     const revoked = await tx.apiToken.update({ where: { id: token.id }, data: { revokedAt: new Date() } });
-    await audit(actor, { action: "token.revoked", workspaceId: actor.workspaceId, targetType: "token", targetId: token.id, data: { name: token.name } }, tx);
+    await audit(
+      actor,
+      { action: "token.revoked", workspaceId: actor.workspaceId, targetType: "token", targetId: token.id, data: { name: token.name } },
+      tx,
+    );
     return view(revoked);
   });
 }

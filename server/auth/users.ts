@@ -34,7 +34,14 @@ export interface UserView {
 export async function getUser(userId: string): Promise<UserView | null> {
   const user = await getDb().user.findUnique({ where: { id: userId } });
   if (!user) return null;
-  return { id: user.id, name: user.name, email: user.email, image: user.image, isOperator: user.isOperator, onboarded: user.onboardedAt !== null };
+  return {
+    id: user.id,
+    name: user.name,
+    email: user.email,
+    image: user.image,
+    isOperator: user.isOperator,
+    onboarded: user.onboardedAt !== null,
+  };
 }
 
 export async function markOnboarded(userId: string): Promise<void> {
@@ -43,7 +50,10 @@ export async function markOnboarded(userId: string): Promise<void> {
 
 /** Where a signed-in user goes from the front door: onboarding first, then a workspace. */
 export async function homeOf(userId: string): Promise<string> {
-  const user = await getDb().user.findUnique({ where: { id: userId }, include: { memberships: { include: { workspace: true }, orderBy: { createdAt: "asc" } } } });
+  const user = await getDb().user.findUnique({
+    where: { id: userId },
+    include: { memberships: { include: { workspace: true }, orderBy: { createdAt: "asc" } } },
+  });
   if (!user) return "/signin";
   if (!user.onboardedAt) return "/onboarding";
   const first = user.memberships[0];

@@ -19,9 +19,7 @@ export interface ConfigKey<T> {
 
 const key = <T>(k: ConfigKey<T>) => k;
 
-const postgresUrl = z
-  .string()
-  .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), "not a postgres:// URL");
+const postgresUrl = z.string().refine((v) => /^postgres(ql)?:\/\/.+/.test(v), "not a postgres:// URL");
 const allowList = z
   .union([z.string(), z.array(z.string())])
   .transform((value) => (Array.isArray(value) ? value : value.split(/[\s,]+/)).map((item) => item.trim()).filter((item) => item !== ""))
@@ -136,7 +134,11 @@ export const configKeys = {
     env: "CAXTON_TOOL_MAX_OUTPUT_BYTES",
     description: "Largest output one tool call may return (as JSON); a larger one fails as output_too_large and is not kept.",
     allowed: "a whole number of bytes from 1024 to 67108864",
-    schema: z.coerce.number().int().min(1_024).max(64 << 20),
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1_024)
+      .max(64 << 20),
     default: 1 << 20,
   }),
   workerStuckMs: key({
@@ -160,7 +162,11 @@ export const configKeys = {
     env: "CAXTON_PUBLIC_URL",
     description: "Address people use to reach Caxton, for links (invitations, sign-in). Default: http://localhost:<port>.",
     allowed: "an http:// or https:// URL",
-    schema: z.string().url().refine((v) => /^https?:\/\//.test(v), "not http(s)").optional(),
+    schema: z
+      .string()
+      .url()
+      .refine((v) => /^https?:\/\//.test(v), "not http(s)")
+      .optional(),
   }),
   authSecret: key({
     toml: "auth.secret",
@@ -225,7 +231,8 @@ export const configKeys = {
   toolQuarantineBreaches: key({
     toml: "tools.quarantine_breaches",
     env: "CAXTON_TOOL_QUARANTINE_BREACHES",
-    description: "Runs of one tool version that breach their limits (timeout, memory, a killed or wedged worker) within the window before the version is quarantined.",
+    description:
+      "Runs of one tool version that breach their limits (timeout, memory, a killed or wedged worker) within the window before the version is quarantined.",
     allowed: "a whole number from 1 to 1000",
     schema: z.coerce.number().int().min(1).max(1_000),
     default: 5,
@@ -291,14 +298,16 @@ export const configKeys = {
     env: "CAXTON_NETWORK_ALLOW",
     description:
       "Exceptions to the network policy: addresses tools and LLM providers may reach although they are loopback, private, link-local or cloud metadata (e.g. a local Ollama: 127.0.0.1:11434).",
-    allowed: "a comma-separated list (caxton.toml: a list) of host[:port], address[:port] or CIDR[:port], e.g. 127.0.0.1:11434, 10.0.0.0/8, [::1]:8000, ollama:11434",
+    allowed:
+      "a comma-separated list (caxton.toml: a list) of host[:port], address[:port] or CIDR[:port], e.g. 127.0.0.1:11434, 10.0.0.0/8, [::1]:8000, ollama:11434",
     schema: allowList,
     default: [],
   }),
   networkDenyPrivate: key({
     toml: "network.deny_private",
     env: "CAXTON_NETWORK_DENY_PRIVATE",
-    description: "Refuse tools' and providers' connections to loopback, private, link-local and other non-public addresses. false allows them all (cloud metadata stays refused unless in network.allow).",
+    description:
+      "Refuse tools' and providers' connections to loopback, private, link-local and other non-public addresses. false allows them all (cloud metadata stays refused unless in network.allow).",
     allowed: "true or false",
     schema: z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]),
     default: true,

@@ -21,7 +21,8 @@ const holder = globalThis as unknown as { __caxtonDb?: { url: string; db: Db } }
 export function getDb(): Db {
   const url = getConfig().databaseUrl;
   if (!url) throw new Error("DATABASE_URL is not set: start Caxton with `npm start` (it provides one).");
-  if (holder.__caxtonDb?.url !== url) holder.__caxtonDb = { url, db: new PrismaClient({ adapter: new PrismaPg(getPool(), { schema: splitSchema(url).schema }) }) };
+  if (holder.__caxtonDb?.url !== url)
+    holder.__caxtonDb = { url, db: new PrismaClient({ adapter: new PrismaPg(getPool(), { schema: splitSchema(url).schema }) }) };
   return holder.__caxtonDb.db;
 }
 

@@ -34,7 +34,10 @@ export function createPool(url: string): pg.Pool {
     max: 10,
     connectionTimeoutMillis: 3_000,
     ...(schema ? { options: `-c search_path="${schema}"` } : {}),
-    types: { getTypeParser: ((oid: number, format?: "text" | "binary") => (oid === TIMESTAMP_OID ? parseUtc : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
+    types: {
+      getTypeParser: ((oid: number, format?: "text" | "binary") =>
+        oid === TIMESTAMP_OID ? parseUtc : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
   });
   // An idle client's error (the server restarted) must not crash the process; the next query reconnects.
   pool.on("error", () => {});

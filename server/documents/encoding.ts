@@ -53,6 +53,8 @@ export function decodeUtf8(bytes: Uint8Array): string | Problem {
     // The complete characters before the bad byte; an unfinished one is held back.
     const before = decodePrefix(good);
     const reason = good === bytes.length ? "it ends in the middle of a character" : `byte ${good + 1} cannot start or continue a character`;
-    return problem("invalid_encoding", "", `The document is not valid UTF-8 (${reason}).`, positionOf(before, before.length), ["Save the file as UTF-8."]);
+    return problem("invalid_encoding", "", `The document is not valid UTF-8 (${reason}).`, positionOf(before, before.length), [
+      "Save the file as UTF-8.",
+    ]);
   }
 }

@@ -23,7 +23,8 @@ export function mapJson(text: string): SourceMap {
     }
   };
   const record = (path: PathSegment[], key: number, value: number) => {
-    if (path.length) entries.set(formatPath(path), { key: positionOf(text, key), value: positionOf(text, value), table: formatPath(path.slice(0, -1)) });
+    if (path.length)
+      entries.set(formatPath(path), { key: positionOf(text, key), value: positionOf(text, value), table: formatPath(path.slice(0, -1)) });
   };
 
   const value = (path: PathSegment[], depth: number): void => {

@@ -22,7 +22,8 @@ export const problemCodes = {
   duplicate_value: "The same entry appears twice in a list that must not repeat.",
   // Agent documents only:
   agent_kind: "An agent needs exactly one of `[llm]` (an LLM agent) and `[handler]` (a tool agent).",
-  unknown_placeholder: "A `{{placeholder}}` in `user_prompt_template` or in a mock `[[llm.script]]` that the runtime does not fill (or a `{{result.N}}` before call N).",
+  unknown_placeholder:
+    "A `{{placeholder}}` in `user_prompt_template` or in a mock `[[llm.script]]` that the runtime does not fill (or a `{{result.N}}` before call N).",
   unused_field: "A field that has no effect for this kind of agent (warning).",
 } as const;
 
@@ -41,7 +42,14 @@ export interface Problem {
 
 export const START: Position = { line: 1, column: 1 };
 
-export const problem = (code: ProblemCode, field: string, message: string, at: Position, suggestions: string[] = [], severity: Problem["severity"] = "error"): Problem => ({
+export const problem = (
+  code: ProblemCode,
+  field: string,
+  message: string,
+  at: Position,
+  suggestions: string[] = [],
+  severity: Problem["severity"] = "error",
+): Problem => ({
   severity,
   code,
   field,
@@ -50,7 +58,6 @@ export const problem = (code: ProblemCode, field: string, message: string, at: P
   column: at.column,
   suggestions,
 });
-
 
 /** A problem as the API declares it (REST 422 details, tRPC outputs). */
 export const problemSchema = z.object({

@@ -15,7 +15,14 @@ const describeType = (value: unknown): string => {
   return `a ${typeof value}`;
 };
 
-const expectedType: Record<string, string> = { string: "a string", number: "a number", int: "an integer", boolean: "a boolean (true or false)", array: "an array", object: "a table" };
+const expectedType: Record<string, string> = {
+  string: "a string",
+  number: "a number",
+  int: "an integer",
+  boolean: "a boolean (true or false)",
+  array: "an array",
+  object: "a table",
+};
 
 /** How a table is named to a person: `[llm]`, or `[[tests]] #2` for an array of tables. */
 export const tableLabel = (path: readonly PathSegment[]): string => {
@@ -34,15 +41,29 @@ export function issueProblem(issue: z.core.$ZodIssue, map: SourceMap): Problem {
       if (input === undefined) {
         const parent = path.slice(0, -1);
         const where = parent.length ? locate(map, parent, "key") : START;
-        return problem("missing_field", field, `${name} is required.`, where, [`Add ${path.at(-1)} = ... ${parent.length ? `under ${tableLabel(parent)}` : "before the first table header"}.`]);
+        return problem("missing_field", field, `${name} is required.`, where, [
+          `Add ${path.at(-1)} = ... ${parent.length ? `under ${tableLabel(parent)}` : "before the first table header"}.`,
+        ]);
       }
       const expected = expectedType[issue.expected] ?? issue.expected;
-      return problem("invalid_type", field, `${name} must be ${expected}, not ${describeType(input)}.`, at, issue.expected === "string" ? [`Quote the value: ${path.at(-1)} = "..."`] : []);
+      return problem(
+        "invalid_type",
+        field,
+        `${name} must be ${expected}, not ${describeType(input)}.`,
+        at,
+        issue.expected === "string" ? [`Quote the value: ${path.at(-1)} = "..."`] : [],
+      );
     }
     case "invalid_value": {
       const allowed = issue.values.map(String);
       const suggestions = typeof input === "string" ? suggest(input, allowed) : [];
-      return problem("invalid_value", field, `${name} must be one of ${allowed.map((v) => `"${v}"`).join(", ")}; got ${JSON.stringify(input)}.`, at, suggestions.length ? suggestions : allowed);
+      return problem(
+        "invalid_value",
+        field,
+        `${name} must be one of ${allowed.map((v) => `"${v}"`).join(", ")}; got ${JSON.stringify(input)}.`,
+        at,
+        suggestions.length ? suggestions : allowed,
+      );
     }
     case "too_small":
     case "too_big": {
@@ -58,7 +79,12 @@ export function issueProblem(issue: z.core.$ZodIssue, map: SourceMap): Problem {
           : issue.origin === "array"
             ? `${name} must have ${bound} ${limit} entries`
             : `${name} must be ${bound} ${limit}`);
-      return problem("invalid_value", field, `${detail.replace(/\.$/, "")}${input !== undefined && issue.origin !== "array" && issue.origin !== "string" ? `; got ${JSON.stringify(input)}` : ""}.`, at);
+      return problem(
+        "invalid_value",
+        field,
+        `${detail.replace(/\.$/, "")}${input !== undefined && issue.origin !== "array" && issue.origin !== "string" ? `; got ${JSON.stringify(input)}` : ""}.`,
+        at,
+      );
     }
     case "invalid_format": {
       const detail = issue.format === "url" ? `${name} must be an http:// or https:// URL` : issue.message.replace(/\.$/, "");
@@ -76,7 +102,13 @@ function unknownKeyProblems(issue: z.core.$ZodIssue & { code: "unrecognized_keys
     const keyPath = [...path, key];
     const suggestions = suggest(key, known);
     const where = path.length ? `in ${tableLabel(path)}` : "at the top level";
-    return problem("unknown_key", formatPath(keyPath), `Unknown key \`${key}\` ${where}.${suggestions.length ? ` Did you mean \`${suggestions[0]}\`?` : ""}`, locate(map, keyPath, "key"), suggestions);
+    return problem(
+      "unknown_key",
+      formatPath(keyPath),
+      `Unknown key \`${key}\` ${where}.${suggestions.length ? ` Did you mean \`${suggestions[0]}\`?` : ""}`,
+      locate(map, keyPath, "key"),
+      suggestions,
+    );
   });
 }
 
@@ -94,7 +126,9 @@ export function schemaProblems<T>(schema: z.ZodType<T>, data: unknown, map: () =
   const problems = result.error.issues
     .filter((issue) => !options.skip?.(issue, formatPath(issue.path as PathSegment[])))
     .flatMap((issue) =>
-      issue.code === "unrecognized_keys" ? unknownKeyProblems(issue, map(), options.knownKeys?.(issue.path as PathSegment[]) ?? []) : [issueProblem(issue, map())],
+      issue.code === "unrecognized_keys"
+        ? unknownKeyProblems(issue, map(), options.knownKeys?.(issue.path as PathSegment[]) ?? [])
+        : [issueProblem(issue, map())],
     );
   return { value: undefined, problems };
 }

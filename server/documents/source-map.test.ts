@@ -29,7 +29,7 @@ describe("positionOf", () => {
 
 describe("mapSource", () => {
   it("maps dotted and quoted keys", () => {
-    const text = ['a.b.c = 1', '"quoted key" = 2', 'site."google.com" = true', "'lit'.x = 3", 'a . d = 4'].join("\n");
+    const text = ["a.b.c = 1", '"quoted key" = 2', 'site."google.com" = true', "'lit'.x = 3", "a . d = 4"].join("\n");
     expect(positions(text)).toEqual({
       "a.b.c": [1, 1, 1, 9],
       '"quoted key"': [2, 1, 2, 16],
@@ -73,7 +73,19 @@ describe("mapSource", () => {
   });
 
   it("does not map headers or keys written inside multi-line strings", () => {
-    const text = ['system_prompt = """', "[fake]", 'key = "v"', '\\"""', "still = 1", '"""', "x = '''", "[[fake]]", "y = 1", "'''", "z = 2"].join("\n");
+    const text = [
+      'system_prompt = """',
+      "[fake]",
+      'key = "v"',
+      '\\"""',
+      "still = 1",
+      '"""',
+      "x = '''",
+      "[[fake]]",
+      "y = 1",
+      "'''",
+      "z = 2",
+    ].join("\n");
     expect(positions(text)).toEqual({ system_prompt: [1, 1, 1, 17], x: [7, 1, 7, 5], z: [11, 1, 11, 5] });
     expect(mapSource(text).headers).toEqual([]);
   });
@@ -83,7 +95,14 @@ describe("mapSource", () => {
   });
 
   it("maps arrays written over several lines, with comments", () => {
-    const text = ["capabilities = [", '  "a", # one, two ] three', "  # a comment with [brackets] and key = 1", '  "b",', "]", "after = 1"].join("\n");
+    const text = [
+      "capabilities = [",
+      '  "a", # one, two ] three',
+      "  # a comment with [brackets] and key = 1",
+      '  "b",',
+      "]",
+      "after = 1",
+    ].join("\n");
     expect(positions(text)).toEqual({
       capabilities: [1, 1, 1, 16],
       "capabilities[0]": [2, 3, 2, 3],

@@ -90,7 +90,12 @@ export class AppError extends Error {
  */
 export function internalError(): { error: AppError; requestId: string } {
   const requestId = randomUUID();
-  return { requestId, error: new AppError("internal", "Something went wrong on our side.", { hint: `Try again; if it persists, report request ${requestId}.` }) };
+  return {
+    requestId,
+    error: new AppError("internal", "Something went wrong on our side.", {
+      hint: `Try again; if it persists, report request ${requestId}.`,
+    }),
+  };
 }
 
 /** The one error answer of every HTTP surface, as parts (for node's http, which has no Response). */

@@ -6,7 +6,8 @@ const refusal = (fn: () => unknown) => {
   try {
     fn();
   } catch (error) {
-    if (error instanceof AppError) return { code: error.code, message: error.message, details: error.extra.details, hint: error.extra.hint };
+    if (error instanceof AppError)
+      return { code: error.code, message: error.message, details: error.extra.details, hint: error.extra.hint };
     throw error;
   }
   return null;
@@ -23,17 +24,25 @@ describe("guardInput", () => {
       hint: expect.stringMatching(/remove them/),
     });
     expect(refusal(() => guardInput({ a: [{ b: "ok" }, { c: "x\u0000" }] }, "input"))?.message).toMatch(/input field `a\[1\]\.c`/);
-    expect(refusal(() => guardInput({ a: { "k\u0000": 1 } }, "body"))?.message).toMatch(/^The name of body field `a\.k\\u0000` contains a NUL/);
+    expect(refusal(() => guardInput({ a: { "k\u0000": 1 } }, "body"))?.message).toMatch(
+      /^The name of body field `a\.k\\u0000` contains a NUL/,
+    );
   });
 
   it("refuses lone surrogates, high or low, and takes paired ones", () => {
-    expect(refusal(() => guardInput({ name: "\ud800x" }, "body"))).toMatchObject({ code: "invalid_text", message: expect.stringMatching(/`name` contains a lone UTF-16 surrogate \(\\ud800\) at position 0/) });
+    expect(refusal(() => guardInput({ name: "\ud800x" }, "body"))).toMatchObject({
+      code: "invalid_text",
+      message: expect.stringMatching(/`name` contains a lone UTF-16 surrogate \(\\ud800\) at position 0/),
+    });
     expect(refusal(() => guardInput({ name: "x\udc00" }, "body"))?.message).toMatch(/\\udc00\) at position 1/);
     expect(refusal(() => guardInput({ name: "emoji 😀 ok", list: ["é"] }, "body"))).toBeNull();
   });
 
   it("calls bad text in a cursor a bad cursor", () => {
-    expect(refusal(() => guardInput({ cursor: "a\u0000" }, "query"))).toMatchObject({ code: "invalid_cursor", message: expect.stringMatching(/query parameter `cursor`/) });
+    expect(refusal(() => guardInput({ cursor: "a\u0000" }, "query"))).toMatchObject({
+      code: "invalid_cursor",
+      message: expect.stringMatching(/query parameter `cursor`/),
+    });
   });
 
   it("refuses nesting past the limit without recursing, and takes nesting up to it", () => {
@@ -46,7 +55,10 @@ describe("guardInput", () => {
   });
 
   it("refuses numbers JSON turned into Infinity", () => {
-    expect(refusal(() => guardInput({ wait: Infinity }, "body"))).toMatchObject({ code: "validation_failed", message: expect.stringMatching(/`wait` is a number too large/) });
+    expect(refusal(() => guardInput({ wait: Infinity }, "body"))).toMatchObject({
+      code: "validation_failed",
+      message: expect.stringMatching(/`wait` is a number too large/),
+    });
   });
 
   it("skips bytes and takes ordinary values", () => {
@@ -69,13 +81,18 @@ describe("jsonTextDepth and parseGuardedJson", () => {
   });
 
   it("says what is wrong with text that is not JSON", () => {
-    expect(refusal(() => parseGuardedJson("{", "body"))).toMatchObject({ code: "bad_request", message: expect.stringMatching(/^The body is not valid JSON/) });
+    expect(refusal(() => parseGuardedJson("{", "body"))).toMatchObject({
+      code: "bad_request",
+      message: expect.stringMatching(/^The body is not valid JSON/),
+    });
     expect(parseGuardedJson('{"a":[1,{"b":"c"}]}', "body")).toEqual({ a: [1, { b: "c" }] });
   });
 
   it("never quotes the parser's own message, which echoes the text: it names the line and column when the parser knows them", () => {
     expect(refusal(() => parseGuardedJson('{"a":1}\n}', "body"))?.message).toBe("The body is not valid JSON (line 2, column 1).");
-    expect(refusal(() => parseGuardedJson('{"token": sk-live-abc}', "body"))?.message).toMatch(/^The body is not valid JSON( \(line \d+, column \d+\))?\.$/);
+    expect(refusal(() => parseGuardedJson('{"token": sk-live-abc}', "body"))?.message).toMatch(
+      /^The body is not valid JSON( \(line \d+, column \d+\))?\.$/,
+    );
     for (const text of ["{", "[1,]", '{"a": x}']) {
       const message = refusal(() => parseGuardedJson(text, "body"))!.message;
       expect(message, text).not.toMatch(/Unexpected|Expected|position|is not valid JSON"/);
@@ -88,6 +105,7 @@ describe("intParam", () => {
     const schema = intParam(1);
     expect(schema.parse("42")).toBe(42);
     expect(schema.parse(String(PG_INT_MAX))).toBe(PG_INT_MAX);
-    for (const bad of ["99999999999999", String(PG_INT_MAX + 1), "1e309", "-1", "0", "1.5", "abc", ""]) expect(schema.safeParse(bad).success, bad).toBe(false);
+    for (const bad of ["99999999999999", String(PG_INT_MAX + 1), "1e309", "-1", "0", "1.5", "abc", ""])
+      expect(schema.safeParse(bad).success, bad).toBe(false);
   });
 });

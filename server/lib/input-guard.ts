@@ -57,18 +57,26 @@ const textCode = (path: string) => (/(^|\.)cursor$/.test(path) ? "invalid_cursor
 function refuseText(place: InputPlace, path: string, text: string, what: "key" | "value"): void {
   const nul = text.indexOf("\u0000");
   if (nul >= 0) {
-    throw new AppError(textCode(path), `The ${what === "key" ? "name of " : ""}${show(place, path)} contains a NUL character (\\u0000) at position ${nul}.`, {
-      hint: "Text cannot contain NUL characters: remove them, or send binary data base64-encoded.",
-      details: [{ in: place, path, code: "nul_character", position: nul }],
-    });
+    throw new AppError(
+      textCode(path),
+      `The ${what === "key" ? "name of " : ""}${show(place, path)} contains a NUL character (\\u0000) at position ${nul}.`,
+      {
+        hint: "Text cannot contain NUL characters: remove them, or send binary data base64-encoded.",
+        details: [{ in: place, path, code: "nul_character", position: nul }],
+      },
+    );
   }
   const lone = firstLoneSurrogate(text);
   if (lone >= 0) {
     const unit = text.charCodeAt(lone).toString(16);
-    throw new AppError(textCode(path), `The ${what === "key" ? "name of " : ""}${show(place, path)} contains a lone UTF-16 surrogate (\\u${unit}) at position ${lone}, which is not valid Unicode.`, {
-      hint: "Send valid Unicode text: a surrogate must be followed (high) or preceded (low) by its pair.",
-      details: [{ in: place, path, code: "lone_surrogate", position: lone }],
-    });
+    throw new AppError(
+      textCode(path),
+      `The ${what === "key" ? "name of " : ""}${show(place, path)} contains a lone UTF-16 surrogate (\\u${unit}) at position ${lone}, which is not valid Unicode.`,
+      {
+        hint: "Send valid Unicode text: a surrogate must be followed (high) or preceded (low) by its pair.",
+        details: [{ in: place, path, code: "lone_surrogate", position: lone }],
+      },
+    );
   }
 }
 
@@ -115,7 +123,8 @@ export function jsonTextDepth(text: string, limit = MAX_JSON_DEPTH): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) {
@@ -147,7 +156,11 @@ export function parseGuardedJson(text: string, place: InputPlace): unknown {
     // The parser's own text is not ours to show (the bar: no internal message in an answer);
     // where it went wrong is, as a line and column of the caller's own text.
     const at = jsonErrorPosition(text, error);
-    throw new AppError("bad_request", `The ${place === "body" ? "body" : place} is not valid JSON${at ? ` (line ${at.line}, column ${at.column})` : ""}.`, { hint: "Check the JSON syntax." });
+    throw new AppError(
+      "bad_request",
+      `The ${place === "body" ? "body" : place} is not valid JSON${at ? ` (line ${at.line}, column ${at.column})` : ""}.`,
+      { hint: "Check the JSON syntax." },
+    );
   }
   guardInput(value, place);
   return value;

@@ -18,6 +18,10 @@ export async function jsonLinesResponse(lines: AsyncGenerator<string>, filename:
     },
   });
   return new Response(stream, {
-    headers: { "content-type": "application/x-ndjson", "content-disposition": `attachment; filename="${filename}"`, "cache-control": "no-store" },
+    headers: {
+      "content-type": "application/x-ndjson",
+      "content-disposition": `attachment; filename="${filename}"`,
+      "cache-control": "no-store",
+    },
   });
 }

@@ -16,8 +16,7 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-export const pageSchema = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+export const pageSchema = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 /** Prisma arguments for one page: one extra row tells whether another page follows. */
 export function pageArgs<O extends object = { createdAt: "desc" }>(query: PageQuery, order?: O) {

@@ -3,7 +3,8 @@ import { AppError } from "./errors";
 /** Largest request body the API reads; anything bigger answers 413 before it is parsed. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-const tooLarge = () => new AppError("payload_too_large", `The body is larger than ${MAX_BODY_BYTES} bytes.`, { hint: "Send a smaller request." });
+const tooLarge = () =>
+  new AppError("payload_too_large", `The body is larger than ${MAX_BODY_BYTES} bytes.`, { hint: "Send a smaller request." });
 
 /**
  * The body as text, read with a cap: Content-Length can be absent (chunked) or wrong, so

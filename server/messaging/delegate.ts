@@ -27,14 +27,26 @@ export interface Delegator {
 
 export type { Delegation } from "../runtime/ports";
 
-export async function delegate(parent: DelegationParent, from: Delegator, capability: string, content: unknown, timeoutMs: number): Promise<Delegation> {
+export async function delegate(
+  parent: DelegationParent,
+  from: Delegator,
+  capability: string,
+  content: unknown,
+  timeoutMs: number,
+): Promise<Delegation> {
   const depth = parent.depth + 1;
   if (depth > from.maxDepth) {
-    return { ok: false, reason: `Delegating "${capability}" would reach depth ${depth}, past ${from.agentName}'s limit of ${from.maxDepth} ([limits] max_depth).` };
+    return {
+      ok: false,
+      reason: `Delegating "${capability}" would reach depth ${depth}, past ${from.agentName}'s limit of ${from.maxDepth} ([limits] max_depth).`,
+    };
   }
   const chain = await chainOf(parent.workspaceId, parent.id);
   if (chain.includes(capability)) {
-    return { ok: false, reason: `"${capability}" is already being worked on up this chain (${[...chain].reverse().join(" → ")}); asking it again would loop.` };
+    return {
+      ok: false,
+      reason: `"${capability}" is already being worked on up this chain (${[...chain].reverse().join(" → ")}); asking it again would loop.`,
+    };
   }
   const sent = await submitRequest(
     {

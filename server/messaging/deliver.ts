@@ -35,7 +35,8 @@ async function answer(request: MessageRow, replies: NewReply[], outcome: Request
 export const MAX_DELIVERY_ATTEMPTS = 3;
 
 /** A delivery job's workspace: carried in its data, or (a job enqueued before it was) read from the row. */
-export const jobWorkspace = async (messageId: string, workspaceId: string | undefined) => workspaceId ?? (await workspaceOfMessage(messageId));
+export const jobWorkspace = async (messageId: string, workspaceId: string | undefined) =>
+  workspaceId ?? (await workspaceOfMessage(messageId));
 
 export async function deliverMessage(messageId: string, jobWorkspaceId?: string): Promise<void> {
   const workspaceId = await jobWorkspace(messageId, jobWorkspaceId);
@@ -47,7 +48,9 @@ export async function deliverMessage(messageId: string, jobWorkspaceId?: string)
     // Every earlier attempt ended without an answer: its worker died or wedged mid-turn (a
     // poison message, or a tool it ran). Running it again would take the next worker down too.
     const reason = `its delivery was begun ${request.deliveryAttempts - 1} times and each time the worker stopped before it finished (killed or wedged); it is not tried again`;
-    return failRequest(request, `The message could not be delivered: ${reason}`, { reason: `The message could not be delivered: ${reason}` });
+    return failRequest(request, `The message could not be delivered: ${reason}`, {
+      reason: `The message could not be delivered: ${reason}`,
+    });
   }
 
   const index = await capabilityIndexOf(request.workspaceId);
@@ -61,7 +64,14 @@ export async function deliverMessage(messageId: string, jobWorkspaceId?: string)
     if (gate.admitted) admitted.push(provider);
   }
   const decision = await choose(request.workspaceId, request.capability, admitted);
-  const routing = { strategy: decision.strategy, candidates: providers.map((p) => p.agentName), chosen: decision.chosen.map((p) => p.agentName), reason: decision.reason, breakers, decisionMs: Number(decision.decisionMs.toFixed(3)) };
+  const routing = {
+    strategy: decision.strategy,
+    candidates: providers.map((p) => p.agentName),
+    chosen: decision.chosen.map((p) => p.agentName),
+    reason: decision.reason,
+    breakers,
+    decisionMs: Number(decision.decisionMs.toFixed(3)),
+  };
 
   if (providers.length > 0 && admitted.length === 0) {
     const reason = `Every agent offering "${request.capability}" has an open circuit breaker (${providers.map((p) => p.agentName).join(", ")}): it failed repeatedly. Try again after the cool-down.`;
@@ -74,7 +84,10 @@ export async function deliverMessage(messageId: string, jobWorkspaceId?: string)
   }
 
   const turns = await Promise.all(
-    decision.chosen.map(async (provider) => ({ provider, result: await inFlight(provider, () => runTurn({ agent: provider, content: request.content }, turnPorts(request, provider))) })),
+    decision.chosen.map(async (provider) => ({
+      provider,
+      result: await inFlight(provider, () => runTurn({ agent: provider, content: request.content }, turnPorts(request, provider))),
+    })),
   );
   const answered = turns.some((t) => t.result.performative === "INFORM");
   const first = decision.chosen[0]!;
@@ -84,12 +97,21 @@ export async function deliverMessage(messageId: string, jobWorkspaceId?: string)
     { status: answered ? "answered" : "failed", receiverAgentId: first.agentId, agentVersionId: first.versionId, routing },
   );
   await Promise.all(
-    turns.map(({ provider, result }) => (result.performative === "INFORM" ? recordSuccess(provider.agentId, provider.agentName) : recordFailure(provider.agentId, provider.agentName))),
+    turns.map(({ provider, result }) =>
+      result.performative === "INFORM"
+        ? recordSuccess(provider.agentId, provider.agentName)
+        : recordFailure(provider.agentId, provider.agentName),
+    ),
   );
 }
 
 /** Ends a request the router itself answers: a FAILURE reply from `router`, the request failed. */
-async function failRequest(request: MessageRow, reason: string, content: Prisma.InputJsonObject, routing?: Prisma.InputJsonObject): Promise<void> {
+async function failRequest(
+  request: MessageRow,
+  reason: string,
+  content: Prisma.InputJsonObject,
+  routing?: Prisma.InputJsonObject,
+): Promise<void> {
   await answer(request, [replyFrom(null, { performative: "FAILURE", content })], { status: "failed", error: reason, routing });
 }
 

@@ -56,7 +56,9 @@ export async function eventStreamResponse(request: Request, sessionUserId: () =>
     await subscriber.subscribe(eventsChannel(actor.workspaceId));
   } catch {
     await quietQuit(subscriber);
-    return errorResponse(new AppError("unavailable", "Live events are unavailable: Redis is not reachable.", { hint: "Try again shortly." }));
+    return errorResponse(
+      new AppError("unavailable", "Live events are unavailable: Redis is not reachable.", { hint: "Try again shortly." }),
+    );
   }
 
   const encoder = new TextEncoder();

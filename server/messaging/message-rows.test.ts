@@ -19,7 +19,14 @@ beforeAll(async () => {
 afterAll(async () => environment?.cleanup());
 
 const request = (workspaceId: string, extra: Partial<Parameters<typeof insertRequest>[0]> = {}) =>
-  insertRequest({ workspaceId, capability: "count-words", senderType: "token", senderLabel: "token t", content: { text: "a b" }, ...extra });
+  insertRequest({
+    workspaceId,
+    capability: "count-words",
+    senderType: "token",
+    senderLabel: "token t",
+    content: { text: "a b" },
+    ...extra,
+  });
 
 const reply = (agentId: string | null, performative: NewReply["performative"] = "INFORM"): NewReply => ({
   performative,
@@ -56,7 +63,11 @@ describe("message rows in plain SQL", () => {
   it("answers once: a second answer with the same senders adds no reply", async () => {
     const row = (await markRunning(ws.workspace.id, (await request(ws.workspace.id))!.id))!;
     expect(row.status).toBe("running");
-    const written = await answerRequest(row, [reply("agent-a"), reply("agent-b", "FAILURE")], { status: "answered", receiverAgentId: "agent-a", routing: { strategy: "broadcast" } });
+    const written = await answerRequest(row, [reply("agent-a"), reply("agent-b", "FAILURE")], {
+      status: "answered",
+      receiverAgentId: "agent-a",
+      routing: { strategy: "broadcast" },
+    });
     expect(written.map((r) => r.inReplyToId ?? "request")).toEqual([row.id, row.id, "request"]);
     const again = await answerRequest(row, [reply("agent-a")], { status: "answered" });
     expect(again.map((r) => r.id)).toEqual([row.id]);
@@ -88,14 +99,27 @@ describe("message rows in plain SQL", () => {
 
   it("walks a delegation chain, nearest first", async () => {
     const root = (await request(ws.workspace.id, { capability: "research" }))!;
-    const child = (await request(ws.workspace.id, { capability: "summarize", conversationId: root.conversationId, parentId: root.id, depth: 1, senderType: "agent" }))!;
-    const grandchild = (await request(ws.workspace.id, { capability: "count-words", conversationId: root.conversationId, parentId: child.id, depth: 2, senderType: "agent" }))!;
+    const child = (await request(ws.workspace.id, {
+      capability: "summarize",
+      conversationId: root.conversationId,
+      parentId: root.id,
+      depth: 1,
+      senderType: "agent",
+    }))!;
+    const grandchild = (await request(ws.workspace.id, {
+      capability: "count-words",
+      conversationId: root.conversationId,
+      parentId: child.id,
+      depth: 2,
+      senderType: "agent",
+    }))!;
     expect(await chainOf(ws.workspace.id, grandchild.id)).toEqual(["count-words", "summarize", "research"]);
     expect(await chainOf(ws.workspace.id, "no-such-message")).toEqual([]);
   });
 
   it("prepares each statement once per connection and still sees new rows", async () => {
-    const counted = async () => (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM "Message" WHERE "workspaceId" = $1`, [ws.workspace.id]))[0]!.n;
+    const counted = async () =>
+      (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM "Message" WHERE "workspaceId" = $1`, [ws.workspace.id]))[0]!.n;
     const before = await counted();
     await request(ws.workspace.id);
     expect(await counted()).toBe(before + 1);

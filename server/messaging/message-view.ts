@@ -7,7 +7,16 @@ import type { MessageRow } from "./message-rows";
  * (written by the worker) and the web side share it without importing each other.
  */
 
-export const performatives = ["REQUEST", "INFORM", "QUERY", "PROPOSE", "ACCEPT_PROPOSAL", "REJECT_PROPOSAL", "FAILURE", "NOT_UNDERSTOOD"] as const;
+export const performatives = [
+  "REQUEST",
+  "INFORM",
+  "QUERY",
+  "PROPOSE",
+  "ACCEPT_PROPOSAL",
+  "REJECT_PROPOSAL",
+  "FAILURE",
+  "NOT_UNDERSTOOD",
+] as const;
 
 export const messageSchema = z.object({
   id: z.string(),
@@ -54,4 +63,3 @@ export const messageView = (m: MessageRow): MessageView => ({
   startedAt: iso(m.startedAt),
   completedAt: iso(m.completedAt),
 });
-

@@ -22,8 +22,14 @@ export type { MessageView } from "./message-view";
 
 export const sendInputSchema = z
   .object({
-    capability: z.string().min(1).max(200).regex(/^[a-z][a-z0-9_.-]*(:v[1-9][0-9]*)?$/, "Capabilities look like `summarize` or `summarize:v2`"),
-    content: z.union([z.string().min(1).max(100_000), z.record(z.string(), z.unknown())]).describe("Text, or a JSON object (tool agents take it as their tool's input)"),
+    capability: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(/^[a-z][a-z0-9_.-]*(:v[1-9][0-9]*)?$/, "Capabilities look like `summarize` or `summarize:v2`"),
+    content: z
+      .union([z.string().min(1).max(100_000), z.record(z.string(), z.unknown())])
+      .describe("Text, or a JSON object (tool agents take it as their tool's input)"),
     conversationId: z.string().optional(),
     wait: z.number().min(0).max(60).default(0).describe("Seconds to wait for the reply (0: answer at once, 202-style)"),
   })
@@ -60,7 +66,14 @@ export async function sendMessage(actor: Actor, input: SendInput) {
     });
   }
   const sent = await submitRequest(
-    { workspaceId: actor.workspaceId, conversationId, capability, senderType: actor.via === "token" ? "token" : "user", senderLabel: actor.label, content },
+    {
+      workspaceId: actor.workspaceId,
+      conversationId,
+      capability,
+      senderType: actor.via === "token" ? "token" : "user",
+      senderLabel: actor.label,
+      content,
+    },
     wait * 1000,
   );
   if (!sent) throw notFound("Conversation");
@@ -91,7 +104,11 @@ export async function getConversation(actor: Actor, id: string, page: Conversati
     where: { id, workspaceId: actor.workspaceId },
     include: {
       // Newest first to take a bounded page, one extra row telling whether older ones exist.
-      messages: { orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: limit + 1, ...(before ? { cursor: { id: before }, skip: 1 } : {}) },
+      messages: {
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        take: limit + 1,
+        ...(before ? { cursor: { id: before }, skip: 1 } : {}),
+      },
       _count: { select: { messages: true } },
     },
   });
@@ -114,7 +131,13 @@ function listedMessage(m: MessageRow) {
   const json = JSON.stringify(view.content ?? null);
   const contentBytes = Buffer.byteLength(json, "utf8");
   const contentTruncated = json.length > LIST_PREVIEW_CHARS;
-  return { ...view, trace: null, content: contentTruncated ? `${json.slice(0, LIST_PREVIEW_CHARS)}…` : view.content, contentBytes, contentTruncated };
+  return {
+    ...view,
+    trace: null,
+    content: contentTruncated ? `${json.slice(0, LIST_PREVIEW_CHARS)}…` : view.content,
+    contentBytes,
+    contentTruncated,
+  };
 }
 
 export const conversationFilterSchema = z.object({

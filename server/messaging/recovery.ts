@@ -34,7 +34,9 @@ interface Cursor {
  * system-level view, like delivery itself: it reads ids only and hands each to the job,
  * which loads the row and acts inside its workspace.
  */
-export async function sweepLostDeliveries(options: { now?: number; graceMs?: number; batch?: number; after?: Cursor | null } = {}): Promise<SweepResult & { next: Cursor | null }> {
+export async function sweepLostDeliveries(
+  options: { now?: number; graceMs?: number; batch?: number; after?: Cursor | null } = {},
+): Promise<SweepResult & { next: Cursor | null }> {
   const { now = Date.now(), graceMs = RECOVERY_GRACE_MS, batch = RECOVERY_BATCH, after = null } = options;
   const rows = await getDb().message.findMany({
     where: {
@@ -98,7 +100,11 @@ export async function sweepLostToolRuns(options: { now?: number; graceMs?: numbe
       const state = await queue.getJobState(id);
       if (state !== "unknown" && state !== "failed" && state !== "completed") return;
       const job = state === "unknown" ? undefined : await queue.getJob(id);
-      await giveUpOnInvocation(workspaceId, id, job?.failedReason || "its job was lost before a worker finished it (Redis restarted?); run the tool again");
+      await giveUpOnInvocation(
+        workspaceId,
+        id,
+        job?.failedReason || "its job was lost before a worker finished it (Redis restarted?); run the tool again",
+      );
       givenUp++;
     }),
   );
@@ -120,11 +126,15 @@ export function startRecovery(options: { intervalMs: number; logger: Logger }) {
     running = Promise.all([sweepLostDeliveries({ after: cursor }), sweepLostToolRuns()])
       .then(([result, toolRunsGivenUp]) => {
         cursor = result.next;
-        if (toolRunsGivenUp) logger.warn({ event: "tool runs given up", count: toolRunsGivenUp }, "ended tool runs whose job was lost or failed unrecorded");
+        if (toolRunsGivenUp)
+          logger.warn({ event: "tool runs given up", count: toolRunsGivenUp }, "ended tool runs whose job was lost or failed unrecorded");
         if (failing) logger.info({ event: "recovery resumed" }, "recovery sweep works again");
         failing = false;
         if (result.requeued || result.givenUp) {
-          logger.warn({ event: "recovered", requeued: result.requeued, givenUp: result.givenUp }, "re-enqueued requests whose delivery job was lost");
+          logger.warn(
+            { event: "recovered", requeued: result.requeued, givenUp: result.givenUp },
+            "re-enqueued requests whose delivery job was lost",
+          );
         }
       })
       .catch((error: Error) => {

@@ -20,8 +20,17 @@ beforeAll(async () => {
 });
 afterAll(async () => environment?.cleanup());
 
-const request = (workspaceId: string, senderType: string, content: unknown) => insertRequest({ workspaceId, capability: "echo", senderType, senderLabel: senderType, content });
-const reply = (content: unknown, trace: unknown) => ({ performative: "FAILURE" as const, content, trace, senderType: "agent" as const, senderLabel: "a", senderAgentId: null, agentVersionId: null });
+const request = (workspaceId: string, senderType: string, content: unknown) =>
+  insertRequest({ workspaceId, capability: "echo", senderType, senderLabel: senderType, content });
+const reply = (content: unknown, trace: unknown) => ({
+  performative: "FAILURE" as const,
+  content,
+  trace,
+  senderType: "agent" as const,
+  senderLabel: "a",
+  senderAgentId: null,
+  agentVersionId: null,
+});
 
 describe("stored message rows", () => {
   it("keep no secret of the workspace in replies, traces, routing or the error", async () => {

@@ -32,12 +32,26 @@ export function turnPorts(request: RunningRequest, provider: Provider): TurnPort
   return {
     model: {
       open: ({ llm, apiKey, agentName, request: text }) => {
-        const model = llm.provider === "mock" ? mockProvider({ agentName, request: text, script: llm.script }) : providerFor(llm.provider, { baseUrl: llm.base_url, apiKey });
+        const model =
+          llm.provider === "mock"
+            ? mockProvider({ agentName, request: text, script: llm.script })
+            : providerFor(llm.provider, { baseUrl: llm.base_url, apiKey });
         return {
           complete: (completion) =>
             model.complete(completion).catch((error: unknown) => {
               // For the operator: a vendor refusing a key or a base_url out of reach shows up here first.
-              if (error instanceof ProviderError) logger.warn({ event: "provider failed", workspaceId, agent: agentName, provider: llm.provider, status: error.status, reason: error.message }, "provider call failed");
+              if (error instanceof ProviderError)
+                logger.warn(
+                  {
+                    event: "provider failed",
+                    workspaceId,
+                    agent: agentName,
+                    provider: llm.provider,
+                    status: error.status,
+                    reason: error.message,
+                  },
+                  "provider call failed",
+                );
               throw error;
             }),
         };
@@ -58,7 +72,9 @@ export function turnPorts(request: RunningRequest, provider: Provider): TurnPort
           timeoutMs,
         ),
     },
-    drafts: { open: () => draftWriter(workspaceId, { requestId: request.id, conversationId: request.conversationId, agent: provider.agentName }) },
+    drafts: {
+      open: () => draftWriter(workspaceId, { requestId: request.id, conversationId: request.conversationId, agent: provider.agentName }),
+    },
     history: {
       async earlier() {
         const rows = await getDb().message.findMany({

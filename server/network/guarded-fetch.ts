@@ -18,7 +18,12 @@ export type Resolve = (hostname: string) => Promise<{ address: string; family: n
 const systemResolve: Resolve = (hostname) => lookup(hostname, { all: true, verbatim: true });
 
 /** The address a connection to `hostname:port` may go to; throws NetworkPolicyError when none may. */
-export async function checkedAddress(policy: NetworkPolicy, hostname: string, port: number, resolve: Resolve = systemResolve): Promise<string> {
+export async function checkedAddress(
+  policy: NetworkPolicy,
+  hostname: string,
+  port: number,
+  resolve: Resolve = systemResolve,
+): Promise<string> {
   const host = hostname.replace(/^\[(.*)\]$/, "$1");
   // Metadata names resolve only inside their cloud: refused by name, before any lookup.
   if (!isIP(host) && METADATA_HOSTS.includes(host.toLowerCase())) checkConnection(policy, host, "169.254.169.254", port);
@@ -35,7 +40,11 @@ export function guardedDispatcher(policy: NetworkPolicy, resolve: Resolve = syst
     connect(options, callback) {
       const port = Number(options.port) || (options.protocol === "https:" ? 443 : 80);
       checkedAddress(policy, options.hostname, port, resolve).then(
-        (address) => connect({ ...options, hostname: address, servername: options.servername ?? (isIP(options.hostname) ? undefined : options.hostname) }, callback),
+        (address) =>
+          connect(
+            { ...options, hostname: address, servername: options.servername ?? (isIP(options.hostname) ? undefined : options.hostname) },
+            callback,
+          ),
         (error: Error) => callback(error, null),
       );
     },
@@ -48,7 +57,8 @@ export function createGuardedFetch(policy: NetworkPolicy, resolve?: Resolve): Gu
   const dispatcher = guardedDispatcher(policy, resolve);
   // undici's own fetch with its own dispatcher (Node's global fetch bundles another copy of
   // undici); the answer is the same WHATWG Response.
-  return async (url, init) => (await undiciFetch(url, { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher })) as unknown as Response;
+  return async (url, init) =>
+    (await undiciFetch(url, { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher })) as unknown as Response;
 }
 
 /** The instance's policy, from the configuration (network.allow, network.deny_private). */
@@ -68,6 +78,7 @@ export const guardedFetch: GuardedFetch = (url, init) => {
 
 /** The policy's refusal inside a failed fetch (fetch wraps it as `cause`), or null. */
 export function policyRefusal(error: unknown): NetworkPolicyError | null {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) if (e instanceof NetworkPolicyError) return e;
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++)
+    if (e instanceof NetworkPolicyError) return e;
   return null;
 }

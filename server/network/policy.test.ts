@@ -45,7 +45,9 @@ describe("the network policy's address classes", () => {
     ["255.255.255.255", "reserved"],
   ])("%s is %s", (ip, category) => expect(categoryOf(ip)).toBe(category));
 
-  it.each(["8.8.8.8", "172.32.0.1", "100.128.0.1", "2606:4700:4700::1111", "::ffff:8.8.8.8"])("%s is public", (ip) => expect(categoryOf(ip)).toBeNull());
+  it.each(["8.8.8.8", "172.32.0.1", "100.128.0.1", "2606:4700:4700::1111", "::ffff:8.8.8.8"])("%s is public", (ip) =>
+    expect(categoryOf(ip)).toBeNull(),
+  );
 });
 
 describe("allow rules", () => {
@@ -56,7 +58,8 @@ describe("allow rules", () => {
     expect(parseAllowRule("[::1]:8000")).toMatchObject({ port: 8000, range: [expect.anything(), 128] });
     expect(parseAllowRule("fc00::/7")).toMatchObject({ range: [expect.anything(), 7] });
     expect(parseAllowRule("Ollama:11434")).toMatchObject({ host: "ollama", port: 11434 });
-    for (const bad of ["127.0.0.1:0", "127.0.0.1:99999", "10.0.0.0/33", "host/8", "http://x", "a b", "::1:8000x"]) expect(allowRuleProblem(bad), bad).not.toBeNull();
+    for (const bad of ["127.0.0.1:0", "127.0.0.1:99999", "10.0.0.0/33", "host/8", "http://x", "a b", "::1:8000x"])
+      expect(allowRuleProblem(bad), bad).not.toBeNull();
   });
 
   it("let through exactly what they name", () => {
@@ -67,14 +70,20 @@ describe("allow rules", () => {
     expect(refusal(() => checkConnection(ollama, "127.0.0.1", "127.0.0.1", 6379))).toBe(
       "connection to 127.0.0.1:6379 refused by the network policy (loopback); an operator can allow it with CAXTON_NETWORK_ALLOW=127.0.0.1:6379 (caxton.toml: network.allow)",
     );
-    expect(refusal(() => checkConnection(ollama, "localhost", "::1", 11434))).toContain("connection to [::1]:11434 (localhost resolves to it) refused by the network policy (loopback)");
+    expect(refusal(() => checkConnection(ollama, "localhost", "::1", 11434))).toContain(
+      "connection to [::1]:11434 (localhost resolves to it) refused by the network policy (loopback)",
+    );
   });
 
   it("with deny_private = false, still refuse cloud metadata unless it is listed", () => {
     const open: NetworkPolicy = { denyPrivate: false, allow: [] };
     expect(refusal(() => checkConnection(open, "127.0.0.1", "127.0.0.1", 6379))).toBeNull();
     expect(refusal(() => checkConnection(open, "169.254.169.254", "169.254.169.254", 80))).toContain("(cloud metadata)");
-    expect(refusal(() => checkConnection({ denyPrivate: false, allow: [parseAllowRule("169.254.169.254")] }, "169.254.169.254", "169.254.169.254", 80))).toBeNull();
+    expect(
+      refusal(() =>
+        checkConnection({ denyPrivate: false, allow: [parseAllowRule("169.254.169.254")] }, "169.254.169.254", "169.254.169.254", 80),
+      ),
+    ).toBeNull();
   });
 });
 
@@ -84,7 +93,9 @@ describe("the configuration", () => {
     expect(config.networkAllow).toEqual(["127.0.0.1:11434", "10.0.0.0/8", "[::1]:8000"]);
     expect(config.networkDenyPrivate).toBe(true);
     expect(loadConfig({ env: { CAXTON_CONFIG: "", CAXTON_NETWORK_DENY_PRIVATE: "false" } }).networkDenyPrivate).toBe(false);
-    expect(() => loadConfig({ env: { CAXTON_CONFIG: "", CAXTON_NETWORK_ALLOW: "127.0.0.1:99999" } })).toThrow(/CAXTON_NETWORK_ALLOW = "127.0.0.1:99999" is not allowed: expected a comma-separated list/);
+    expect(() => loadConfig({ env: { CAXTON_CONFIG: "", CAXTON_NETWORK_ALLOW: "127.0.0.1:99999" } })).toThrow(
+      /CAXTON_NETWORK_ALLOW = "127.0.0.1:99999" is not allowed: expected a comma-separated list/,
+    );
   });
 });
 
@@ -100,7 +111,10 @@ describe("guarded fetch", () => {
       else res.writeHead(200, { "content-type": "text/plain" }).end(`hello from ${req.headers.host}`);
     });
     other = createServer((_req, res) => (otherHits++, res.end("inside")));
-    await Promise.all([new Promise<void>((r) => server.listen(0, "127.0.0.1", r)), new Promise<void>((r) => other.listen(0, "127.0.0.1", r))]);
+    await Promise.all([
+      new Promise<void>((r) => server.listen(0, "127.0.0.1", r)),
+      new Promise<void>((r) => other.listen(0, "127.0.0.1", r)),
+    ]);
     port = (server.address() as AddressInfo).port;
     otherPort = (other.address() as AddressInfo).port;
   });
@@ -111,14 +125,21 @@ describe("guarded fetch", () => {
   });
 
   const refusedBy = async (request: Promise<unknown>) => {
-    const error = await request.then(() => null, (e: unknown) => e);
+    const error = await request.then(
+      () => null,
+      (e: unknown) => e,
+    );
     return policyRefusal(error)?.message ?? `not refused: ${String(error)}`;
   };
 
   it("refuses loopback by default, by address and by a name that resolves to it", async () => {
     const guarded = createGuardedFetch(policy());
-    expect(await refusedBy(guarded(`http://127.0.0.1:${port}/`))).toContain(`connection to 127.0.0.1:${port} refused by the network policy (loopback)`);
-    expect(await refusedBy(guarded(`http://localhost:${port}/`))).toMatch(/\(localhost resolves to it\) refused by the network policy \(loopback\)/);
+    expect(await refusedBy(guarded(`http://127.0.0.1:${port}/`))).toContain(
+      `connection to 127.0.0.1:${port} refused by the network policy (loopback)`,
+    );
+    expect(await refusedBy(guarded(`http://localhost:${port}/`))).toMatch(
+      /\(localhost resolves to it\) refused by the network policy \(loopback\)/,
+    );
     expect(await refusedBy(guarded(`http://[::ffff:127.0.0.1]:${port}/`))).toContain("(loopback)");
     expect(await refusedBy(guarded("http://169.254.169.254/latest/meta-data/"))).toContain("(cloud metadata)");
     expect(await refusedBy(guarded("http://metadata.google.internal/computeMetadata/v1/"))).toContain("(cloud metadata)");
@@ -130,7 +151,11 @@ describe("guarded fetch", () => {
     let calls = 0;
     const resolve: Resolve = async (host) => {
       lookups.push(host);
-      if (host === "mixed.test") return [{ address: "93.184.216.34", family: 4 }, { address: "127.0.0.1", family: 4 }];
+      if (host === "mixed.test")
+        return [
+          { address: "93.184.216.34", family: 4 },
+          { address: "127.0.0.1", family: 4 },
+        ];
       calls += 1;
       return [{ address: calls === 1 ? "127.0.0.1" : "93.184.216.34", family: 4 }];
     };
@@ -138,7 +163,9 @@ describe("guarded fetch", () => {
     const response = await guarded(`http://rebind.test:${port}/`);
     expect(await response.text()).toBe(`hello from rebind.test:${port}`);
     expect(lookups).toEqual(["rebind.test"]);
-    expect(await refusedBy(createGuardedFetch(policy(), resolve)(`http://mixed.test:${port}/`))).toContain(`connection to 127.0.0.1:${port} (mixed.test resolves to it) refused`);
+    expect(await refusedBy(createGuardedFetch(policy(), resolve)(`http://mixed.test:${port}/`))).toContain(
+      `connection to 127.0.0.1:${port} (mixed.test resolves to it) refused`,
+    );
   });
 
   it("lets an explicit exception through, and checks every redirect hop", async () => {

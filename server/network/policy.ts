@@ -66,7 +66,8 @@ function embeddedIpv4(address: ipaddr.IPv6): ipaddr.IPv4 | null {
   return null;
 }
 
-const inRange = (address: ipaddr.IPv4 | ipaddr.IPv6, [base, bits]: [ipaddr.IPv4 | ipaddr.IPv6, number]) => address.kind() === base.kind() && address.match(base, bits);
+const inRange = (address: ipaddr.IPv4 | ipaddr.IPv6, [base, bits]: [ipaddr.IPv4 | ipaddr.IPv6, number]) =>
+  address.kind() === base.kind() && address.match(base, bits);
 
 /** Why an address is off limits by default, or null for an ordinary public address. */
 export function categoryOf(ip: string): Category | null {
@@ -93,7 +94,8 @@ export function parseAllowRule(text: string): AllowRule {
   let port: number | undefined;
   if (portText !== undefined) {
     port = Number(portText);
-    if (!/^\d{1,5}$/.test(portText) || port < 1 || port > 65535) throw new Error(`${shape}: port "${portText}" is not a number from 1 to 65535`);
+    if (!/^\d{1,5}$/.test(portText) || port < 1 || port > 65535)
+      throw new Error(`${shape}: port "${portText}" is not a number from 1 to 65535`);
   }
   const [address, bits, extra] = host.split("/");
   if (extra !== undefined || address === undefined || address === "") throw new Error(shape);
@@ -101,7 +103,8 @@ export function parseAllowRule(text: string): AllowRule {
     const parsed = ipaddr.parse(address);
     const max = parsed.kind() === "ipv4" ? 32 : 128;
     const length = bits === undefined ? max : Number(bits);
-    if (bits !== undefined && (!/^\d{1,3}$/.test(bits) || length > max)) throw new Error(`${shape}: /${bits} is not a prefix length from 0 to ${max}`);
+    if (bits !== undefined && (!/^\d{1,3}$/.test(bits) || length > max))
+      throw new Error(`${shape}: /${bits} is not a prefix length from 0 to ${max}`);
     return { text: rule, range: [parsed, length], ...(port !== undefined ? { port } : {}) };
   }
   if (bits !== undefined || !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(address)) throw new Error(shape);
@@ -119,7 +122,11 @@ export function allowRuleProblem(text: string): string | null {
 }
 
 function allowedBy(policy: NetworkPolicy, host: string, address: ipaddr.IPv4 | ipaddr.IPv6 | null, port: number): AllowRule | undefined {
-  return policy.allow.find((rule) => (rule.port === undefined || rule.port === port) && (rule.host ? rule.host === host : address !== null && rule.range !== undefined && inRange(address, rule.range)));
+  return policy.allow.find(
+    (rule) =>
+      (rule.port === undefined || rule.port === port) &&
+      (rule.host ? rule.host === host : address !== null && rule.range !== undefined && inRange(address, rule.range)),
+  );
 }
 
 export class NetworkPolicyError extends Error {

@@ -22,10 +22,7 @@ describe("logger", () => {
   it("writes JSON lines with the process name and never a secret field", () => {
     const sink = capture();
     const logger = createLogger("web", { destination: sink.destination });
-    logger.info(
-      { event: "listening", token: "cx_abc", db: { password: "pw" }, headers: { authorization: "Bearer xyz" } },
-      "hello",
-    );
+    logger.info({ event: "listening", token: "cx_abc", db: { password: "pw" }, headers: { authorization: "Bearer xyz" } }, "hello");
     const record = JSON.parse(sink.text());
     expect(record).toMatchObject({ name: "web", event: "listening", msg: "hello", token: "[redacted]" });
     expect(sink.text()).not.toContain("cx_abc");

@@ -57,7 +57,13 @@ export function createLogger(name: string, options: LoggerOptions = {}): Logger 
   const format = options.format ?? (process.env.LOG_FORMAT === "pretty" ? "pretty" : "json");
   // Keys are hidden by path; every line as a whole is also scrubbed of credential shapes and of
   // each secret value this process has opened, so a secret inside a message or a stack is gone too.
-  const base = { level, name, base: { pid: process.pid }, redact: { paths: secretPaths, censor: "[redacted]" }, hooks: { streamWrite: redactForOperator } };
+  const base = {
+    level,
+    name,
+    base: { pid: process.pid },
+    redact: { paths: secretPaths, censor: "[redacted]" },
+    hooks: { streamWrite: redactForOperator },
+  };
   if (format === "pretty") {
     return pino(base, pretty({ colorize: process.stdout.isTTY, ignore: "pid,hostname", sync: true }));
   }

@@ -135,7 +135,12 @@ export const agentOperations = {
     input: named,
     output: agentPageSchema,
     run: (actor, input) => getAgent(actor, input.name),
-    rest: { method: "GET", path: "/agents/{name}", tag: "Agents", summary: "An agent with its active document, circuit breaker and recent failures" },
+    rest: {
+      method: "GET",
+      path: "/agents/{name}",
+      tag: "Agents",
+      summary: "An agent with its active document, circuit breaker and recent failures",
+    },
   }),
   delete: operation({
     name: "agents.delete",

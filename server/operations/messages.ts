@@ -54,6 +54,10 @@ export const messageOperations = {
     input: pageQuerySchema.extend(conversationFilterSchema.shape),
     output: pageSchema(conversationSummarySchema),
     run: (actor, input) =>
-      listConversations(actor, { capability: input.capability, agent: input.agent, status: input.status }, { cursor: input.cursor, limit: input.limit }),
+      listConversations(
+        actor,
+        { capability: input.capability, agent: input.agent, status: input.status },
+        { cursor: input.cursor, limit: input.limit },
+      ),
   }),
 };

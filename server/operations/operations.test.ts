@@ -13,9 +13,17 @@ const { secretOperations } = await import("./secrets");
 const { toolOperations } = await import("./tools");
 const { auditOperations, memberOperations, tokenOperations, usageOperations, workspaceOperations } = await import("./workspaces");
 
-const operations: AnyOperation[] = [agentOperations, toolOperations, messageOperations, secretOperations, workspaceOperations, memberOperations, tokenOperations, auditOperations, usageOperations].flatMap(
-  (domain) => Object.values(domain) as AnyOperation[],
-);
+const operations: AnyOperation[] = [
+  agentOperations,
+  toolOperations,
+  messageOperations,
+  secretOperations,
+  workspaceOperations,
+  memberOperations,
+  tokenOperations,
+  auditOperations,
+  usageOperations,
+].flatMap((domain) => Object.values(domain) as AnyOperation[]);
 
 /** Calls one transport has and the other has not, each with its reason; anything else must be an operation. */
 const trpcOnly: Record<string, string> = {
@@ -42,10 +50,13 @@ const procedures = appRouter._def.procedures as unknown as Record<string, Proced
 type DerivedRoute = (typeof v1Routes)[number] & { operation?: AnyOperation };
 const routes = v1Routes as DerivedRoute[];
 
-const schemaOf = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as { properties?: Record<string, unknown>; required?: string[] };
+const schemaOf = (schema: z.ZodType) =>
+  z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as { properties?: Record<string, unknown>; required?: string[] };
 /** Each field's JSON Schema, so two inputs compare field by field whatever object wraps them. */
 const fieldsOf = (...schemas: (z.ZodType | undefined)[]) =>
-  Object.fromEntries(schemas.flatMap((schema) => (schema ? Object.entries(schemaOf(schema).properties ?? {}) : [])).sort(([a], [b]) => a.localeCompare(b)));
+  Object.fromEntries(
+    schemas.flatMap((schema) => (schema ? Object.entries(schemaOf(schema).properties ?? {}) : [])).sort(([a], [b]) => a.localeCompare(b)),
+  );
 
 describe("operations: one definition per domain call, both transports derived from it", () => {
   it("every tRPC procedure is an operation's, or a session call listed with its reason", () => {
@@ -67,7 +78,11 @@ describe("operations: one definition per domain call, both transports derived fr
       if (key in restOnly) expect(route.operation, key).toBeUndefined();
       else expect(route.operation, `${key} is neither an operation's route nor listed as REST-only`).toBeDefined();
     }
-    for (const op of operations.filter((o) => o.rest)) expect(routes.filter((r) => r.operation === op), op.name).toHaveLength(1);
+    for (const op of operations.filter((o) => o.rest))
+      expect(
+        routes.filter((r) => r.operation === op),
+        op.name,
+      ).toHaveLength(1);
   });
 
   it("each operation's REST route and tRPC procedure take the same fields, by the same schemas", () => {

@@ -3,7 +3,17 @@ import { AppError } from "../lib/errors";
 import { pageQuerySchema, pageSchema } from "../lib/pagination";
 import { getInvocation, invocationSummarySchema, listInvocations } from "../tools/invocations";
 import { invocationSchema, runTool } from "../tools/runs";
-import { deleteTool, getTool, listToolVersions, listTools, toolDetailSchema, toolSummarySchema, toolVersionSchema, uploadResultSchema, uploadTool } from "../tools/tools";
+import {
+  deleteTool,
+  getTool,
+  listToolVersions,
+  listTools,
+  toolDetailSchema,
+  toolSummarySchema,
+  toolVersionSchema,
+  uploadResultSchema,
+  uploadTool,
+} from "../tools/tools";
 import { operation } from "./operation";
 
 const named = z.object({ name: z.string() });
@@ -24,17 +34,27 @@ async function uploadFromForm(bytes: Uint8Array, contentType: string): Promise<U
   try {
     form = await new Response(Buffer.from(bytes), { headers: { "content-type": contentType } }).formData();
   } catch {
-    throw new AppError("bad_request", "The multipart body could not be read.", { hint: "Send multipart/form-data with the files `manifest` and `module`." });
+    throw new AppError("bad_request", "The multipart body could not be read.", {
+      hint: "Send multipart/form-data with the files `manifest` and `module`.",
+    });
   }
   const manifest = form.get("manifest");
   const module = form.get("module");
   if (!(manifest instanceof Blob) || !(module instanceof Blob)) {
-    throw new AppError("bad_request", `The upload needs two files, \`manifest\` and \`module\`; got ${[...form.keys()].map((k) => `\`${k}\``).join(", ") || "none"}.`, {
-      hint: "curl -F manifest=@manifest.toml -F module=@tool.wasm …",
-    });
+    throw new AppError(
+      "bad_request",
+      `The upload needs two files, \`manifest\` and \`module\`; got ${[...form.keys()].map((k) => `\`${k}\``).join(", ") || "none"}.`,
+      {
+        hint: "curl -F manifest=@manifest.toml -F module=@tool.wasm …",
+      },
+    );
   }
   const name = manifest instanceof File ? manifest.name : "";
-  return { manifest: new Uint8Array(await manifest.arrayBuffer()), format: name.endsWith(".json") ? "json" : "toml", module: new Uint8Array(await module.arrayBuffer()) };
+  return {
+    manifest: new Uint8Array(await manifest.arrayBuffer()),
+    format: name.endsWith(".json") ? "json" : "toml",
+    module: new Uint8Array(await module.arrayBuffer()),
+  };
 }
 
 export const toolOperations = {
@@ -54,7 +74,11 @@ export const toolOperations = {
     input: uploadInput,
     output: uploadResultSchema,
     run: (actor, input) =>
-      uploadTool(actor, { manifest: input.manifest, format: input.format, module: typeof input.module === "string" ? new Uint8Array(Buffer.from(input.module, "base64")) : input.module }),
+      uploadTool(actor, {
+        manifest: input.manifest,
+        format: input.format,
+        module: typeof input.module === "string" ? new Uint8Array(Buffer.from(input.module, "base64")) : input.module,
+      }),
     rest: {
       method: "POST",
       path: "/tools",
@@ -114,7 +138,8 @@ export const toolOperations = {
       path: "/tools/{name}/run",
       tag: "Tools",
       summary: "Run a tool and wait for its result",
-      description: "Runs in a worker's sandbox. A tool that misbehaves still answers 200, with `status: failed` and a `diagnostic` { kind, limit, observed, message }.",
+      description:
+        "Runs in a worker's sandbox. A tool that misbehaves still answers 200, with `status: failed` and a `diagnostic` { kind, limit, observed, message }.",
     },
   }),
   invocations: operation({
@@ -140,6 +165,11 @@ export const toolOperations = {
     input: named.extend({ id: z.string().min(1).max(100) }),
     output: invocationSchema,
     run: (actor, input) => getInvocation(actor, input.name, input.id),
-    rest: { method: "GET", path: "/tools/{name}/invocations/{id}", tag: "Tools", summary: "One call of a tool, with its whole input and output" },
+    rest: {
+      method: "GET",
+      path: "/tools/{name}/invocations/{id}",
+      tag: "Tools",
+      summary: "One call of a tool, with its whole input and output",
+    },
   }),
 };

@@ -74,7 +74,13 @@ export const memberOperations = {
     input: z.object({ userId: z.string(), role: z.enum(roles) }).strict(),
     output: memberSchema,
     run: (actor, input) => changeRole(actor, input.userId, input.role),
-    rest: { method: "PATCH", path: "/workspaces/{slug}/members/{userId}", workspace: "path", tag: "Members", summary: "Change a member's role" },
+    rest: {
+      method: "PATCH",
+      path: "/workspaces/{slug}/members/{userId}",
+      workspace: "path",
+      tag: "Members",
+      summary: "Change a member's role",
+    },
   }),
   remove: operation({
     name: "members.remove",
@@ -123,7 +129,13 @@ export const tokenOperations = {
     input: pageQuerySchema,
     output: pageSchema(tokenSchema),
     run: (actor, input) => listTokens(actor, input),
-    rest: { method: "GET", path: "/workspaces/{slug}/tokens", workspace: "path", tag: "API tokens", summary: "API tokens (members see their own)" },
+    rest: {
+      method: "GET",
+      path: "/workspaces/{slug}/tokens",
+      workspace: "path",
+      tag: "API tokens",
+      summary: "API tokens (members see their own)",
+    },
   }),
   create: operation({
     name: "tokens.create",
@@ -149,7 +161,13 @@ export const tokenOperations = {
     input: z.object({ id: z.string() }),
     output: tokenSchema,
     run: (actor, input) => revokeToken(actor, input.id),
-    rest: { method: "DELETE", path: "/workspaces/{slug}/tokens/{id}", workspace: "path", tag: "API tokens", summary: "Revoke an API token" },
+    rest: {
+      method: "DELETE",
+      path: "/workspaces/{slug}/tokens/{id}",
+      workspace: "path",
+      tag: "API tokens",
+      summary: "Revoke an API token",
+    },
   }),
 };
 

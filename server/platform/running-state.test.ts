@@ -43,7 +43,10 @@ describe("the data dir lock", () => {
     for (const stale of [2 ** 22 + 1, live("something-else"), process.pid]) {
       lockIn(dir, stale);
       const release = acquireDataDirLock(dir, "http://localhost:2");
-      expect(JSON.parse(readFileSync(path.join(dir, "caxton.lock"), "utf8"))).toMatchObject({ pid: process.pid, url: "http://localhost:2" });
+      expect(JSON.parse(readFileSync(path.join(dir, "caxton.lock"), "utf8"))).toMatchObject({
+        pid: process.pid,
+        url: "http://localhost:2",
+      });
       release();
       expect(existsSync(path.join(dir, "caxton.lock"))).toBe(false);
     }

@@ -57,7 +57,8 @@ export async function serve(options: ServeOptions = {}): Promise<number> {
     // Before anything touches the data dir: a second start would kill the first one's database.
     releaseLock = acquireDataDirLock(config.dataDir, config.publicUrl ?? `http://${shownHost(config.host)}:${config.port}`);
   } catch (error) {
-    const message = error instanceof AlreadyRunningError ? error.message : `cannot use the data dir ${config.dataDir}: ${(error as Error).message}`;
+    const message =
+      error instanceof AlreadyRunningError ? error.message : `cannot use the data dir ${config.dataDir}: ${(error as Error).message}`;
     logger.error({ event: "start failed" }, message);
     process.stderr.write(`\n${message}\n`);
     return 1;

@@ -76,9 +76,19 @@ export function supervise(options: SupervisedOptions) {
       nextStartAt: new Date(now + decision.delayMs).toISOString(),
       throttled: decision.throttled,
     });
-    const fields = { event: "process exited", process: name, code: exit.code, signal: exit.signal, restartInMs: decision.delayMs, recentRestarts: decision.recent };
+    const fields = {
+      event: "process exited",
+      process: name,
+      code: exit.code,
+      signal: exit.signal,
+      restartInMs: decision.delayMs,
+      recentRestarts: decision.recent,
+    };
     if (decision.throttled) {
-      logger.error(fields, `${name} ${reason}; it restarted ${decision.recent} times in ${policy.windowMs / 1000} s, so the next start waits ${Math.round(decision.delayMs / 1000)} s (Caxton stays up, degraded)`);
+      logger.error(
+        fields,
+        `${name} ${reason}; it restarted ${decision.recent} times in ${policy.windowMs / 1000} s, so the next start waits ${Math.round(decision.delayMs / 1000)} s (Caxton stays up, degraded)`,
+      );
     } else if (exit.code === REPLACE_ME_EXIT_CODE) {
       logger.warn(fields, `${name} ${reason}; starting a new one`);
     } else {
@@ -101,7 +111,10 @@ export function supervise(options: SupervisedOptions) {
     }
     if (stopped || child !== current) return;
     Object.assign(state, { status: "running", nextStartAt: null, throttled: false });
-    logger.info({ event: "process restarted", process: name, pid: state.pid, downMs: Date.now() - exitedAt, restarts: state.restarts }, `${name} is back (pid ${state.pid})`);
+    logger.info(
+      { event: "process restarted", process: name, pid: state.pid, downMs: Date.now() - exitedAt, restarts: state.restarts },
+      `${name} is back (pid ${state.pid})`,
+    );
     changed();
   }
 

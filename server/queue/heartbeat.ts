@@ -52,7 +52,13 @@ export async function readPresence(redis: Redis, freshWithinMs: number, now = Da
   return { lastBeatAgeMs: score === undefined ? null : Math.max(0, now - Number(score)), workers: fresh };
 }
 
-export function startHeartbeat(redis: Redis, workerId: string, intervalMs: number, onError: (e: Error) => void, progress?: () => WorkerProgress) {
+export function startHeartbeat(
+  redis: Redis,
+  workerId: string,
+  intervalMs: number,
+  onError: (e: Error) => void,
+  progress?: () => WorkerProgress,
+) {
   const tick = () =>
     connected(redis, intervalMs)
       .then(() => beat(redis, workerId, Date.now(), progress?.()))

@@ -80,7 +80,8 @@ export function stuckQueues(workerId: string, progress: WorkerProgress, afterMs:
   for (const [queue, q] of Object.entries(progress.queues)) {
     if (q.running < progress.concurrency || q.newestStartedAt === null || q.oldestStartedAt === null) continue;
     const busyForMs = now - q.newestStartedAt;
-    if (busyForMs > afterMs) stuck.push({ workerId, queue, slots: progress.concurrency, busyForMs, oldestRunningMs: now - q.oldestStartedAt });
+    if (busyForMs > afterMs)
+      stuck.push({ workerId, queue, slots: progress.concurrency, busyForMs, oldestRunningMs: now - q.oldestStartedAt });
   }
   return stuck;
 }

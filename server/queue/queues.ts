@@ -59,6 +59,11 @@ export async function closeQueues(): Promise<void> {
   await Promise.all([
     Promise.all([...(queues?.values() ?? [])].map((q) => q.close().catch(() => {}))).then(() => connection && quietQuit(connection)),
     // QueueEvents does not close a connection it was given: quit it too.
-    ...[...(events?.values() ?? [])].map(({ events, connection }) => events.close().catch(() => {}).then(() => quietQuit(connection))),
+    ...[...(events?.values() ?? [])].map(({ events, connection }) =>
+      events
+        .close()
+        .catch(() => {})
+        .then(() => quietQuit(connection)),
+    ),
   ]);
 }

@@ -8,7 +8,13 @@ describe("watchRss", () => {
   function watch(rssMb: number[], jobs: number[]) {
     const fired: number[] = [];
     let i = 0;
-    const w = watchRss({ limitMb: 100, intervalMs: 60_000, jobsStarted: () => jobs[Math.min(i, jobs.length - 1)]!, sample: () => mb(rssMb[Math.min(i, rssMb.length - 1)]!), over: (rss) => fired.push(rss) });
+    const w = watchRss({
+      limitMb: 100,
+      intervalMs: 60_000,
+      jobsStarted: () => jobs[Math.min(i, jobs.length - 1)]!,
+      sample: () => mb(rssMb[Math.min(i, rssMb.length - 1)]!),
+      over: (rss) => fired.push(rss),
+    });
     const step = () => {
       w.check();
       i++;

@@ -53,7 +53,11 @@ export function startWorkerPool(options: WorkerPoolOptions) {
       // and the recovery sweep enqueues its request again once Redis is back.
       if (lastAttempt && definition.onGiveUp && !isRedisConnectionError(error)) {
         const reason = `${(error as Error).message} (after ${job.attemptsMade + 1} attempt${job.attemptsMade ? "s" : ""})`;
-        await definition.onGiveUp(parsed.data, reason).catch((giveUpError: Error) => logger.error({ job: job.name, jobId: job.id, err: giveUpError.message }, "recording a job's failure failed"));
+        await definition
+          .onGiveUp(parsed.data, reason)
+          .catch((giveUpError: Error) =>
+            logger.error({ job: job.name, jobId: job.id, err: giveUpError.message }, "recording a job's failure failed"),
+          );
       }
       throw error;
     }
@@ -64,13 +68,18 @@ export function startWorkerPool(options: WorkerPoolOptions) {
   // A job whose workers kept dying or wedging under it (it stalled past maxStalledCount) is
   // failed by BullMQ without running the handler again, so processJob never gives it up:
   // record its outcome here, or its request or invocation would wait forever.
-  const lostTooOften = (job: Job, error: Error) => Boolean(job.deferredFailure) || /stalled more than|started more than/.test(error.message);
+  const lostTooOften = (job: Job, error: Error) =>
+    Boolean(job.deferredFailure) || /stalled more than|started more than/.test(error.message);
   async function giveUpOnLost(job: Job, error: Error) {
     const definition = options.findDefinition(job.name);
     const parsed = definition?.schema.safeParse(job.data);
     if (!definition?.onGiveUp || !parsed?.success) return;
     const reason = `its workers stopped (killed or wedged) while running it, too often (${error.message})`;
-    await definition.onGiveUp(parsed.data, reason).catch((giveUpError: Error) => logger.error({ job: job.name, jobId: job.id, err: giveUpError.message }, "recording a job's failure failed"));
+    await definition
+      .onGiveUp(parsed.data, reason)
+      .catch((giveUpError: Error) =>
+        logger.error({ job: job.name, jobId: job.id, err: giveUpError.message }, "recording a job's failure failed"),
+      );
   }
 
   // While Redis is away every Worker reports each reconnect attempt: say it once per outage.
@@ -90,7 +99,11 @@ export function startWorkerPool(options: WorkerPoolOptions) {
     });
     worker.on("error", (error) => {
       if (!isRedisConnectionError(error)) return logger.error({ queue, err: error }, "queue worker error");
-      if (!redisAway) logger.warn({ event: "redis away", err: error.message }, "Redis is unreachable; reconnecting (jobs it loses are re-enqueued by the recovery sweep)");
+      if (!redisAway)
+        logger.warn(
+          { event: "redis away", err: error.message },
+          "Redis is unreachable; reconnecting (jobs it loses are re-enqueued by the recovery sweep)",
+        );
       redisAway = true;
     });
     worker.on("failed", (job, error) => {

@@ -58,18 +58,17 @@ export async function limitWith(overrides: Record<string, number> | undefined, w
 export const limitFor = (actor: Actor, name: QuotaName) => limitWith(actor.quotaOverrides, actor.workspaceId, name);
 
 /** Refuses to go past a limit; call inside the transaction that would add the row. */
-export async function enforceQuota(
-  db: Prisma.TransactionClient,
-  workspaceId: string,
-  name: QuotaName,
-  used: number,
-): Promise<void> {
+export async function enforceQuota(db: Prisma.TransactionClient, workspaceId: string, name: QuotaName, used: number): Promise<void> {
   const limit = await limitOf(workspaceId, name, db);
   if (used >= limit) {
-    throw new AppError("quota_exceeded", `This workspace has reached its limit of ${limit} ${quotaDescriptions[name].toLowerCase()} (quota "${name}").`, {
-      details: { quota: name, limit, used },
-      hint: "Free some up, or ask the workspace owner to raise the limit under Settings → Usage.",
-    });
+    throw new AppError(
+      "quota_exceeded",
+      `This workspace has reached its limit of ${limit} ${quotaDescriptions[name].toLowerCase()} (quota "${name}").`,
+      {
+        details: { quota: name, limit, used },
+        hint: "Free some up, or ask the workspace owner to raise the limit under Settings → Usage.",
+      },
+    );
   }
 }
 
@@ -96,10 +95,23 @@ export async function getUsage(actor: Actor): Promise<Usage> {
     currentMinuteCount(`messages:${actor.workspaceId}`),
     currentMinuteCount(`ws:${actor.workspaceId}`),
   ]);
-  const used: Record<QuotaName, number> = { members, tokens, agents, tool_cpu_ms_per_day: toolMs, messages_per_minute: messages, api_requests_per_minute: requests };
+  const used: Record<QuotaName, number> = {
+    members,
+    tokens,
+    agents,
+    tool_cpu_ms_per_day: toolMs,
+    messages_per_minute: messages,
+    api_requests_per_minute: requests,
+  };
   return quotaNames.map((name) => {
     const override = overrides.find((o) => o.name === name);
-    return { name, description: quotaDescriptions[name], limit: override?.limit ?? defaults()[name], used: used[name], isDefault: !override };
+    return {
+      name,
+      description: quotaDescriptions[name],
+      limit: override?.limit ?? defaults()[name],
+      used: used[name],
+      isDefault: !override,
+    };
   });
 }
 
@@ -110,6 +122,10 @@ export async function setQuota(actor: Actor, name: QuotaName, limit: number | nu
     const key = { workspaceId_name: { workspaceId: actor.workspaceId, name } };
     if (limit === null) await tx.quota.deleteMany({ where: { workspaceId: actor.workspaceId, name } });
     else await tx.quota.upsert({ where: key, create: { workspaceId: actor.workspaceId, name, limit }, update: { limit } });
-    await audit(actor, { action: "quota.updated", workspaceId: actor.workspaceId, targetType: "quota", targetId: name, data: { limit } }, tx);
+    await audit(
+      actor,
+      { action: "quota.updated", workspaceId: actor.workspaceId, targetType: "quota", targetId: name, data: { limit } },
+      tx,
+    );
   });
 }

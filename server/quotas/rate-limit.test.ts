@@ -18,7 +18,12 @@ describe("per-minute rate windows", () => {
   it("counts hits within one minute and refuses past the limit, with the seconds left as Retry-After", async () => {
     const decisions = [];
     for (const at of [0, 10_000, 20_000, 59_100]) decisions.push(await hit("subject:a", 3, minute + at));
-    expect(decisions.map((d) => [d.allowed, d.count])).toEqual([[true, 1], [true, 2], [true, 3], [false, 4]]);
+    expect(decisions.map((d) => [d.allowed, d.count])).toEqual([
+      [true, 1],
+      [true, 2],
+      [true, 3],
+      [false, 4],
+    ]);
     expect(decisions.map((d) => d.retryAfterS)).toEqual([60, 50, 40, 1]);
     expect(await currentMinuteCount("subject:a", minute + 30_000)).toBe(4);
   });

@@ -19,7 +19,9 @@ export async function hit(subject: string, limit: number, now = Date.now()): Pro
   let count: number;
   try {
     const redis = await connected(getRedis());
-    [[, count]] = (await redis.multi().incr(windowKey(subject, minute)).expire(windowKey(subject, minute), 120).exec()) as [[Error | null, number]];
+    [[, count]] = (await redis.multi().incr(windowKey(subject, minute)).expire(windowKey(subject, minute), 120).exec()) as [
+      [Error | null, number],
+    ];
   } catch (error) {
     // No counter, no decision: refuse with a 503 the caller can retry, before anything is written.
     throw redisUnavailable(error);

@@ -10,7 +10,11 @@ const dayKey = (workspaceId: string, now: number) => redisKey("tool-ms", workspa
 export async function addToolMs(workspaceId: string, ms: number, now = Date.now()): Promise<number> {
   const key = dayKey(workspaceId, now);
   const redis = await connected(getRedis());
-  const [[, total]] = (await redis.multi().incrby(key, Math.max(0, Math.round(ms))).expire(key, 2 * 24 * 3600).exec()) as [[unknown, number]];
+  const [[, total]] = (await redis
+    .multi()
+    .incrby(key, Math.max(0, Math.round(ms)))
+    .expire(key, 2 * 24 * 3600)
+    .exec()) as [[unknown, number]];
   return total;
 }
 

@@ -50,7 +50,12 @@ export async function admit(agentId: string, policy = policyFromConfig()): Promi
 async function open(agentId: string, label: string, policy: BreakerPolicy, why: string) {
   const redis = await connected(getRedis());
   const k = keys(agentId);
-  await redis.multi().set(k.open, String(Date.now()), "PX", policy.coolDownMs).set(k.tripped, "1", "EX", 24 * 3600).del(k.failures, k.trial).exec();
+  await redis
+    .multi()
+    .set(k.open, String(Date.now()), "PX", policy.coolDownMs)
+    .set(k.tripped, "1", "EX", 24 * 3600)
+    .del(k.failures, k.trial)
+    .exec();
   logger.warn({ event: "breaker opened", agentId, agent: label, why, coolDownMs: policy.coolDownMs }, `circuit breaker of ${label} opened`);
 }
 

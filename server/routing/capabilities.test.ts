@@ -11,7 +11,11 @@ const agent = (name: string, capabilities: string[]) => ({
 });
 
 describe("the capability index", () => {
-  const index = buildCapabilityIndex([agent("b-plain", ["summarize"]), agent("a-v2", ["summarize:v2"]), agent("c-v3", ["summarize:v3", "translate"])]);
+  const index = buildCapabilityIndex([
+    agent("b-plain", ["summarize"]),
+    agent("a-v2", ["summarize:v2"]),
+    agent("c-v3", ["summarize:v3", "translate"]),
+  ]);
   const names = (capability: string) => index.providers(capability).map((p) => p.agentName);
 
   it("parses versioned capabilities", () => {
@@ -43,7 +47,13 @@ describe("the reason nobody offers a capability", () => {
     const answer = noProviderReason(index, "translate-to-klingon");
     expect(answer.reason).toBe('No agent offers "translate-to-klingon". Nearest: count-words (1 agent), echo (2 agents).');
     expect(answer.reason).not.toContain("anything yet");
-    expect(answer).toMatchObject({ more: 0, nearest: [{ capability: "count-words", agents: 1 }, { capability: "echo", agents: 2 }] });
+    expect(answer).toMatchObject({
+      more: 0,
+      nearest: [
+        { capability: "count-words", agents: 1 },
+        { capability: "echo", agents: 2 },
+      ],
+    });
     expect(noProviderReason(index, "count-wordz").nearest[0]).toEqual({ capability: "count-words", agents: 1 });
   });
 
@@ -54,7 +64,9 @@ describe("the reason nobody offers a capability", () => {
     expect(answer.nearest.map((n) => n.capability)).toHaveLength(5);
     expect(answer.nearest.slice(0, 2).map((n) => n.capability)).toEqual(["summarize", "summarize-short"]);
     expect(answer.more).toBe(3);
-    expect(answer.reason).toMatch(/^No agent offers "summarise"\. Nearest: summarize \(1 agent\), summarize-short \(1 agent\), .+, and 3 more capabilities\.$/);
+    expect(answer.reason).toMatch(
+      /^No agent offers "summarise"\. Nearest: summarize \(1 agent\), summarize-short \(1 agent\), .+, and 3 more capabilities\.$/,
+    );
   });
 
   it("says there is nothing only when no agent offers anything", () => {
@@ -63,4 +75,3 @@ describe("the reason nobody offers a capability", () => {
     expect(answer.nearest).toEqual([]);
   });
 });
-

@@ -53,7 +53,14 @@ export function buildCapabilityIndex(agents: ActiveAgent[]): CapabilityIndex {
   for (const agent of [...agents].sort((a, b) => a.name.localeCompare(b.name))) {
     for (const offered of new Set(agent.config.capabilities)) {
       const { name } = parseCapability(offered);
-      const provider: Provider = { agentId: agent.id, agentName: agent.name, versionId: agent.versionId, versionNumber: agent.versionNumber, offered, config: agent.config };
+      const provider: Provider = {
+        agentId: agent.id,
+        agentName: agent.name,
+        versionId: agent.versionId,
+        versionNumber: agent.versionNumber,
+        offered,
+        config: agent.config,
+      };
       byName.set(name, [...(byName.get(name) ?? []), provider]);
       counts.set(offered, (counts.get(offered) ?? 0) + 1);
     }
@@ -106,11 +113,19 @@ export const NEAREST_SHOWN = 5;
  * The router's answer when nobody offers a capability: what the workspace does offer, nearest
  * first (all of it when short), so a typo or a wrong name is one look away.
  */
-export function noProviderReason(index: CapabilityIndex, capability: string): { reason: string; nearest: { capability: string; agents: number }[]; more: number } {
+export function noProviderReason(
+  index: CapabilityIndex,
+  capability: string,
+): { reason: string; nearest: { capability: string; agents: number }[]; more: number } {
   const nearest = index.nearest(capability, NEAREST_SHOWN);
   const more = index.offered().size - nearest.length;
   const head = `No agent offers "${capability}".`;
-  if (nearest.length === 0) return { reason: `${head} No agent in this workspace offers anything yet: create one under Agents, or with \`caxton agent push <file>\`.`, nearest, more };
+  if (nearest.length === 0)
+    return {
+      reason: `${head} No agent in this workspace offers anything yet: create one under Agents, or with \`caxton agent push <file>\`.`,
+      nearest,
+      more,
+    };
   const listed = nearest.map((n) => `${n.capability} (${n.agents} agent${n.agents === 1 ? "" : "s"})`);
   const tail = more > 0 ? `, and ${more} more capabilit${more === 1 ? "y" : "ies"}` : "";
   return { reason: `${head} Nearest: ${listed.join(", ")}${tail}.`, nearest, more };

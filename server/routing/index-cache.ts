@@ -43,10 +43,36 @@ async function load(workspaceId: string): Promise<WorkspaceIndex> {
   ]);
   return {
     capabilities: buildCapabilityIndex(
-      agents.flatMap((a) => (a.activeVersion ? [{ id: a.id, name: a.name, versionId: a.activeVersion.id, versionNumber: a.activeVersion.number, config: a.activeVersion.config as unknown as AgentConfig }] : [])),
+      agents.flatMap((a) =>
+        a.activeVersion
+          ? [
+              {
+                id: a.id,
+                name: a.name,
+                versionId: a.activeVersion.id,
+                versionNumber: a.activeVersion.number,
+                config: a.activeVersion.config as unknown as AgentConfig,
+              },
+            ]
+          : [],
+      ),
     ),
     tools: new Map(
-      tools.flatMap((t) => (t.liveName && t.activeVersion ? [[t.liveName, { id: t.id, name: t.liveName, versionId: t.activeVersion.id, manifest: t.activeVersion.manifest as unknown as ToolManifest }] as const] : [])),
+      tools.flatMap((t) =>
+        t.liveName && t.activeVersion
+          ? [
+              [
+                t.liveName,
+                {
+                  id: t.id,
+                  name: t.liveName,
+                  versionId: t.activeVersion.id,
+                  manifest: t.activeVersion.manifest as unknown as ToolManifest,
+                },
+              ] as const,
+            ]
+          : [],
+      ),
     ),
   };
 }

@@ -19,12 +19,24 @@ export interface RoutingDecision {
 
 const inFlightKey = (agentId: string) => redisKey("inflight", agentId);
 
-export async function choose(workspaceId: string, capability: string, providers: Provider[], random = Math.random): Promise<RoutingDecision> {
+export async function choose(
+  workspaceId: string,
+  capability: string,
+  providers: Provider[],
+  random = Math.random,
+): Promise<RoutingDecision> {
   const started = performance.now();
   const strategy = (providers[0]?.config.routing.strategy ?? "single") as Strategy;
   const candidates = providers.map((p) => p.agentName);
-  const decided = (chosen: Provider[], reason: string): RoutingDecision => ({ strategy, candidates, chosen, reason, decisionMs: performance.now() - started });
-  if (providers.length <= 1 || strategy === "single") return decided(providers.slice(0, 1), providers.length ? "the best-matching provider" : "no provider");
+  const decided = (chosen: Provider[], reason: string): RoutingDecision => ({
+    strategy,
+    candidates,
+    chosen,
+    reason,
+    decisionMs: performance.now() - started,
+  });
+  if (providers.length <= 1 || strategy === "single")
+    return decided(providers.slice(0, 1), providers.length ? "the best-matching provider" : "no provider");
   if (strategy === "broadcast") return decided(providers, `all ${providers.length} providers`);
   if (strategy === "weighted") {
     const total = providers.reduce((sum, p) => sum + p.config.routing.weight, 0);

@@ -25,13 +25,18 @@ export async function findAgentTools(workspaceId: string, names: string[]): Prom
   return names.map((name) => {
     const tool = tools.get(name);
     if (!tool) return null;
-    return { id: tool.id, name, versionId: tool.versionId, description: tool.manifest.description, inputSchema: tool.manifest.inputSchema as Record<string, unknown> };
+    return {
+      id: tool.id,
+      name,
+      versionId: tool.versionId,
+      description: tool.manifest.description,
+      inputSchema: tool.manifest.inputSchema as Record<string, unknown>,
+    };
   });
 }
 
 export type AgentToolRun =
-  | { ok: true; output: unknown; invocationId: string }
-  | { ok: false; diagnostic: unknown; invocationId: string | null; message: string };
+  { ok: true; output: unknown; invocationId: string } | { ok: false; diagnostic: unknown; invocationId: string | null; message: string };
 
 /**
  * One call of a tool by an agent, through the path every tool call takes (tools/invoke.ts):
@@ -49,7 +54,16 @@ export async function runToolAsAgent(
   if (refusal) return { ok: false, diagnostic: toolTimeDiagnostic(refusal), invocationId: null, message: refusal.message };
   const outcome = await runVersion(workspaceId, tool.versionId, input);
   const invocationId = newId();
-  await finishInvocation({ id: invocationId, workspaceId, toolId: tool.id, toolVersionId: tool.versionId, caller: { type: "agent", label: agentName }, input, result: outcome, attempts: 1 });
+  await finishInvocation({
+    id: invocationId,
+    workspaceId,
+    toolId: tool.id,
+    toolVersionId: tool.versionId,
+    caller: { type: "agent", label: agentName },
+    input,
+    result: outcome,
+    attempts: 1,
+  });
   if (outcome.ok) return { ok: true, output: outcome.output ?? null, invocationId };
   return { ok: false, diagnostic: outcome.diagnostic, invocationId, message: `Tool "${tool.name}" failed: ${outcome.diagnostic.message}` };
 }

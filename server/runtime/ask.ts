@@ -9,7 +9,8 @@ import type { ToolCall } from "./providers/types";
 
 export const ASK_TOOL = {
   name: "ask",
-  description: "Ask another agent of this workspace for help, by the capability it offers (e.g. `summarize`). Answers with that agent's reply.",
+  description:
+    "Ask another agent of this workspace for help, by the capability it offers (e.g. `summarize`). Answers with that agent's reply.",
   parameters: {
     type: "object",
     properties: {

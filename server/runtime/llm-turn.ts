@@ -24,7 +24,11 @@ export function renderPrompt(template: string | undefined, values: { request: st
   return template.replace(/\{\{\s*(request|context|memory)\s*\}\}/g, (_m, key: keyof typeof values) => values[key]);
 }
 
-const failure = (reason: string, trace?: Prisma.InputJsonValue): TurnResult => ({ performative: "FAILURE", content: { reason }, ...(trace ? { trace } : {}) });
+const failure = (reason: string, trace?: Prisma.InputJsonValue): TurnResult => ({
+  performative: "FAILURE",
+  content: { reason },
+  ...(trace ? { trace } : {}),
+});
 
 export async function runLlmTurn({ agent, content }: Turn, ports: TurnPorts): Promise<TurnResult> {
   const { config, agentName } = agent;
@@ -35,12 +39,17 @@ export async function runLlmTurn({ agent, content }: Turn, ports: TurnPorts): Pr
   if (llm.api_key_secret) {
     apiKey = (await ports.secrets.read(llm.api_key_secret)) ?? undefined;
     if (apiKey === undefined)
-      return failure(`Agent "${agentName}" needs the secret "${llm.api_key_secret}" ([llm] api_key_secret), which this workspace does not have. Set it with PUT /api/v1/secrets/${llm.api_key_secret} { "value": "..." }.`);
+      return failure(
+        `Agent "${agentName}" needs the secret "${llm.api_key_secret}" ([llm] api_key_secret), which this workspace does not have. Set it with PUT /api/v1/secrets/${llm.api_key_secret} { "value": "..." }.`,
+      );
   }
 
   const found = await ports.tools.find(config.tools);
   const missing = config.tools.filter((_, i) => !found[i]);
-  if (missing.length) return failure(`Agent "${agentName}" uses tool${missing.length > 1 ? "s" : ""} ${missing.map((t) => `"${t}"`).join(", ")}, not in this workspace. Upload ${missing.length > 1 ? "them" : "it"} or remove ${missing.length > 1 ? "them" : "it"} from \`tools\`.`);
+  if (missing.length)
+    return failure(
+      `Agent "${agentName}" uses tool${missing.length > 1 ? "s" : ""} ${missing.map((t) => `"${t}"`).join(", ")}, not in this workspace. Upload ${missing.length > 1 ? "them" : "it"} or remove ${missing.length > 1 ? "them" : "it"} from \`tools\`.`,
+    );
   const tools = new Map<string, TurnTool>(found.map((t) => [t!.name, t!]));
   const specs: ToolSpec[] = [...tools.values()].map((t) => ({ name: t.name, description: t.description, parameters: t.inputSchema }));
   // `ask` needs a request to delegate from (the port is null without one); a workspace tool named "ask" wins.
@@ -55,13 +64,22 @@ export async function runLlmTurn({ agent, content }: Turn, ports: TurnPorts): Pr
   const usage = { inputTokens: 0, outputTokens: 0 };
   const trace = (timedOut = false): Prisma.InputJsonValue => {
     const recording = { ...recorder.recording(), ...(timedOut ? { timedOut: true } : {}) };
-    return { provider: kind, model: llm.model, steps: steps as unknown as Prisma.InputJsonValue, usage, recording: recording as unknown as Prisma.InputJsonValue };
+    return {
+      provider: kind,
+      model: llm.model,
+      steps: steps as unknown as Prisma.InputJsonValue,
+      usage,
+      recording: recording as unknown as Prisma.InputJsonValue,
+    };
   };
 
   const deadline = clock.now() + config.limits.timeout_ms;
   const abort = new AbortController();
-  const cancelTimer = clock.after(config.limits.timeout_ms, () => abort.abort(new Error(`the turn took longer than [limits] timeout_ms = ${config.limits.timeout_ms}`)));
-  const timedOut = () => failure(`Agent "${agentName}" did not finish within its time limit ([limits] timeout_ms = ${config.limits.timeout_ms}).`, trace(true));
+  const cancelTimer = clock.after(config.limits.timeout_ms, () =>
+    abort.abort(new Error(`the turn took longer than [limits] timeout_ms = ${config.limits.timeout_ms}`)),
+  );
+  const timedOut = () =>
+    failure(`Agent "${agentName}" did not finish within its time limit ([limits] timeout_ms = ${config.limits.timeout_ms}).`, trace(true));
   const timeout = new Promise<"timeout">((resolve) => abort.signal.addEventListener("abort", () => resolve("timeout"), { once: true }));
 
   const complete = async (completionRequest: CompletionRequest): Promise<Completion> => {
@@ -88,7 +106,10 @@ export async function runLlmTurn({ agent, content }: Turn, ports: TurnPorts): Pr
       }
       const finish = recorder.delegation(call);
       const started = clock.now();
-      const answer = await delegation.ask(asked.capability, asked.question, { timeoutMs: Math.max(100, deadline - started), signal: abort.signal });
+      const answer = await delegation.ask(asked.capability, asked.question, {
+        timeoutMs: Math.max(100, deadline - started),
+        signal: abort.signal,
+      });
       finish(answer, clock.now() - started);
       if (!answer.ok) {
         steps.push({ tool: "ask", input: call.arguments, diagnostic: { message: answer.reason } });
@@ -111,7 +132,12 @@ export async function runLlmTurn({ agent, content }: Turn, ports: TurnPorts): Pr
       steps.push({ tool: call.name, input: call.arguments, output: run.output, invocationId: run.invocationId });
       return JSON.stringify(run.output);
     }
-    steps.push({ tool: call.name, input: call.arguments, diagnostic: run.diagnostic ?? { message: run.message }, invocationId: run.invocationId });
+    steps.push({
+      tool: call.name,
+      input: call.arguments,
+      diagnostic: run.diagnostic ?? { message: run.message },
+      invocationId: run.invocationId,
+    });
     return JSON.stringify({ error: run.message });
   };
 
@@ -123,7 +149,16 @@ export async function runLlmTurn({ agent, content }: Turn, ports: TurnPorts): Pr
     const messages: ChatMessage[] = [{ role: "user", content: prompt }];
     for (let step = 1; step <= config.limits.max_steps; step++) {
       if (step > 1) draft?.nextStep();
-      const completion = await complete({ model: llm.model, system: config.system_prompt ?? "", messages, tools: specs, temperature: llm.temperature, maxTokens: llm.max_tokens, signal: abort.signal, ...streaming });
+      const completion = await complete({
+        model: llm.model,
+        system: config.system_prompt ?? "",
+        messages,
+        tools: specs,
+        temperature: llm.temperature,
+        maxTokens: llm.max_tokens,
+        signal: abort.signal,
+        ...streaming,
+      });
       usage.inputTokens += completion.usage?.inputTokens ?? 0;
       usage.outputTokens += completion.usage?.outputTokens ?? 0;
       if (!completion.toolCalls.length) return { performative: "INFORM", content: completion.text, trace: trace() };
@@ -142,7 +177,8 @@ export async function runLlmTurn({ agent, content }: Turn, ports: TurnPorts): Pr
     result = outcome === "timeout" ? timedOut() : outcome;
   } catch (error) {
     if (abort.signal.aborted) result = timedOut();
-    else if (error instanceof ProviderError) result = failure(`The ${kind} provider failed for agent "${agentName}": ${error.message}`, trace());
+    else if (error instanceof ProviderError)
+      result = failure(`The ${kind} provider failed for agent "${agentName}": ${error.message}`, trace());
     else throw error;
   } finally {
     cancelTimer();

@@ -68,8 +68,7 @@ export interface TurnTool {
 }
 
 export type TurnToolRun =
-  | { ok: true; output: unknown; invocationId: string }
-  | { ok: false; diagnostic: unknown; invocationId: string | null; message: string };
+  { ok: true; output: unknown; invocationId: string } | { ok: false; diagnostic: unknown; invocationId: string | null; message: string };
 
 /** The workspace tools an agent may call. */
 export interface ToolsPort {

@@ -22,7 +22,13 @@ export interface RecordingLimits {
   maxCalls: number;
 }
 
-export const RECORDING_LIMITS: RecordingLimits = { maxValueChars: 32_000, maxArrayItems: 1_000, maxDepth: 32, maxChars: 512_000, maxCalls: 300 };
+export const RECORDING_LIMITS: RecordingLimits = {
+  maxValueChars: 32_000,
+  maxArrayItems: 1_000,
+  maxDepth: 32,
+  maxChars: 512_000,
+  maxCalls: 300,
+};
 
 export const cutMarker = (more: number, unit: "characters" | "items") => `…[cut by Caxton: ${more} more ${unit}]`;
 export const TOO_DEEP_MARKER = "…[cut by Caxton: nested too deep]";
@@ -100,7 +106,12 @@ export function createRecorder(options: RecorderOptions = {}): TurnRecorder {
   return {
     model(request) {
       if (!recording.model) {
-        const shared = bound({ model: request.model, system: request.system, temperature: request.temperature, maxTokens: request.maxTokens });
+        const shared = bound({
+          model: request.model,
+          system: request.system,
+          temperature: request.temperature,
+          maxTokens: request.maxTokens,
+        });
         const tools = bound(request.tools);
         recording.model = shared.value;
         recording.tools = tools.value;
@@ -108,7 +119,12 @@ export function createRecorder(options: RecorderOptions = {}): TurnRecorder {
       }
       const from = Math.min(messagesSeen, request.messages.length);
       messagesSeen = request.messages.length;
-      const entry = bound({ from, messages: request.messages.slice(from), tools: request.tools.map((t) => t.name), stream: request.stream === true });
+      const entry = bound({
+        from,
+        messages: request.messages.slice(from),
+        tools: request.tools.map((t) => t.name),
+        stream: request.stream === true,
+      });
       const finish = start<RecordedModelCall>({ kind: "model", request: entry.value }, entry.cut);
       return (outcome, durationMs) => finish("response" in outcome ? { response: outcome.response } : { error: outcome.error }, durationMs);
     },
@@ -124,7 +140,11 @@ export function createRecorder(options: RecorderOptions = {}): TurnRecorder {
     },
     // A copy, call by call: a turn that timed out still has calls finishing, which must not change the stored reply.
     recording() {
-      return { ...recording, calls: recording.calls.map((call) => ({ ...call })), ...(cutValues || droppedCalls ? { truncated: { values: cutValues, droppedCalls } } : {}) };
+      return {
+        ...recording,
+        calls: recording.calls.map((call) => ({ ...call })),
+        ...(cutValues || droppedCalls ? { truncated: { values: cutValues, droppedCalls } } : {}),
+      };
     },
   };
 }

@@ -60,7 +60,8 @@ const same = (a: unknown, b: unknown) => JSON.stringify(canonical(a)) === JSON.s
 
 /** Errors the turn turns into a FAILURE reply come back as what they were. */
 function recordedError(provider: string, error: { name: string; message: string }): Error {
-  if (error.name !== "ProviderError" && error.name !== "MockScriptError") return Object.assign(new Error(error.message), { name: error.name });
+  if (error.name !== "ProviderError" && error.name !== "MockScriptError")
+    return Object.assign(new Error(error.message), { name: error.name });
   const replayed = new ProviderError(provider, null, error.message, 1);
   replayed.message = error.message;
   return replayed;
@@ -74,7 +75,10 @@ export function replayPorts(recording: TurnRecording, options: { history?: Histo
     else queues[call.kind].push(call);
   }
   const used = { model: 0, tool: 0, delegation: 0 };
-  if (recording.truncated?.droppedCalls) divergences.push(`the recording kept only its first ${recording.calls.length} calls (${recording.truncated.droppedCalls} more were not stored)`);
+  if (recording.truncated?.droppedCalls)
+    divergences.push(
+      `the recording kept only its first ${recording.calls.length} calls (${recording.truncated.droppedCalls} more were not stored)`,
+    );
 
   // A turn that ran out of time did so during the call after its last recorded one: the
   // replay's clock fires the turn's timer there, and that call never answers.
@@ -99,7 +103,10 @@ export function replayPorts(recording: TurnRecording, options: { history?: Histo
     used[kind] += 1;
     if (!call && recording.timedOut) return null;
     if (!call) throw new ReplayError(`The replayed turn made ${what} number ${used[kind]}, which the recording does not have.`);
-    if (call.truncated) throw new ReplayError(`${what} number ${used[kind]} was cut short when recorded (too big to store whole); it cannot be replayed exactly.`);
+    if (call.truncated)
+      throw new ReplayError(
+        `${what} number ${used[kind]} was cut short when recorded (too big to store whole); it cannot be replayed exactly.`,
+      );
     return call;
   };
 
@@ -111,9 +118,21 @@ export function replayPorts(recording: TurnRecording, options: { history?: Histo
     asked.splice(call.request.from, Infinity, ...call.request.messages);
     const n = used.model;
     if (!same(request.messages, asked)) divergences.push(`model call ${n}: the messages differ from the recorded ones`);
-    if (!same(request.tools.map((t) => t.name), call.request.tools)) divergences.push(`model call ${n}: tools offered ${request.tools.map((t) => t.name).join(", ") || "none"}, recorded ${call.request.tools.join(", ") || "none"}`);
+    if (
+      !same(
+        request.tools.map((t) => t.name),
+        call.request.tools,
+      )
+    )
+      divergences.push(
+        `model call ${n}: tools offered ${request.tools.map((t) => t.name).join(", ") || "none"}, recorded ${call.request.tools.join(", ") || "none"}`,
+      );
     const shared = recording.model;
-    if (shared && !same({ model: request.model, system: request.system, temperature: request.temperature, maxTokens: request.maxTokens }, shared)) divergences.push(`model call ${n}: the model or its parameters differ from the recorded ones`);
+    if (
+      shared &&
+      !same({ model: request.model, system: request.system, temperature: request.temperature, maxTokens: request.maxTokens }, shared)
+    )
+      divergences.push(`model call ${n}: the model or its parameters differ from the recorded ones`);
     // The last call of a turn that ran out of time failed with the abort, or never finished.
     if ((call.error || !call.response) && recording.timedOut && isLast(call)) return timeUp();
     if (call.error) throw recordedError(options.provider ?? "model", call.error);
@@ -126,10 +145,13 @@ export function replayPorts(recording: TurnRecording, options: { history?: Histo
   const ports: TurnPorts = {
     model: { open: () => ({ complete }) },
     tools: {
-      find: async (names) => names.map((name): TurnTool | null => {
-        const spec = offered.get(name);
-        return spec ? { id: `replay:${name}`, versionId: `replay:${name}`, name, description: spec.description, inputSchema: spec.parameters } : null;
-      }),
+      find: async (names) =>
+        names.map((name): TurnTool | null => {
+          const spec = offered.get(name);
+          return spec
+            ? { id: `replay:${name}`, versionId: `replay:${name}`, name, description: spec.description, inputSchema: spec.parameters }
+            : null;
+        }),
       run: async (tool, input) => {
         const call = next("tool", "tool call");
         if (!call) return timeUp();
@@ -138,25 +160,32 @@ export function replayPorts(recording: TurnRecording, options: { history?: Histo
           if (recording.timedOut && isLast(call)) return timeUp();
           throw new ReplayError(`tool call ${used.tool} has no result in the recording.`);
         }
-        if (call.call.name !== tool.name || !same(call.call.arguments, input)) divergences.push(`tool call ${used.tool}: ran ${tool.name} with ${JSON.stringify(input)}, recorded ${call.call.name} with ${JSON.stringify(call.call.arguments)}`);
+        if (call.call.name !== tool.name || !same(call.call.arguments, input))
+          divergences.push(
+            `tool call ${used.tool}: ran ${tool.name} with ${JSON.stringify(input)}, recorded ${call.call.name} with ${JSON.stringify(call.call.arguments)}`,
+          );
         return call.run;
       },
     },
-    delegation: offered.get(ASK_TOOL.name)?.description === ASK_TOOL.description
-      ? {
-          ask: async (capability, content) => {
-            const call = next("delegation", "delegation");
-            if (!call) return timeUp();
-            if (call.kind !== "delegation") throw new ReplayError("unreachable");
-            if (!call.answer) {
-              if (recording.timedOut && isLast(call)) return timeUp();
-              throw new ReplayError(`delegation ${used.delegation} has no answer in the recording.`);
-            }
-            if (!same({ capability, request: content }, call.call.arguments)) divergences.push(`delegation ${used.delegation}: asked ${capability} ${JSON.stringify(content)}, recorded ${JSON.stringify(call.call.arguments)}`);
-            return call.answer;
-          },
-        }
-      : null,
+    delegation:
+      offered.get(ASK_TOOL.name)?.description === ASK_TOOL.description
+        ? {
+            ask: async (capability, content) => {
+              const call = next("delegation", "delegation");
+              if (!call) return timeUp();
+              if (call.kind !== "delegation") throw new ReplayError("unreachable");
+              if (!call.answer) {
+                if (recording.timedOut && isLast(call)) return timeUp();
+                throw new ReplayError(`delegation ${used.delegation} has no answer in the recording.`);
+              }
+              if (!same({ capability, request: content }, call.call.arguments))
+                divergences.push(
+                  `delegation ${used.delegation}: asked ${capability} ${JSON.stringify(content)}, recorded ${JSON.stringify(call.call.arguments)}`,
+                );
+              return call.answer;
+            },
+          }
+        : null,
     drafts: queues.model.some((c) => c.request.stream) ? { open: () => ({ append() {}, nextStep() {}, close: async () => {} }) } : null,
     history: { earlier: async () => options.history ?? [] },
     // The key is never recorded, and a replayed model needs none.
@@ -165,7 +194,11 @@ export function replayPorts(recording: TurnRecording, options: { history?: Histo
     clock,
     recorder: createRecorder(),
   };
-  return { ports, divergences, unused: () => queues.model.length - used.model + queues.tool.length - used.tool + queues.delegation.length - used.delegation };
+  return {
+    ports,
+    divergences,
+    unused: () => queues.model.length - used.model + queues.tool.length - used.tool + queues.delegation.length - used.delegation,
+  };
 }
 
 /**
@@ -173,13 +206,18 @@ export function replayPorts(recording: TurnRecording, options: { history?: Histo
  * tool agent's turn is one call of its `[handler]` tool on the request's content, and its
  * reply is the record of it: the output as the content, or the diagnostic of the failure.
  */
-export function recordingOfReply(reply: { performative: string; content: unknown; trace: unknown }, request: { content: unknown }, config: AgentConfig): TurnRecording {
+export function recordingOfReply(
+  reply: { performative: string; content: unknown; trace: unknown },
+  request: { content: unknown },
+  config: AgentConfig,
+): TurnRecording {
   const stored = (reply.trace as { recording?: TurnRecording } | null)?.recording;
   if (stored) return stored;
   const empty: TurnRecording = { version: 1, tools: [], calls: [] };
   if (!config.handler) return empty;
   const content = reply.content as { reason?: string; diagnostic?: unknown; invocationId?: string } | null;
-  if (reply.performative === "FAILURE" && typeof content?.reason === "string" && content.reason.endsWith("which is not in this workspace.")) return empty;
+  if (reply.performative === "FAILURE" && typeof content?.reason === "string" && content.reason.endsWith("which is not in this workspace."))
+    return empty;
   const run: TurnToolRun =
     reply.performative === "INFORM"
       ? { ok: true, output: reply.content, invocationId: "" }
@@ -190,6 +228,8 @@ export function recordingOfReply(reply: { performative: string; content: unknown
   return {
     version: 1,
     tools: [{ name, description: "", parameters: {} }],
-    calls: [{ kind: "tool", call: { id: "handler", name, arguments: toolInput(request.content) as Record<string, unknown> }, run, durationMs: 0 }],
+    calls: [
+      { kind: "tool", call: { id: "handler", name, arguments: toolInput(request.content) as Record<string, unknown> }, run, durationMs: 0 },
+    ],
   };
 }

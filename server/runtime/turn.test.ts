@@ -38,7 +38,12 @@ temperature = 0.3
 ${llm}
 `);
 
-const completion = (partial: Partial<Completion>): Completion => ({ text: "", toolCalls: [], stopReason: partial.toolCalls?.length ? "tool_calls" : "stop", ...partial });
+const completion = (partial: Partial<Completion>): Completion => ({
+  text: "",
+  toolCalls: [],
+  stopReason: partial.toolCalls?.length ? "tool_calls" : "stop",
+  ...partial,
+});
 
 /** A clock whose timers fire only when the test says so. */
 function manualClock(): Clock & { fire(): void; pending(): number } {
@@ -68,7 +73,10 @@ interface Scripted {
   clock: ReturnType<typeof manualClock>;
 }
 
-function scriptedPorts(script: ((request: CompletionRequest) => Completion | Promise<Completion>)[], options: { delegation?: (capability: string) => Delegation; tool?: (input: unknown) => TurnToolRun } = {}): Scripted {
+function scriptedPorts(
+  script: ((request: CompletionRequest) => Completion | Promise<Completion>)[],
+  options: { delegation?: (capability: string) => Delegation; tool?: (input: unknown) => TurnToolRun } = {},
+): Scripted {
   const requests: CompletionRequest[] = [];
   const opened: { apiKey?: string }[] = [];
   const asked: Scripted["asked"] = [];
@@ -84,7 +92,13 @@ function scriptedPorts(script: ((request: CompletionRequest) => Completion | Pro
       return next(request);
     },
   };
-  const wordCount: TurnTool = { id: "tool-1", versionId: "tool-1-v1", name: "word-count", description: "Counts words.", inputSchema: { type: "object", properties: { text: { type: "string" } } } };
+  const wordCount: TurnTool = {
+    id: "tool-1",
+    versionId: "tool-1-v1",
+    name: "word-count",
+    description: "Counts words.",
+    inputSchema: { type: "object", properties: { text: { type: "string" } } },
+  };
   const draft: DraftWriter = { append: (delta) => void drafts.push(delta), nextStep: () => void drafts.push("|"), close: async () => {} };
   const ports: TurnPorts = {
     model: {
@@ -123,8 +137,17 @@ function scriptedPorts(script: ((request: CompletionRequest) => Completion | Pro
 }
 
 const toolThenAskThenAnswer = [
-  () => completion({ text: "Counting first.", toolCalls: [{ id: "c1", name: "word-count", arguments: { text: "one two three" } }], usage: { inputTokens: 10, outputTokens: 5 } }),
-  () => completion({ toolCalls: [{ id: "c2", name: "ask", arguments: { capability: "summarize", request: "three words" } }], usage: { inputTokens: 20, outputTokens: 6 } }),
+  () =>
+    completion({
+      text: "Counting first.",
+      toolCalls: [{ id: "c1", name: "word-count", arguments: { text: "one two three" } }],
+      usage: { inputTokens: 10, outputTokens: 5 },
+    }),
+  () =>
+    completion({
+      toolCalls: [{ id: "c2", name: "ask", arguments: { capability: "summarize", request: "three words" } }],
+      usage: { inputTokens: 20, outputTokens: 6 },
+    }),
   (request: CompletionRequest) => {
     request.onText?.("Done: ");
     request.onText?.("3 words.");
@@ -142,16 +165,29 @@ describe("runTurn with scripted ports", () => {
     expect(scripted.ran).toEqual([{ tool: "word-count", input: { text: "one two three" } }]);
     expect(scripted.asked).toEqual([{ capability: "summarize", content: "three words" }]);
     // The prompt from the template, with the history port's messages as {{context}}.
-    expect(scripted.requests[0]).toMatchObject({ model: "scripted-model", system: "You plan.", temperature: 0.3, stream: true, messages: [{ role: "user", content: "Request: How many words in: one two three?\nEarlier:\nalice (REQUEST): earlier question" }] });
+    expect(scripted.requests[0]).toMatchObject({
+      model: "scripted-model",
+      system: "You plan.",
+      temperature: 0.3,
+      stream: true,
+      messages: [{ role: "user", content: "Request: How many words in: one two three?\nEarlier:\nalice (REQUEST): earlier question" }],
+    });
     expect(scripted.requests[0]!.tools.map((t) => t.name)).toEqual(["word-count", "ask"]);
     // Each tool's answer went back to the model.
-    expect(scripted.requests[2]!.messages.filter((m) => m.role === "tool").map((m) => m.content)).toEqual([JSON.stringify({ words: 3 }), JSON.stringify({ agent: "helper", content: "help with three words" })]);
+    expect(scripted.requests[2]!.messages.filter((m) => m.role === "tool").map((m) => m.content)).toEqual([
+      JSON.stringify({ words: 3 }),
+      JSON.stringify({ agent: "helper", content: "help with three words" }),
+    ]);
     expect(scripted.drafts).toEqual(["|", "|", "Done: ", "3 words."]);
 
     const trace = result.trace as unknown as { steps: unknown; usage: unknown; recording: TurnRecording };
     expect(trace.steps).toEqual([
       { tool: "word-count", input: { text: "one two three" }, output: { words: 3 }, invocationId: "inv-1" },
-      { tool: "ask", input: { capability: "summarize", request: "three words" }, output: { agent: "helper", content: "help with three words" } },
+      {
+        tool: "ask",
+        input: { capability: "summarize", request: "three words" },
+        output: { agent: "helper", content: "help with three words" },
+      },
     ]);
     expect(trace.usage).toEqual({ inputTokens: 60, outputTokens: 18 });
     const { recording } = trace;
@@ -159,16 +195,32 @@ describe("runTurn with scripted ports", () => {
     expect(recording.model).toEqual({ model: "scripted-model", system: "You plan.", temperature: 0.3 });
     expect(recording.tools.map((t) => t.name)).toEqual(["word-count", "ask"]);
     // Each model call keeps only the messages new since the previous one.
-    expect(recording.calls[2]).toMatchObject({ kind: "model", request: { from: 1, messages: [{ role: "assistant" }, { role: "tool", toolCallId: "c1" }] } });
-    expect(recording.calls[4]).toMatchObject({ kind: "model", response: { text: "Done: 3 words.", stopReason: "stop", usage: { inputTokens: 30, outputTokens: 7 } } });
-    expect(recording.calls[1]).toMatchObject({ kind: "tool", call: { name: "word-count", arguments: { text: "one two three" } }, run: { ok: true, output: { words: 3 }, invocationId: "inv-1" } });
+    expect(recording.calls[2]).toMatchObject({
+      kind: "model",
+      request: { from: 1, messages: [{ role: "assistant" }, { role: "tool", toolCallId: "c1" }] },
+    });
+    expect(recording.calls[4]).toMatchObject({
+      kind: "model",
+      response: { text: "Done: 3 words.", stopReason: "stop", usage: { inputTokens: 30, outputTokens: 7 } },
+    });
+    expect(recording.calls[1]).toMatchObject({
+      kind: "tool",
+      call: { name: "word-count", arguments: { text: "one two three" } },
+      run: { ok: true, output: { words: 3 }, invocationId: "inv-1" },
+    });
     expect(JSON.stringify(result)).not.toContain(KEY);
   });
 
   it("rebuilds every model, tool and delegation answer from the recording alone", async () => {
-    const original = await runTurn({ agent: llmAgent(), content: "How many words in: one two three?" }, scriptedPorts(toolThenAskThenAnswer).ports);
+    const original = await runTurn(
+      { agent: llmAgent(), content: "How many words in: one two three?" },
+      scriptedPorts(toolThenAskThenAnswer).ports,
+    );
     const recording = JSON.parse(JSON.stringify((original.trace as unknown as { recording: TurnRecording }).recording)) as TurnRecording;
-    const replay = replayPorts(recording, { history: [{ senderLabel: "alice", performative: "REQUEST", content: "earlier question" }], provider: "openai" });
+    const replay = replayPorts(recording, {
+      history: [{ senderLabel: "alice", performative: "REQUEST", content: "earlier question" }],
+      provider: "openai",
+    });
     const replayed = await runTurn({ agent: llmAgent(), content: "How many words in: one two three?" }, replay.ports);
 
     expect(replayed.content).toEqual(original.content);
@@ -180,10 +232,19 @@ describe("runTurn with scripted ports", () => {
   });
 
   it("lists where another version of the agent asks differently, answering from the recording", async () => {
-    const original = await runTurn({ agent: llmAgent(), content: "How many words in: one two three?" }, scriptedPorts(toolThenAskThenAnswer).ports);
+    const original = await runTurn(
+      { agent: llmAgent(), content: "How many words in: one two three?" },
+      scriptedPorts(toolThenAskThenAnswer).ports,
+    );
     const replay = replayPorts((original.trace as unknown as { recording: TurnRecording }).recording);
     const edited = llmAgent().config;
-    const replayed = await runTurn({ agent: { agentName: "planner", config: { ...edited, system_prompt: "You plan carefully." } }, content: "How many words in: one two three?" }, replay.ports);
+    const replayed = await runTurn(
+      {
+        agent: { agentName: "planner", config: { ...edited, system_prompt: "You plan carefully." } },
+        content: "How many words in: one two three?",
+      },
+      replay.ports,
+    );
     expect(replayed.content).toBe("Done: 3 words.");
     expect(replay.divergences).toContain("model call 1: the model or its parameters differ from the recorded ones");
     expect(replay.divergences).toContain("model call 1: the messages differ from the recorded ones");
@@ -200,10 +261,15 @@ describe("runTurn with scripted ports", () => {
     const recording = (original.trace as unknown as { recording: TurnRecording }).recording;
     // The key the turn read reached the model port and is not part of the recorded request.
     expect(JSON.stringify(recording)).not.toContain(KEY);
-    expect(recording.calls[0]).toMatchObject({ kind: "model", error: { name: "ProviderError", message: "openai answered 401: invalid key" } });
+    expect(recording.calls[0]).toMatchObject({
+      kind: "model",
+      error: { name: "ProviderError", message: "openai answered 401: invalid key" },
+    });
     const replayed = await runTurn({ agent: llmAgent(), content: "hi" }, replayPorts(recording, { provider: "openai" }).ports);
     expect(replayed.performative).toBe("FAILURE");
-    expect((replayed.content as { reason: string }).reason).toBe('The openai provider failed for agent "planner": openai answered 401: invalid key');
+    expect((replayed.content as { reason: string }).reason).toBe(
+      'The openai provider failed for agent "planner": openai answered 401: invalid key',
+    );
   });
 
   it("is bounded by one AbortSignal fired at [limits] timeout_ms", async () => {
@@ -221,13 +287,21 @@ describe("runTurn with scripted ports", () => {
     scripted.clock.fire();
     const result = await turn;
     expect(seen?.aborted).toBe(true);
-    expect(result).toMatchObject({ performative: "FAILURE", content: { reason: 'Agent "planner" did not finish within its time limit ([limits] timeout_ms = 5000).' } });
+    expect(result).toMatchObject({
+      performative: "FAILURE",
+      content: { reason: 'Agent "planner" did not finish within its time limit ([limits] timeout_ms = 5000).' },
+    });
   });
 
   it("replays a turn that ran out of time, during a model call or a tool run, to the same FAILURE", async () => {
     const agentWithLimit = llmAgent("[limits]\ntimeout_ms = 5000");
-    const hangingModel = scriptedPorts([(request) => new Promise<Completion>((_resolve, reject) => request.signal?.addEventListener("abort", () => reject(request.signal?.reason)))]);
-    const hangingTool = scriptedPorts([() => completion({ toolCalls: [{ id: "c1", name: "word-count", arguments: { text: "a" } }] })], { tool: () => new Promise<never>(() => {}) as unknown as TurnToolRun });
+    const hangingModel = scriptedPorts([
+      (request) =>
+        new Promise<Completion>((_resolve, reject) => request.signal?.addEventListener("abort", () => reject(request.signal?.reason))),
+    ]);
+    const hangingTool = scriptedPorts([() => completion({ toolCalls: [{ id: "c1", name: "word-count", arguments: { text: "a" } }] })], {
+      tool: () => new Promise<never>(() => {}) as unknown as TurnToolRun,
+    });
     for (const scripted of [hangingModel, hangingTool]) {
       const turn = runTurn({ agent: agentWithLimit, content: "hi" }, scripted.ports);
       await expect.poll(() => scripted.requests.length).toBe(1);
@@ -236,7 +310,9 @@ describe("runTurn with scripted ports", () => {
       const original = await turn;
       const recording = (original.trace as unknown as { recording: TurnRecording }).recording;
       expect(recording.timedOut).toBe(true);
-      const replay = replayPorts(JSON.parse(JSON.stringify(recording)) as TurnRecording, { history: [{ senderLabel: "alice", performative: "REQUEST", content: "earlier question" }] });
+      const replay = replayPorts(JSON.parse(JSON.stringify(recording)) as TurnRecording, {
+        history: [{ senderLabel: "alice", performative: "REQUEST", content: "earlier question" }],
+      });
       const replayed = await runTurn({ agent: agentWithLimit, content: "hi" }, replay.ports);
       expect(replayed.content).toEqual(original.content);
       expect((replayed.trace as unknown as { steps: unknown }).steps).toEqual((original.trace as unknown as { steps: unknown }).steps);
@@ -298,7 +374,8 @@ describe("the recording's bounds", () => {
     expect(recording.calls).toHaveLength(2);
     expect(recording.truncated).toEqual({ values: 0, droppedCalls: 3 });
     const sized = createRecorder({ limits: { maxChars: 2_000 } });
-    for (let i = 0; i < 50; i++) sized.tool({ id: `c${i}`, name: "t", arguments: { text: "y".repeat(100) } })({ ok: true, output: i, invocationId: `i${i}` }, 1);
+    for (let i = 0; i < 50; i++)
+      sized.tool({ id: `c${i}`, name: "t", arguments: { text: "y".repeat(100) } })({ ok: true, output: i, invocationId: `i${i}` }, 1);
     expect(JSON.stringify(sized.recording()).length).toBeLessThan(2_500);
     expect(sized.recording().truncated?.droppedCalls).toBeGreaterThan(0);
   });

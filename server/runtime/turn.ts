@@ -11,10 +11,16 @@ export type { Turn, TurnPorts, TurnResult } from "./ports";
  * tool-calling loop against its model (llm-turn.ts), the scripted `mock` provider included.
  */
 
-const failure = (reason: string, extra: Record<string, Prisma.InputJsonValue> = {}): TurnResult => ({ performative: "FAILURE", content: { reason, ...extra } });
+const failure = (reason: string, extra: Record<string, Prisma.InputJsonValue> = {}): TurnResult => ({
+  performative: "FAILURE",
+  content: { reason, ...extra },
+});
 
 /** Text goes to a tool as `{ "text": ... }`; a JSON object goes as it is. */
-export const toolInput = (content: unknown) => (content !== null && typeof content === "object" && !Array.isArray(content) ? content : { text: typeof content === "string" ? content : JSON.stringify(content) });
+export const toolInput = (content: unknown) =>
+  content !== null && typeof content === "object" && !Array.isArray(content)
+    ? content
+    : { text: typeof content === "string" ? content : JSON.stringify(content) };
 
 export async function runTurn(turn: Turn, ports: TurnPorts): Promise<TurnResult> {
   const { config, agentName } = turn.agent;
@@ -25,7 +31,10 @@ export async function runTurn(turn: Turn, ports: TurnPorts): Promise<TurnResult>
     const run = await ports.tools.run(tool, toolInput(turn.content), NEVER_ABORTED);
     if (run.ok) return { performative: "INFORM", content: (run.output ?? null) as Prisma.InputJsonValue };
     if (!run.invocationId) return failure(run.message);
-    return failure(`Tool "${config.handler.tool}" failed.`, { diagnostic: (run.diagnostic ?? null) as Prisma.InputJsonValue, invocationId: run.invocationId });
+    return failure(`Tool "${config.handler.tool}" failed.`, {
+      diagnostic: (run.diagnostic ?? null) as Prisma.InputJsonValue,
+      invocationId: run.invocationId,
+    });
   }
   if (config.llm) return runLlmTurn(turn, ports);
   return failure(`Agent "${agentName}" has neither [llm] nor [handler].`);

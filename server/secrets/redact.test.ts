@@ -7,14 +7,18 @@ describe("the redactor", () => {
   const redactor = createRedactor([KEY, "correct horse battery staple", 'quote"back\\slash-secret']);
 
   it("removes a workspace's secret values wherever they appear, also JSON-escaped and URL-encoded", () => {
-    expect(redactor.text(`Incorrect API key provided: ${KEY}. You can find your key at ...`)).toBe(`Incorrect API key provided: ${REDACTED}. You can find your key at ...`);
+    expect(redactor.text(`Incorrect API key provided: ${KEY}. You can find your key at ...`)).toBe(
+      `Incorrect API key provided: ${REDACTED}. You can find your key at ...`,
+    );
     expect(redactor.text("pass: correct horse battery staple!")).not.toContain("horse battery");
     expect(redactor.text(JSON.stringify({ echoed: 'quote"back\\slash-secret' }))).not.toContain("back\\\\slash");
     expect(redactor.text(`https://x.test/?k=${encodeURIComponent("correct horse battery staple")}`)).not.toContain("horse");
   });
 
   it("removes the echoes vendors print: a mask with the first and last characters, a long piece", () => {
-    expect(redactor.text("Incorrect API key provided: sk-proj-Zq8v************************hJ0s.")).toBe(`Incorrect API key provided: ${REDACTED}.`);
+    expect(redactor.text("Incorrect API key provided: sk-proj-Zq8v************************hJ0s.")).toBe(
+      `Incorrect API key provided: ${REDACTED}.`,
+    );
     expect(redactor.text("key sk-proj-…hJ0s is invalid")).not.toContain("hJ0s");
     expect(redactor.text(`truncated ${KEY.slice(0, 30)} here`)).toBe(`truncated ${REDACTED} here`);
     expect(redactor.text(`tail ${KEY.slice(8)} here`)).toBe(`tail ${REDACTED} here`);
@@ -44,7 +48,21 @@ describe("the redactor", () => {
     for (const text of cases) {
       const out = shapeRedactor.text(text);
       expect(out, text).toContain(REDACTED);
-      for (const secret of ["abcdefghijklmnop", "wxyz", "AbCdEfGhIjKl", "Q2hlY2tp", "aGVsbG8g", "abc123def", "IOSFODNN7", "16C7e42F", "Zm9vYmFy", "hunter2", "s3cretPassw0rd", "MIIEpAIB"]) expect(out, text).not.toContain(secret);
+      for (const secret of [
+        "abcdefghijklmnop",
+        "wxyz",
+        "AbCdEfGhIjKl",
+        "Q2hlY2tp",
+        "aGVsbG8g",
+        "abc123def",
+        "IOSFODNN7",
+        "16C7e42F",
+        "Zm9vYmFy",
+        "hunter2",
+        "s3cretPassw0rd",
+        "MIIEpAIB",
+      ])
+        expect(out, text).not.toContain(secret);
     }
   });
 
@@ -60,8 +78,16 @@ describe("the redactor", () => {
   });
 
   it("scrubs JSON values, and hides string values under secret-looking keys", () => {
-    const out = redactor.json({ reason: `echo ${KEY}`, steps: [{ output: { apiKey: "Zk39fj20dkLq", count: 3, tokens: 12 } }], usage: { inputTokens: 5 } });
-    expect(out).toEqual({ reason: `echo ${REDACTED}`, steps: [{ output: { apiKey: REDACTED, count: 3, tokens: 12 } }], usage: { inputTokens: 5 } });
+    const out = redactor.json({
+      reason: `echo ${KEY}`,
+      steps: [{ output: { apiKey: "Zk39fj20dkLq", count: 3, tokens: 12 } }],
+      usage: { inputTokens: 5 },
+    });
+    expect(out).toEqual({
+      reason: `echo ${REDACTED}`,
+      steps: [{ output: { apiKey: REDACTED, count: 3, tokens: 12 } }],
+      usage: { inputTokens: 5 },
+    });
   });
 
   it("scrubs log lines of every value this process opened", () => {

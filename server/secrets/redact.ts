@@ -29,7 +29,8 @@ export interface Redactor {
   json<T>(value: T): T;
 }
 
-const SECRETISH_KEY = /(apikey|secret|token|password|passwd|pwd|accesskey|privatekey|credential|credentials|authorization|signature|cookie|sessionid)$/;
+const SECRETISH_KEY =
+  /(apikey|secret|token|password|passwd|pwd|accesskey|privatekey|credential|credentials|authorization|signature|cookie|sessionid)$/;
 
 /** `OPENAI_API_KEY`, `api_key`, `x-api-key`, `accessToken`: a key whose value is a credential. */
 export function secretishKey(key: string): boolean {
@@ -81,8 +82,12 @@ const MASK_IN_RUN = new RegExp(MASK);
 function scrubShapes(text: string): string {
   let out = text;
   for (const [pattern, replacement] of SHAPES) out = out.replace(pattern, replacement);
-  out = out.replace(AUTH_SCHEME, (whole, scheme: string, space: string, credential: string) => (looksLikeSecretValue(credential) ? `${scheme}${space}${REDACTED}` : whole));
-  return out.replace(KEY_VALUE, (whole, key: string, separator: string, value: string) => (secretishKey(key) && looksLikeSecretValue(value) ? `${key}${separator}${REDACTED}` : whole));
+  out = out.replace(AUTH_SCHEME, (whole, scheme: string, space: string, credential: string) =>
+    looksLikeSecretValue(credential) ? `${scheme}${space}${REDACTED}` : whole,
+  );
+  return out.replace(KEY_VALUE, (whole, key: string, separator: string, value: string) =>
+    secretishKey(key) && looksLikeSecretValue(value) ? `${key}${separator}${REDACTED}` : whole,
+  );
 }
 
 /** The forms a value takes inside text: as it is, JSON-escaped, URL-encoded. */
@@ -139,7 +144,8 @@ export function createRedactor(secretValues: Iterable<string>): Redactor {
     if (Array.isArray(value)) return value.map(walk);
     if (value === null || typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype) return value;
     const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) out[key] = typeof inner === "string" && secretishKey(key) && looksLikeSecretValue(inner) ? REDACTED : walk(inner);
+    for (const [key, inner] of Object.entries(value))
+      out[key] = typeof inner === "string" && secretishKey(key) && looksLikeSecretValue(inner) ? REDACTED : walk(inner);
     return out;
   };
 

@@ -36,7 +36,9 @@ const KEY_CONTEXT = "caxton/workspace-secrets/v1";
 function encryptionKey(): Buffer {
   const authSecret = getConfig().authSecret ?? process.env.AUTH_SECRET;
   if (!authSecret) {
-    throw new AppError("bad_request", "Secrets need AUTH_SECRET, which is not set in this process.", { hint: "Start Caxton with `caxton serve` (it provides one), or set AUTH_SECRET to a random string of at least 32 characters." });
+    throw new AppError("bad_request", "Secrets need AUTH_SECRET, which is not set in this process.", {
+      hint: "Start Caxton with `caxton serve` (it provides one), or set AUTH_SECRET to a random string of at least 32 characters.",
+    });
   }
   return Buffer.from(hkdfSync("sha256", authSecret, Buffer.alloc(0), KEY_CONTEXT, 32));
 }
@@ -59,7 +61,8 @@ function open(workspaceId: string, name: string, row: { ciphertext: Uint8Array; 
 
 function checkName(name: string): string {
   const parsed = secretNameSchema.safeParse(name);
-  if (!parsed.success) throw new AppError("validation_failed", `"${name}" is not a valid secret name.`, { hint: parsed.error.issues[0]?.message });
+  if (!parsed.success)
+    throw new AppError("validation_failed", `"${name}" is not a valid secret name.`, { hint: parsed.error.issues[0]?.message });
   return parsed.data;
 }
 
@@ -67,12 +70,30 @@ function checkName(name: string): string {
 export async function setSecret(actor: Actor, name: string, value: string): Promise<void> {
   authorize(actor, "secrets.write");
   checkName(name);
-  if (!secretValueSchema.safeParse(value).success) throw new AppError("validation_failed", "A secret's value is 1 to 16384 characters.", { hint: "Send { \"value\": \"...\" }." });
+  if (!secretValueSchema.safeParse(value).success)
+    throw new AppError("validation_failed", "A secret's value is 1 to 16384 characters.", { hint: 'Send { "value": "..." }.' });
   const sealed = seal(actor.workspaceId, name, value);
   await getDb().$transaction(async (tx) => {
-    const existing = await tx.secret.findUnique({ where: { workspaceId_name: { workspaceId: actor.workspaceId, name } }, select: { id: true } });
-    await tx.secret.upsert({ where: { workspaceId_name: { workspaceId: actor.workspaceId, name } }, create: { workspaceId: actor.workspaceId, name, ...sealed }, update: sealed });
-    await audit(actor, { action: "secret.set", workspaceId: actor.workspaceId, targetType: "secret", targetId: name, data: { outcome: existing ? "replaced" : "created" } }, tx);
+    const existing = await tx.secret.findUnique({
+      where: { workspaceId_name: { workspaceId: actor.workspaceId, name } },
+      select: { id: true },
+    });
+    await tx.secret.upsert({
+      where: { workspaceId_name: { workspaceId: actor.workspaceId, name } },
+      create: { workspaceId: actor.workspaceId, name, ...sealed },
+      update: sealed,
+    });
+    await audit(
+      actor,
+      {
+        action: "secret.set",
+        workspaceId: actor.workspaceId,
+        targetType: "secret",
+        targetId: name,
+        data: { outcome: existing ? "replaced" : "created" },
+      },
+      tx,
+    );
   });
   // Workers keep each workspace's values to scrub replies with (values.ts): they must see the new one.
   await announceIndexChanged(actor.workspaceId);
@@ -82,7 +103,11 @@ export async function setSecret(actor: Actor, name: string, value: string): Prom
 export async function listSecrets(actor: Actor): Promise<SecretSummary[]> {
   authorize(actor, "secrets.write");
   const db = getDb();
-  const secrets = await db.secret.findMany({ where: { workspaceId: actor.workspaceId }, select: { name: true, createdAt: true, updatedAt: true }, orderBy: { name: "asc" } });
+  const secrets = await db.secret.findMany({
+    where: { workspaceId: actor.workspaceId },
+    select: { name: true, createdAt: true, updatedAt: true },
+    orderBy: { name: "asc" },
+  });
   if (!secrets.length) return [];
   // The row keeps no author; the audit log has one entry per set, newest first wins.
   const sets = await db.auditEvent.findMany({

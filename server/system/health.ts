@@ -133,13 +133,18 @@ function workerCheck(
 function withServiceNote(check: Check, service: "postgres" | "redis"): Check {
   const state = getSupervisorReport()?.processes.find((p) => p.name === service);
   if (check.status === "ok" || !state?.lastExit || state.status === "running") return check;
-  return { ...check, message: `${check.message ?? "unreachable"}: the embedded ${service} ${state.lastExit.reason} at ${state.lastExit.at} and is being restarted` };
+  return {
+    ...check,
+    message: `${check.message ?? "unreachable"}: the embedded ${service} ${state.lastExit.reason} at ${state.lastExit.at} and is being restarted`,
+  };
 }
 
 /** Why the supervisor's worker is down and when it comes back, for a health message. */
 function restartNote(supervised: ProcessState | undefined, fallback: string): string {
   if (!supervised?.lastExit || supervised.status === "running") return fallback;
-  const when = supervised.nextStartAt ? `; next start ${supervised.status === "starting" ? "under way" : `in ${Math.max(0, Math.round((Date.parse(supervised.nextStartAt) - Date.now()) / 1000))} s`}` : "";
+  const when = supervised.nextStartAt
+    ? `; next start ${supervised.status === "starting" ? "under way" : `in ${Math.max(0, Math.round((Date.parse(supervised.nextStartAt) - Date.now()) / 1000))} s`}`
+    : "";
   const pace = supervised.throttled ? " (it keeps dying: restarts are paced, see the supervisor's log)" : "";
   return `the worker ${supervised.lastExit.reason} at ${supervised.lastExit.at} and is being restarted${when}${pace}`;
 }

@@ -63,7 +63,9 @@ export async function executeInvocation(invocationId: string, jobWorkspaceId?: s
   if (!workspaceId) return;
   // Counted in the row before anything runs: an attempt that never recorded its result was
   // ended by its worker dying or wedging, and that count survives BullMQ losing its own.
-  const [invocation] = await sql<Omit<InvocationRecord, "id" | "workspaceId" | "caller" | "result"> & { callerType: Caller["type"]; callerLabel: string }>(
+  const [invocation] = await sql<
+    Omit<InvocationRecord, "id" | "workspaceId" | "caller" | "result"> & { callerType: Caller["type"]; callerLabel: string }
+  >(
     `UPDATE "ToolInvocation" SET attempts = attempts + 1 WHERE id = $1 AND ("workspaceId" = $2) IS TRUE AND status = 'queued'
      RETURNING attempts, "toolId", "toolVersionId", "callerType", "callerLabel", input`,
     [invocationId, workspaceId],

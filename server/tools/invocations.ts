@@ -71,7 +71,12 @@ function boundedDiagnostic(value: unknown): Diagnostic | null {
   const d = value as Diagnostic | null;
   if (!d) return null;
   const clip = (text: string) => (text.length > 2_000 ? `${text.slice(0, 2_000)}…` : text);
-  return { ...d, message: clip(d.message), observed: typeof d.observed === "string" ? clip(d.observed) : d.observed, limit: typeof d.limit === "string" ? clip(d.limit) : d.limit };
+  return {
+    ...d,
+    message: clip(d.message),
+    observed: typeof d.observed === "string" ? clip(d.observed) : d.observed,
+    limit: typeof d.limit === "string" ? clip(d.limit) : d.limit,
+  };
 }
 
 export async function listInvocations(actor: Actor, name: string, page: PageQuery) {
@@ -106,7 +111,10 @@ export async function getInvocation(actor: Actor, name: string, id: string): Pro
   authorize(actor, "tools.view");
   const db = getDb();
   const tool = await findLiveTool(db, actor.workspaceId, name);
-  const row = await db.toolInvocation.findFirst({ where: { id, toolId: tool.id, workspaceId: actor.workspaceId }, include: invocationInclude });
+  const row = await db.toolInvocation.findFirst({
+    where: { id, toolId: tool.id, workspaceId: actor.workspaceId },
+    include: invocationInclude,
+  });
   if (!row) throw notFound(`Invocation "${id}" of tool "${name}"`);
   return viewOf(row);
 }

@@ -32,7 +32,11 @@ export interface ToolTimeRefusal {
  * left. `overrides`: the workspace's quota overrides when already in hand (an API token's, a
  * delivery's), so no statement is needed to read the limit.
  */
-export async function toolTimeRefusal(workspaceId: string, overrides?: Record<string, number>, now = Date.now()): Promise<ToolTimeRefusal | null> {
+export async function toolTimeRefusal(
+  workspaceId: string,
+  overrides?: Record<string, number>,
+  now = Date.now(),
+): Promise<ToolTimeRefusal | null> {
   const [limit, used] = await Promise.all([limitWith(overrides, workspaceId, "tool_cpu_ms_per_day"), toolMsToday(workspaceId, now)]);
   if (used < limit) return null;
   const retryAfterS = secondsUntilUtcMidnight(now);
@@ -62,7 +66,8 @@ export const toolTimeDiagnostic = (refusal: ToolTimeRefusal): Diagnostic => ({
 });
 
 /** How a run ended; durationMs is null when the tool never ran (a quarantined version, a run given up). */
-export type RunResult = { ok: true; output: unknown; durationMs: number } | { ok: false; diagnostic: Diagnostic; durationMs: number | null };
+export type RunResult =
+  { ok: true; output: unknown; durationMs: number } | { ok: false; diagnostic: Diagnostic; durationMs: number | null };
 
 export interface InvocationRecord {
   id: string;

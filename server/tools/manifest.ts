@@ -21,13 +21,22 @@ const HOST = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9
 
 const jsonSchemaObject = z
   .record(z.string(), z.unknown())
-  .refine((schema) => schema.type === "object", "must be a JSON Schema of an object (`type = \"object\"`), as MCP requires")
+  .refine((schema) => schema.type === "object", 'must be a JSON Schema of an object (`type = "object"`), as MCP requires')
   .meta({ description: "A JSON Schema (draft 2020-12)." });
 
 const permissionsSchema = z.strictObject({
   timeoutMs: z.int().min(1).max(60_000).default(1_000).meta({ description: "Longest one call may run, in milliseconds." }),
-  maxMemoryPages: z.int().min(1).max(MAX_MEMORY_PAGES).default(64).meta({ description: "Memory cap in 64 KiB pages; a wasm module must declare a maximum no larger." }),
-  allowedHosts: z.array(z.string().regex(HOST, "Hosts look like `api.example.com`, `*.example.com` or `127.0.0.1:8080`")).max(50).default([]).meta({ description: "Hosts the tool may call through `caxton_http`." }),
+  maxMemoryPages: z
+    .int()
+    .min(1)
+    .max(MAX_MEMORY_PAGES)
+    .default(64)
+    .meta({ description: "Memory cap in 64 KiB pages; a wasm module must declare a maximum no larger." }),
+  allowedHosts: z
+    .array(z.string().regex(HOST, "Hosts look like `api.example.com`, `*.example.com` or `127.0.0.1:8080`"))
+    .max(50)
+    .default([])
+    .meta({ description: "Hosts the tool may call through `caxton_http`." }),
 });
 
 const hintsSchema = z.strictObject({
@@ -62,7 +71,12 @@ const metaValidator = new Ajv2020({ strict: false, allErrors: true, validateSche
 export type ManifestResult = { ok: true; manifest: ToolManifest; text: string; problems: Problem[] } | { ok: false; problems: Problem[] };
 
 export function validateToolManifest(input: string | Uint8Array, format: DocumentFormat): ManifestResult {
-  const read = readDocument(input, { format, maxBytes: MAX_MANIFEST_BYTES, what: "tool manifests", sizeHint: "Keep the manifest to the tool's description and schemas." });
+  const read = readDocument(input, {
+    format,
+    maxBytes: MAX_MANIFEST_BYTES,
+    what: "tool manifests",
+    sizeHint: "Keep the manifest to the tool's description and schemas.",
+  });
   if (!read.ok) return read;
   const checked = schemaProblems(toolManifestSchema, read.data, read.map, { knownKeys: (path) => knownKeys[path.join(".")] ?? [] });
   const problems = [...checked.problems];
@@ -74,8 +88,21 @@ export function validateToolManifest(input: string | Uint8Array, format: Documen
     for (const error of metaValidator.errors ?? []) {
       if (seen.has(error.instancePath)) continue;
       seen.add(error.instancePath);
-      const path: PathSegment[] = [key, ...error.instancePath.split("/").filter(Boolean).map((s) => (/^\d+$/.test(s) ? Number(s) : s))];
-      problems.push(problem("invalid_value", formatPath(path), `\`${key}\` is not a valid JSON Schema: ${error.instancePath || "the schema"} ${error.message}.`, locate(read.map(), path)));
+      const path: PathSegment[] = [
+        key,
+        ...error.instancePath
+          .split("/")
+          .filter(Boolean)
+          .map((s) => (/^\d+$/.test(s) ? Number(s) : s)),
+      ];
+      problems.push(
+        problem(
+          "invalid_value",
+          formatPath(path),
+          `\`${key}\` is not a valid JSON Schema: ${error.instancePath || "the schema"} ${error.message}.`,
+          locate(read.map(), path),
+        ),
+      );
     }
   }
   problems.sort((a, b) => a.line - b.line || a.column - b.column);

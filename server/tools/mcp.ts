@@ -30,7 +30,11 @@ function internalError(error: unknown, what: string): string {
 
 async function listedTools(actor: Actor) {
   authorize(actor, "tools.view");
-  const tools = await getDb().tool.findMany({ where: { workspaceId: actor.workspaceId, deletedAt: null }, include: { activeVersion: { select: { manifest: true } } }, orderBy: { name: "asc" } });
+  const tools = await getDb().tool.findMany({
+    where: { workspaceId: actor.workspaceId, deletedAt: null },
+    include: { activeVersion: { select: { manifest: true } } },
+    orderBy: { name: "asc" },
+  });
   return tools.flatMap((tool) => {
     if (!tool.activeVersion) return [];
     const manifest = tool.activeVersion.manifest as unknown as ToolManifest;
@@ -55,19 +59,32 @@ function buildServer(actor: Actor): Server {
     try {
       run = await runTool(actor, name, input, { type: "mcp", label: `${actor.label} (MCP)` });
     } catch (error) {
-      if (error instanceof AppError && error.code === "not_found") throw new McpError(ErrorCode.InvalidParams, `No tool "${name}" in this workspace.`);
-      if (error instanceof AppError) return { isError: true, content: [{ type: "text" as const, text: `${error.message}${error.extra.hint ? ` ${error.extra.hint}` : ""}` }] };
+      if (error instanceof AppError && error.code === "not_found")
+        throw new McpError(ErrorCode.InvalidParams, `No tool "${name}" in this workspace.`);
+      if (error instanceof AppError)
+        return {
+          isError: true,
+          content: [{ type: "text" as const, text: `${error.message}${error.extra.hint ? ` ${error.extra.hint}` : ""}` }],
+        };
       throw new McpError(ErrorCode.InternalError, internalError(error, "MCP tool call failed"));
     }
     if (run.status === "ok") {
       const output = run.output;
-      const structured = output && typeof output === "object" && !Array.isArray(output) ? { structuredContent: output as Record<string, unknown> } : {};
+      const structured =
+        output && typeof output === "object" && !Array.isArray(output) ? { structuredContent: output as Record<string, unknown> } : {};
       return { content: [{ type: "text" as const, text: JSON.stringify(output) }], ...structured };
     }
     const d = run.diagnostic;
     return {
       isError: true,
-      content: [{ type: "text" as const, text: d ? `${d.kind}: ${d.message}${d.limit !== null ? ` (limit ${d.limit}, observed ${d.observed ?? "-"})` : ""}` : `The call did not finish (${run.status}).` }],
+      content: [
+        {
+          type: "text" as const,
+          text: d
+            ? `${d.kind}: ${d.message}${d.limit !== null ? ` (limit ${d.limit}, observed ${d.observed ?? "-"})` : ""}`
+            : `The call did not finish (${run.status}).`,
+        },
+      ],
       _meta: { caxton: { invocationId: run.id, diagnostic: d } },
     };
   });
@@ -92,7 +109,10 @@ function invalidParams(body: unknown): { id: unknown; message: string } | null {
     if (result && !result.success) {
       const issues = result.error.issues.map((issue) => `\`${issue.path.map(String).join(".")}\`: ${issue.message}`).join("; ");
       const id = (message as { id?: unknown }).id;
-      return { id: typeof id === "string" || typeof id === "number" ? id : null, message: `Invalid params for ${method}: ${issues}. See the tool's inputSchema in tools/list.` };
+      return {
+        id: typeof id === "string" || typeof id === "number" ? id : null,
+        message: `Invalid params for ${method}: ${issues}. See the tool's inputSchema in tools/list.`,
+      };
     }
   }
   return null;
@@ -106,12 +126,16 @@ const jsonRpcError = (status: number, code: number, message: string, headers: Re
 
 /** Answers one MCP request. GET (the optional SSE stream) is not offered in stateless mode. */
 export async function handleMcpRequest(request: Request): Promise<Response> {
-  if (request.method !== "POST") return jsonRpcError(405, -32000, "This MCP endpoint is stateless: send JSON-RPC requests with POST.", { allow: "POST" });
+  if (request.method !== "POST")
+    return jsonRpcError(405, -32000, "This MCP endpoint is stateless: send JSON-RPC requests with POST.", { allow: "POST" });
   let actor: Actor;
   try {
     actor = await actorForToken(request.headers.get("authorization"));
   } catch (error) {
-    if (error instanceof AppError) return jsonRpcError(error.status, -32001, `${error.message}${error.extra.hint ? ` ${error.extra.hint}` : ""}`, { "www-authenticate": 'Bearer realm="caxton"' });
+    if (error instanceof AppError)
+      return jsonRpcError(error.status, -32001, `${error.message}${error.extra.hint ? ` ${error.extra.hint}` : ""}`, {
+        "www-authenticate": 'Bearer realm="caxton"',
+      });
     return jsonRpcError(500, -32603, internalError(error, "MCP authentication failed"));
   }
   // The boundary check every transport shares (size, nesting, NUL, lone surrogates), on the
@@ -121,10 +145,15 @@ export async function handleMcpRequest(request: Request): Promise<Response> {
     body = await readCappedText(request);
     if (/^application\/json\b/i.test(request.headers.get("content-type") ?? "") && body.trim()) {
       const invalid = invalidParams(parseGuardedJson(body, "body"));
-      if (invalid) return Response.json({ jsonrpc: "2.0", error: { code: -32602, message: invalid.message }, id: invalid.id }, { status: 400, headers: { "cache-control": "no-store" } });
+      if (invalid)
+        return Response.json(
+          { jsonrpc: "2.0", error: { code: -32602, message: invalid.message }, id: invalid.id },
+          { status: 400, headers: { "cache-control": "no-store" } },
+        );
     }
   } catch (error) {
-    if (error instanceof AppError) return jsonRpcError(error.status, rpcCodeOf(error), `${error.message}${error.extra.hint ? ` ${error.extra.hint}` : ""}`);
+    if (error instanceof AppError)
+      return jsonRpcError(error.status, rpcCodeOf(error), `${error.message}${error.extra.hint ? ` ${error.extra.hint}` : ""}`);
     return jsonRpcError(500, -32603, internalError(error, "MCP request failed"));
   }
   const server = buildServer(actor);

@@ -13,7 +13,8 @@ import type { Diagnostic } from "./sandbox/types";
 const logger = createLogger("tools");
 
 /** Diagnostics that mean the tool's code had to be stopped, not that it answered badly. */
-export const isBreach = (diagnostic: Diagnostic) => diagnostic.kind === "timeout" || diagnostic.kind === "memory" || diagnostic.kind === "worker_lost";
+export const isBreach = (diagnostic: Diagnostic) =>
+  diagnostic.kind === "timeout" || diagnostic.kind === "memory" || diagnostic.kind === "worker_lost";
 
 export interface QuarantineState {
   quarantinedAt: Date | null;
@@ -70,7 +71,10 @@ const known = new Map<string, { state: QuarantineState; readAt: number }>();
 export async function quarantineOf(workspaceId: string, versionId: string, now = Date.now()): Promise<QuarantineState | null> {
   const cached = known.get(versionId);
   if (cached && (cached.state.quarantinedAt || now - cached.readAt < STATE_TTL_MS)) return cached.state;
-  const [row] = await sql<QuarantineState>(`SELECT breaches, "quarantinedAt", "quarantineReason" FROM "ToolVersion" WHERE id = $1 AND ("workspaceId" = $2) IS TRUE`, [versionId, workspaceId]);
+  const [row] = await sql<QuarantineState>(
+    `SELECT breaches, "quarantinedAt", "quarantineReason" FROM "ToolVersion" WHERE id = $1 AND ("workspaceId" = $2) IS TRUE`,
+    [versionId, workspaceId],
+  );
   if (!row) return null;
   remember(versionId, row, now);
   return row;

@@ -19,7 +19,18 @@ import { giveUpOnInvocation } from "./unfinished-runs";
  */
 
 export const diagnosticSchema = z.object({
-  kind: z.enum(["timeout", "memory", "host_denied", "trap", "invalid_input", "invalid_output", "output_too_large", "quarantined", "worker_lost", "quota_exceeded"]),
+  kind: z.enum([
+    "timeout",
+    "memory",
+    "host_denied",
+    "trap",
+    "invalid_input",
+    "invalid_output",
+    "output_too_large",
+    "quarantined",
+    "worker_lost",
+    "quota_exceeded",
+  ]),
   limit: z.union([z.string(), z.number()]).nullable(),
   observed: z.union([z.string(), z.number()]).nullable(),
   message: z.string(),
@@ -40,7 +51,9 @@ export const invocationSchema = z.object({
 });
 export type InvocationView = z.infer<typeof invocationSchema>;
 
-type InvocationRow = Prisma.ToolInvocationGetPayload<{ include: { tool: { select: { name: true } }; version: { select: { number: true } } } }>;
+type InvocationRow = Prisma.ToolInvocationGetPayload<{
+  include: { tool: { select: { name: true } }; version: { select: { number: true } } };
+}>;
 
 export const viewOf = (row: InvocationRow): InvocationView => ({
   id: row.id,
@@ -61,7 +74,12 @@ export const invocationInclude = { tool: { select: { name: true } }, version: { 
 export type { Caller } from "./invoke";
 
 /** Runs the tool's active version on `input` and answers with the recorded invocation. */
-export async function runTool(actor: Actor, name: string, input: unknown, caller: Caller = { type: actor.via === "token" ? "token" : "user", label: actor.label }): Promise<InvocationView> {
+export async function runTool(
+  actor: Actor,
+  name: string,
+  input: unknown,
+  caller: Caller = { type: actor.via === "token" ? "token" : "user", label: actor.label },
+): Promise<InvocationView> {
   authorize(actor, "tools.run");
   const tool = await findLiveTool(getDb(), actor.workspaceId, name);
   const version = tool.activeVersion;
@@ -94,7 +112,9 @@ export async function runTool(actor: Actor, name: string, input: unknown, caller
     done = await read();
   }
   if (done.status === "queued") {
-    throw new AppError("conflict", `Tool "${name}" was queued but no worker ran it in time (invocation ${record.id}).`, { hint: "Check that a worker process is running (System page, /api/health)." });
+    throw new AppError("conflict", `Tool "${name}" was queued but no worker ran it in time (invocation ${record.id}).`, {
+      hint: "Check that a worker process is running (System page, /api/health).",
+    });
   }
   return viewOf(done);
 }

@@ -28,7 +28,11 @@ interface Manifest {
 
 // A local copy of the memory-section reader from the research notes (§3): the sandbox has its
 // own (server/tools/sandbox/), and this test must not depend on it.
-interface WasmMemory { imported: boolean; initial: number; maximum: number | null }
+interface WasmMemory {
+  imported: boolean;
+  initial: number;
+  maximum: number | null;
+}
 function wasmMemories(b: Uint8Array): WasmMemory[] {
   if (b.length < 8 || b[0] !== 0 || b[1] !== 0x61 || b[2] !== 0x73 || b[3] !== 0x6d) throw new Error("not wasm");
   let p = 8;
@@ -38,11 +42,20 @@ function wasmMemories(b: Uint8Array): WasmMemory[] {
     return x;
   };
   const u32 = () => {
-    let r = 0, s = 0, x;
-    do { x = byte(); r += (x & 0x7f) * 2 ** s; s += 7; } while (x & 0x80);
+    let r = 0,
+      s = 0,
+      x;
+    do {
+      x = byte();
+      r += (x & 0x7f) * 2 ** s;
+      s += 7;
+    } while (x & 0x80);
     return r;
   };
-  const name = () => { const n = u32(); p += n; };
+  const name = () => {
+    const n = u32();
+    p += n;
+  };
   const limits = (imported: boolean): WasmMemory => {
     const flags = u32();
     const initial = u32();
@@ -59,11 +72,15 @@ function wasmMemories(b: Uint8Array): WasmMemory[] {
         name();
         const kind = byte();
         if (kind === 0) u32();
-        else if (kind === 1) { p++; limits(true); }
-        else if (kind === 2) out.push(limits(true));
+        else if (kind === 1) {
+          p++;
+          limits(true);
+        } else if (kind === 2) out.push(limits(true));
         else if (kind === 3) p += 2;
-        else if (kind === 4) { p++; u32(); }
-        else throw new Error(`unknown import kind ${kind}`);
+        else if (kind === 4) {
+          p++;
+          u32();
+        } else throw new Error(`unknown import kind ${kind}`);
       }
     } else if (id === 5) {
       for (let n = u32(); n > 0; n--) out.push(limits(false));
@@ -94,7 +111,8 @@ async function caxtonHttp(ctx: CallContext, requestOffset: bigint): Promise<bigi
     const request = JSON.parse(ctx.read(requestOffset)?.text() ?? "null") as { url: string; method: string };
     httpLog.push({ url: request.url, method: request.method });
     const url = new URL(request.url);
-    if (!allowedHosts.includes(url.host)) return ctx.store(JSON.stringify({ status: 0, error: `host_denied: ${url.host} is not in the tool's allowedHosts` }));
+    if (!allowedHosts.includes(url.host))
+      return ctx.store(JSON.stringify({ status: 0, error: `host_denied: ${url.host} is not in the tool's allowedHosts` }));
     const response = await fetch(url, { method: request.method });
     const body = await response.text();
     return ctx.store(JSON.stringify({ status: response.status, headers: Object.fromEntries(response.headers), body, error: null }));
@@ -111,7 +129,8 @@ function manifestOf(name: string): Manifest {
 
 function checkSchema(name: string, which: "inputSchema" | "outputSchema", value: unknown) {
   const validate = ajv.compile(manifestOf(name)[which]);
-  if (!validate(value)) throw new Error(`${name}: ${which} rejects ${JSON.stringify(value).slice(0, 200)}: ${ajv.errorsText(validate.errors)}`);
+  if (!validate(value))
+    throw new Error(`${name}: ${which} rejects ${JSON.stringify(value).slice(0, 200)}: ${ajv.errorsText(validate.errors)}`);
 }
 
 async function pluginFor(name: string): Promise<Plugin> {
@@ -119,13 +138,16 @@ async function pluginFor(name: string): Promise<Plugin> {
   if (!plugin) {
     const tool = tools.find((t) => t.name === name);
     if (!tool) throw new Error(`no sample tool ${name}`);
-    plugin = await createPlugin({ wasm: [{ data: tool.code }] }, {
-      runInWorker: true,
-      timeoutMs: 2000,
-      useWasi: false,
-      logLevel: "silent",
-      functions: { "extism:host/user": { caxton_http: caxtonHttp } },
-    });
+    plugin = await createPlugin(
+      { wasm: [{ data: tool.code }] },
+      {
+        runInWorker: true,
+        timeoutMs: 2000,
+        useWasi: false,
+        logLevel: "silent",
+        functions: { "extism:host/user": { caxton_http: caxtonHttp } },
+      },
+    );
     plugins.set(name, plugin);
   }
   return plugin;
@@ -177,7 +199,7 @@ beforeAll(async () => {
   server = http.createServer((req, res) => {
     if (req.url === "/hello") {
       res.setHeader("content-type", "text/plain; charset=utf-8");
-      res.end("grüße, 世界 😀 \"quoted\"\n");
+      res.end('grüße, 世界 😀 "quoted"\n');
     } else if (req.url === "/big") {
       res.setHeader("content-type", "text/plain; charset=utf-8");
       res.end("é".repeat(50_000)); // 100 000 bytes of UTF-8
@@ -202,7 +224,12 @@ afterAll(async () => {
 describe("sample tools on disk", () => {
   it("lists every plugins/<name>/ with its manifest and code", () => {
     expect(tools.map((t) => `${t.name}:${t.kind}`)).toEqual([
-      "csv-to-json:js", "fetch-url:wasm", "json-query:wasm", "slugify:js", "text-stats:wasm", "word-count:wasm",
+      "csv-to-json:js",
+      "fetch-url:wasm",
+      "json-query:wasm",
+      "slugify:js",
+      "text-stats:wasm",
+      "word-count:wasm",
     ]);
     for (const tool of tools) {
       const manifest = manifestOf(tool.name);
@@ -219,12 +246,16 @@ describe("sample tools on disk", () => {
     try {
       mkdirSync(path.join(dir, "demo"));
       writeFileSync(path.join(dir, "demo", "manifest.toml"), 'name = "demo"\nkind = "wasm"\n');
-      expect(() => listSampleTools(dir)).toThrow("demo/dist/demo.wasm is missing: run `npm run build:plugins` to compile the sample wasm tools");
+      expect(() => listSampleTools(dir)).toThrow(
+        "demo/dist/demo.wasm is missing: run `npm run build:plugins` to compile the sample wasm tools",
+      );
       writeFileSync(path.join(dir, "demo", "manifest.toml"), 'name = "other"\nkind = "js"\n');
       expect(() => listSampleTools(dir)).toThrow('name is "other", but the folder is demo/');
       writeFileSync(path.join(dir, "demo", "manifest.toml"), 'name = "demo"\nkind = "js"\n');
       writeFileSync(path.join(dir, "demo", "tool.js"), "function run(input) { return input; }\n");
-      expect(listSampleTools(dir).map((t) => [t.name, t.kind, new TextDecoder().decode(t.code)])).toEqual([["demo", "js", "function run(input) { return input; }\n"]]);
+      expect(listSampleTools(dir).map((t) => [t.name, t.kind, new TextDecoder().decode(t.code)])).toEqual([
+        ["demo", "js", "function run(input) { return input; }\n"],
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -235,9 +266,13 @@ describe("sample tools on disk", () => {
       const manifest = manifestOf(tool.name);
       const mod = new WebAssembly.Module(tool.code);
       expect(WebAssembly.Module.exports(mod).map((e) => e.name)).toContain(manifest.entry);
-      const foreign = WebAssembly.Module.imports(mod).filter((i) => !(i.kind === "function" && (i.module === "extism:host/env" || i.module === "extism:host/user")));
+      const foreign = WebAssembly.Module.imports(mod).filter(
+        (i) => !(i.kind === "function" && (i.module === "extism:host/env" || i.module === "extism:host/user")),
+      );
       expect(foreign, tool.name).toEqual([]);
-      const userImports = WebAssembly.Module.imports(mod).filter((i) => i.module === "extism:host/user").map((i) => i.name);
+      const userImports = WebAssembly.Module.imports(mod)
+        .filter((i) => i.module === "extism:host/user")
+        .map((i) => i.name);
       expect(userImports, tool.name).toEqual(tool.name === "fetch-url" ? ["caxton_http"] : []);
       const memories = wasmMemories(tool.code);
       expect(memories.length, tool.name).toBe(1);
@@ -302,20 +337,35 @@ describe("json-query", () => {
 
   it("says which step failed when nothing is there", async () => {
     expect(await query("a.nope.c")).toEqual({ found: false, type: null, value: null, reason: '"a" has no member "nope"' });
-    expect(await query("a.b[7]")).toEqual({ found: false, type: null, value: null, reason: 'index 7 is out of range: "a.b" has 3 elements' });
+    expect(await query("a.b[7]")).toEqual({
+      found: false,
+      type: null,
+      value: null,
+      reason: 'index 7 is out of range: "a.b" has 3 elements',
+    });
     expect(await query("a.b[0].c.d")).toEqual({ found: false, type: null, value: null, reason: '"a.b[0].c" is a string, not an object' });
     expect(await query("a[0]")).toEqual({ found: false, type: null, value: null, reason: '"a" is an object, not an array' });
   });
 
   it("escapes strings it writes back, reads \\u escapes and keeps numbers as written", async () => {
     const escaped = '{"s":"line\\nbreak \\"q\\" \\\\ \\u00e9 \\ud83d\\ude00"}';
-    expect(await runWasm("json-query", { document: escaped, path: "s" })).toEqual({ found: true, type: "string", value: JSON.stringify("line\nbreak \"q\" \\ é 😀") });
+    expect(await runWasm("json-query", { document: escaped, path: "s" })).toEqual({
+      found: true,
+      type: "string",
+      value: JSON.stringify('line\nbreak "q" \\ é 😀'),
+    });
     // Numbers come back as written, not re-formatted.
-    expect(await runWasm("json-query", { document: '{"n": [1e3, -0.50, 12345678901234567890]}', path: "n" })).toEqual({ found: true, type: "array", value: "[1e3,-0.50,12345678901234567890]" });
+    expect(await runWasm("json-query", { document: '{"n": [1e3, -0.50, 12345678901234567890]}', path: "n" })).toEqual({
+      found: true,
+      type: "array",
+      value: "[1e3,-0.50,12345678901234567890]",
+    });
   });
 
   it("rejects a document that is not JSON and a path it cannot read", async () => {
-    await expect(runWasm("json-query", { document: '{"a":1,}', path: "a" })).rejects.toThrow(/document is not valid JSON: expected a member name in double quotes at position 7/);
+    await expect(runWasm("json-query", { document: '{"a":1,}', path: "a" })).rejects.toThrow(
+      /document is not valid JSON: expected a member name in double quotes at position 7/,
+    );
     await expect(runWasm("json-query", { document: "{}", path: "a..b" })).rejects.toThrow(/invalid path "a\.\.b": empty name at column 3/);
     await expect(runWasm("json-query", { document: "{}", path: "a[x]" })).rejects.toThrow(/expected an array index or a quoted name/);
     await expect(runWasm("json-query", { document: "[".repeat(1000), path: "" })).rejects.toThrow(/nested deeper than 256 levels/);
@@ -344,7 +394,11 @@ describe("text-stats", () => {
   });
 
   it("handles accented and non-Latin text and an empty text", async () => {
-    const stats = (await runWasm("text-stats", { text: "Ça va? Très bien. ÇA ça 😀 — 世界！" })) as { words: number; sentences: number; topWords: { word: string; count: number }[] };
+    const stats = (await runWasm("text-stats", { text: "Ça va? Très bien. ÇA ça 😀 — 世界！" })) as {
+      words: number;
+      sentences: number;
+      topWords: { word: string; count: number }[];
+    };
     expect(stats.words).toBe(7);
     expect(stats.sentences).toBe(3);
     expect(stats.topWords[0]).toEqual({ word: "ça", count: 3 });
@@ -356,7 +410,7 @@ describe("text-stats", () => {
 describe("fetch-url", () => {
   it("GETs an allowed URL through caxton_http, keeping non-ASCII text intact", async () => {
     const result = await runWasm("fetch-url", { url: `${origin}/hello` });
-    expect(result).toEqual({ status: 200, contentType: "text/plain; charset=utf-8", body: "grüße, 世界 😀 \"quoted\"\n", truncated: false });
+    expect(result).toEqual({ status: 200, contentType: "text/plain; charset=utf-8", body: 'grüße, 世界 😀 "quoted"\n', truncated: false });
     expect(httpLog.at(-1)).toEqual({ url: `${origin}/hello`, method: "GET" });
   });
 
@@ -372,7 +426,9 @@ describe("fetch-url", () => {
   });
 
   it("fails with the host's reason when a host is denied, and stays usable", async () => {
-    await expect(runWasm("fetch-url", { url: "http://example.com/" })).rejects.toThrow(/fetching http:\/\/example\.com\/ failed: host_denied: example\.com is not in the tool's allowedHosts/);
+    await expect(runWasm("fetch-url", { url: "http://example.com/" })).rejects.toThrow(
+      /fetching http:\/\/example\.com\/ failed: host_denied: example\.com is not in the tool's allowedHosts/,
+    );
     const closedPort = `http://127.0.0.1:1/`;
     allowedHosts.push("127.0.0.1:1");
     await expect(runWasm("fetch-url", { url: closedPort })).rejects.toThrow(/failed: fetch_failed/);
@@ -413,8 +469,14 @@ describe("csv-to-json", () => {
   });
 
   it("reads other delimiters and files without a header", async () => {
-    expect(await runJs("csv-to-json", { csv: "1;2\n\"\"\n3", delimiter: ";", header: false })).toEqual({ columns: [], rows: [["1", "2"], [""], ["3"]] });
-    expect(await runJs("csv-to-json", { csv: "a,a,,__proto__\n1,2,3,4" })).toEqual({ columns: ["a", "a_2", "column3", "__proto__"], rows: [{ a: "1", a_2: "2", column3: "3", ["__proto__"]: "4" }] });
+    expect(await runJs("csv-to-json", { csv: '1;2\n""\n3', delimiter: ";", header: false })).toEqual({
+      columns: [],
+      rows: [["1", "2"], [""], ["3"]],
+    });
+    expect(await runJs("csv-to-json", { csv: "a,a,,__proto__\n1,2,3,4" })).toEqual({
+      columns: ["a", "a_2", "column3", "__proto__"],
+      rows: [{ a: "1", a_2: "2", column3: "3", ["__proto__"]: "4" }],
+    });
   });
 
   it("says where malformed CSV goes wrong", async () => {

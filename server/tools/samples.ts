@@ -36,15 +36,19 @@ function readSample(pluginsDir: string, name: string): SampleTool {
   const shown = (file: string) => path.relative(path.dirname(pluginsDir), file);
   // Only the two keys that locate the code are read here; everything else is the registry's to check.
   const manifest = parseToml(manifestText) as { name?: unknown; kind?: unknown };
-  if (manifest.name !== name) throw new Error(`${shown(manifestPath)}: name is ${JSON.stringify(manifest.name)}, but the folder is ${name}/: make them the same`);
-  if (manifest.kind !== "wasm" && manifest.kind !== "js") throw new Error(`${shown(manifestPath)}: kind must be "wasm" or "js", not ${JSON.stringify(manifest.kind)}`);
+  if (manifest.name !== name)
+    throw new Error(`${shown(manifestPath)}: name is ${JSON.stringify(manifest.name)}, but the folder is ${name}/: make them the same`);
+  if (manifest.kind !== "wasm" && manifest.kind !== "js")
+    throw new Error(`${shown(manifestPath)}: kind must be "wasm" or "js", not ${JSON.stringify(manifest.kind)}`);
   const kind: ToolKind = manifest.kind;
 
   const codePath = sampleCodePath(name, kind, pluginsDir);
   if (!existsSync(codePath)) {
-    throw new Error(kind === "wasm"
-      ? `${shown(codePath)} is missing: run \`npm run build:plugins\` to compile the sample wasm tools`
-      : `${shown(codePath)} is missing: a js tool's code is ${name}/tool.js next to its manifest`);
+    throw new Error(
+      kind === "wasm"
+        ? `${shown(codePath)} is missing: run \`npm run build:plugins\` to compile the sample wasm tools`
+        : `${shown(codePath)} is missing: a js tool's code is ${name}/tool.js next to its manifest`,
+    );
   }
   return { name, kind, manifestPath, manifestText, code: new Uint8Array(readFileSync(codePath)) };
 }

@@ -24,13 +24,25 @@ const backgroundBreach = (tool: { key: string }) => {
   const workspaceId = owners.get(tool.key);
   if (!workspaceId) return;
   void import("./quarantine")
-    .then((q) => q.recordBreach(workspaceId, tool.key, { kind: "timeout", limit: null, observed: null, message: "its code kept running after its call had returned, and its isolate was disposed" }))
+    .then((q) =>
+      q.recordBreach(workspaceId, tool.key, {
+        kind: "timeout",
+        limit: null,
+        observed: null,
+        message: "its code kept running after its call had returned, and its isolate was disposed",
+      }),
+    )
     .catch((error: Error) => createLogger("sandbox").warn({ key: tool.key, err: error.message }, "recording a tool's breach failed"));
 };
 
 export const getSandbox = (): Promise<Sandbox> =>
   (instance ??= import("./sandbox/sandbox").then((m) =>
-    m.createSandbox({ logger: createLogger("sandbox"), maxModuleBytes: MAX_MODULE_BYTES, maxOutputBytes: getConfig().toolMaxOutputBytes, onJsBackgroundBreach: backgroundBreach }),
+    m.createSandbox({
+      logger: createLogger("sandbox"),
+      maxModuleBytes: MAX_MODULE_BYTES,
+      maxOutputBytes: getConfig().toolMaxOutputBytes,
+      onJsBackgroundBreach: backgroundBreach,
+    }),
   ));
 
 export async function closeSandbox(): Promise<void> {

@@ -25,7 +25,13 @@ import type { ModuleProblem } from "./sandbox/types";
 export const quarantineSchema = z.object({ since: z.string(), reason: z.string(), breaches: z.int() }).nullable();
 
 const quarantineOf = (version: VersionRow | null) =>
-  version?.quarantinedAt ? { since: version.quarantinedAt.toISOString(), reason: version.quarantineReason ?? "its runs kept breaching their limits", breaches: version.breaches } : null;
+  version?.quarantinedAt
+    ? {
+        since: version.quarantinedAt.toISOString(),
+        reason: version.quarantineReason ?? "its runs kept breaching their limits",
+        breaches: version.breaches,
+      }
+    : null;
 
 export const toolVersionSchema = z.object({
   number: z.int(),
@@ -91,7 +97,11 @@ function summaryOf(tool: ToolRow) {
   };
 }
 
-const detailOf = (tool: ToolRow) => ({ ...summaryOf(tool), manifest: manifestOf(tool.activeVersion) as Record<string, unknown>, manifestSource: tool.activeVersion?.manifestSource ?? "" });
+const detailOf = (tool: ToolRow) => ({
+  ...summaryOf(tool),
+  manifest: manifestOf(tool.activeVersion) as Record<string, unknown>,
+  manifestSource: tool.activeVersion?.manifestSource ?? "",
+});
 
 const versionOf = (version: VersionRow, activeVersionId: string | null) => ({
   number: version.number,
@@ -139,10 +149,22 @@ export async function uploadTool(actor: Actor, upload: ToolUpload, options: { sa
   const store = async (tx: Prisma.TransactionClient): Promise<UploadResult> => {
     const existing = await tx.tool.findFirst({ where: { workspaceId: actor.workspaceId, liveName: manifest.name }, include: withActive });
     if (existing?.activeVersion?.contentHash === hash) {
-      return { outcome: "unchanged", tool: detailOf(existing), version: versionOf(existing.activeVersion, existing.activeVersionId), warnings };
+      return {
+        outcome: "unchanged",
+        tool: detailOf(existing),
+        version: versionOf(existing.activeVersion, existing.activeVersionId),
+        warnings,
+      };
     }
-    const tool = existing ?? (await tx.tool.create({ data: { workspaceId: actor.workspaceId, name: manifest.name, liveName: manifest.name, sample: options.sample ?? false }, include: withActive }));
-    const same = existing ? await tx.toolVersion.findFirst({ where: { toolId: tool.id, contentHash: hash }, orderBy: { number: "desc" } }) : null;
+    const tool =
+      existing ??
+      (await tx.tool.create({
+        data: { workspaceId: actor.workspaceId, name: manifest.name, liveName: manifest.name, sample: options.sample ?? false },
+        include: withActive,
+      }));
+    const same = existing
+      ? await tx.toolVersion.findFirst({ where: { toolId: tool.id, contentHash: hash }, orderBy: { number: "desc" } })
+      : null;
     const last = await tx.toolVersion.findFirst({ where: { toolId: tool.id }, orderBy: { number: "desc" }, select: { number: true } });
     const version =
       same ??
@@ -164,7 +186,18 @@ export async function uploadTool(actor: Actor, upload: ToolUpload, options: { sa
     const active = await tx.tool.update({ where: { id: tool.id }, data: { activeVersionId: version.id }, include: withActive });
     const outcome = !existing ? "created" : same ? "reactivated" : "updated";
     // Samples come with the workspace (its creation is audited), not from anyone's upload.
-    if (!options.sample) await audit(actor, { action: "tool.uploaded", workspaceId: actor.workspaceId, targetType: "tool", targetId: manifest.name, data: { outcome, version: version.number, kind: manifest.kind, bytes: upload.module.length } }, tx);
+    if (!options.sample)
+      await audit(
+        actor,
+        {
+          action: "tool.uploaded",
+          workspaceId: actor.workspaceId,
+          targetType: "tool",
+          targetId: manifest.name,
+          data: { outcome, version: version.number, kind: manifest.kind, bytes: upload.module.length },
+        },
+        tx,
+      );
     return { outcome, tool: detailOf(active), version: versionOf(version, version.id), warnings };
   };
   // Two uploads of a new name can race on the unique key: the loser runs once more.
@@ -175,7 +208,11 @@ export async function uploadTool(actor: Actor, upload: ToolUpload, options: { sa
 
 export async function listTools(actor: Actor, page: PageQuery) {
   authorize(actor, "tools.view");
-  const rows = await getDb().tool.findMany({ where: { workspaceId: actor.workspaceId, deletedAt: null }, include: withActive, ...pageArgs(page, { name: "asc" as const }) });
+  const rows = await getDb().tool.findMany({
+    where: { workspaceId: actor.workspaceId, deletedAt: null },
+    include: withActive,
+    ...pageArgs(page, { name: "asc" as const }),
+  });
   return toPage(rows, page, summaryOf);
 }
 
@@ -196,9 +233,20 @@ export async function deleteTool(actor: Actor, name: string, confirm: string): P
   authorize(actor, "tools.write");
   await getDb().$transaction(async (tx) => {
     const tool = await findLiveTool(tx, actor.workspaceId, name);
-    if (confirm !== name) throw new AppError("bad_request", `To delete tool "${name}", confirm with its name.`, { hint: `Send confirm: "${name}".` });
+    if (confirm !== name)
+      throw new AppError("bad_request", `To delete tool "${name}", confirm with its name.`, { hint: `Send confirm: "${name}".` });
     await tx.tool.update({ where: { id: tool.id }, data: { deletedAt: new Date(), liveName: null } });
-    await audit(actor, { action: "tool.deleted", workspaceId: actor.workspaceId, targetType: "tool", targetId: name, data: { versions: tool._count.versions } }, tx);
+    await audit(
+      actor,
+      {
+        action: "tool.deleted",
+        workspaceId: actor.workspaceId,
+        targetType: "tool",
+        targetId: name,
+        data: { versions: tool._count.versions },
+      },
+      tx,
+    );
   });
   await announceIndexChanged(actor.workspaceId);
 }

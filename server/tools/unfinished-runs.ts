@@ -46,7 +46,10 @@ export async function giveUpOnInvocation(jobWorkspaceId: string | undefined, inv
   const stalled = /stalled|started more than/i.test(reason);
   if (stalled) {
     // The last worker to run it never came back either: that counts against the version too.
-    const invocation = await getDb().toolInvocation.findFirst({ where: { id: invocationId, workspaceId }, select: { status: true, toolVersionId: true } });
+    const invocation = await getDb().toolInvocation.findFirst({
+      where: { id: invocationId, workspaceId },
+      select: { status: true, toolVersionId: true },
+    });
     if (invocation?.status === "queued") await countBreach(workspaceId, invocation.toolVersionId, workerLost(MAX_TOOL_RUN_ATTEMPTS));
   }
   await getDb().toolInvocation.updateMany({
@@ -54,7 +57,12 @@ export async function giveUpOnInvocation(jobWorkspaceId: string | undefined, inv
     data: {
       status: "failed",
       diagnostic: stalled
-        ? { kind: "worker_lost", limit: MAX_TOOL_RUN_ATTEMPTS, observed: reason, message: `The tool run is not tried again: ${reason}. If the tool is yours, check it for loops or memory growth and upload a fixed version.` }
+        ? {
+            kind: "worker_lost",
+            limit: MAX_TOOL_RUN_ATTEMPTS,
+            observed: reason,
+            message: `The tool run is not tried again: ${reason}. If the tool is yours, check it for loops or memory growth and upload a fixed version.`,
+          }
         : { kind: "trap", limit: null, observed: null, message: `The worker could not run the tool: ${reason}` },
       completedAt: new Date(),
     },

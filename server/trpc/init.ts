@@ -47,38 +47,56 @@ export interface ProcedureMeta {
 }
 
 /** A cause that is neither our refusal nor a schema's: its text is JavaScript's or a library's. */
-const foreignCause = (cause: unknown) => cause instanceof Error && !(cause instanceof AppError) && !(cause instanceof ZodError) && !(cause instanceof TRPCError);
+const foreignCause = (cause: unknown) =>
+  cause instanceof Error && !(cause instanceof AppError) && !(cause instanceof ZodError) && !(cause instanceof TRPCError);
 
-const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
-  errorFormatter({ shape, error, path }) {
-    const cause = error.cause;
-    if (error.code === "INTERNAL_SERVER_ERROR") {
-      // A bug or a broken dependency: its text (a query, a stack) stays in the log.
-      const requestId = randomUUID();
-      logger.error({ err: cause ?? error, requestId, path }, "tRPC call failed");
-      const { stack: _stack, ...data } = shape.data;
-      return { ...shape, message: "Something went wrong on our side.", data: { ...data, hint: `Try again; if it persists, report request ${requestId}.` } };
-    }
-    return {
-      ...shape,
-      // AppErrors are scrubbed when made; anything else that escaped a procedure, here. A
-      // message tRPC took from a JavaScript error (JSON.parse's, on input that is not JSON)
-      // is not ours to show: say what it means instead.
-      message: foreignCause(cause) ? (cause instanceof SyntaxError ? "The input is not valid JSON." : "The request is not valid.") : shapeRedactor.text(shape.message),
-      data: {
-        ...shape.data,
-        // The same code and hint the REST API and the CLI show.
-        appCode: cause instanceof AppError ? cause.code : cause instanceof ZodError ? "validation_failed" : undefined,
-        hint: cause instanceof AppError ? cause.extra.hint : undefined,
-        // An invalid agent document's problems, for the editor's markers.
-        problems: cause instanceof AppError && cause.code === "invalid_agent" ? (cause.extra.details as { problems?: unknown })?.problems : undefined,
-        // An invalid tool's manifest problems (line, column) and module problems, for the upload form.
-        details: cause instanceof AppError && cause.code === "invalid_tool" ? (cause.extra.details as { problems?: unknown; moduleProblems?: unknown } | undefined) : undefined,
-        issues: cause instanceof ZodError ? cause.issues.map((i) => ({ path: i.path.join("."), message: i.message })) : undefined,
-      },
-    };
-  },
-});
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureMeta>()
+  .create({
+    errorFormatter({ shape, error, path }) {
+      const cause = error.cause;
+      if (error.code === "INTERNAL_SERVER_ERROR") {
+        // A bug or a broken dependency: its text (a query, a stack) stays in the log.
+        const requestId = randomUUID();
+        logger.error({ err: cause ?? error, requestId, path }, "tRPC call failed");
+        const { stack: _stack, ...data } = shape.data;
+        return {
+          ...shape,
+          message: "Something went wrong on our side.",
+          data: { ...data, hint: `Try again; if it persists, report request ${requestId}.` },
+        };
+      }
+      return {
+        ...shape,
+        // AppErrors are scrubbed when made; anything else that escaped a procedure, here. A
+        // message tRPC took from a JavaScript error (JSON.parse's, on input that is not JSON)
+        // is not ours to show: say what it means instead.
+        message: foreignCause(cause)
+          ? cause instanceof SyntaxError
+            ? "The input is not valid JSON."
+            : "The request is not valid."
+          : shapeRedactor.text(shape.message),
+        data: {
+          ...shape.data,
+          // The same code and hint the REST API and the CLI show.
+          appCode: cause instanceof AppError ? cause.code : cause instanceof ZodError ? "validation_failed" : undefined,
+          hint: cause instanceof AppError ? cause.extra.hint : undefined,
+          // An invalid agent document's problems, for the editor's markers.
+          problems:
+            cause instanceof AppError && cause.code === "invalid_agent"
+              ? (cause.extra.details as { problems?: unknown })?.problems
+              : undefined,
+          // An invalid tool's manifest problems (line, column) and module problems, for the upload form.
+          details:
+            cause instanceof AppError && cause.code === "invalid_tool"
+              ? (cause.extra.details as { problems?: unknown; moduleProblems?: unknown } | undefined)
+              : undefined,
+          issues: cause instanceof ZodError ? cause.issues.map((i) => ({ path: i.path.join("."), message: i.message })) : undefined,
+        },
+      };
+    },
+  });
 
 /** Services throw AppError; tRPC answers with the matching code and keeps the message. */
 const mapErrors = t.middleware(async ({ next }) => {
@@ -115,7 +133,8 @@ export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
  */
 export const workspaceProcedure = protectedProcedure.use(async ({ ctx, next, getRawInput }) => {
   const raw = (await getRawInput()) as { workspace?: unknown } | undefined;
-  if (typeof raw?.workspace !== "string") throw new TRPCError({ code: "BAD_REQUEST", message: "Which workspace? Pass `workspace` (its slug)." });
+  if (typeof raw?.workspace !== "string")
+    throw new TRPCError({ code: "BAD_REQUEST", message: "Which workspace? Pass `workspace` (its slug)." });
   const actor = await actorForSession(ctx.userId, raw.workspace);
   return next({ ctx: { ...ctx, actor } });
 });

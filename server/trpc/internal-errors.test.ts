@@ -17,11 +17,19 @@ describe("the last line of defence", () => {
         throw new Error(internalText);
       }),
     });
-    const response = await fetchRequestHandler({ endpoint: "/api/trpc", req: new Request("http://127.0.0.1/api/trpc/boom"), router: appRouter, createContext: async () => ({ userId: null }) });
+    const response = await fetchRequestHandler({
+      endpoint: "/api/trpc",
+      req: new Request("http://127.0.0.1/api/trpc/boom"),
+      router: appRouter,
+      createContext: async () => ({ userId: null }),
+    });
     const text = await response.text();
     expect(response.status).toBe(500);
     expect(text).not.toContain("prisma");
-    expect(JSON.parse(text).error).toMatchObject({ message: "Something went wrong on our side.", data: { code: "INTERNAL_SERVER_ERROR", hint: expect.stringMatching(/report request [0-9a-f-]{36}/) } });
+    expect(JSON.parse(text).error).toMatchObject({
+      message: "Something went wrong on our side.",
+      data: { code: "INTERNAL_SERVER_ERROR", hint: expect.stringMatching(/report request [0-9a-f-]{36}/) },
+    });
   });
 
   it("answers REST with the one error shape, 500 `internal`, and nothing of the error's text", async () => {
@@ -41,6 +49,12 @@ describe("the last line of defence", () => {
     const text = await response.text();
     expect(response.status).toBe(500);
     expect(text).not.toContain("prisma");
-    expect(JSON.parse(text)).toEqual({ error: { code: "internal", message: "Something went wrong on our side.", hint: expect.stringMatching(/report request [0-9a-f-]{36}/) } });
+    expect(JSON.parse(text)).toEqual({
+      error: {
+        code: "internal",
+        message: "Something went wrong on our side.",
+        hint: expect.stringMatching(/report request [0-9a-f-]{36}/),
+      },
+    });
   });
 });

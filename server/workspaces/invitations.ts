@@ -11,7 +11,12 @@ import { enforceQuota } from "../quotas/quotas";
 export const invitationInputSchema = z
   .object({
     role: z.enum(roles).default("member"),
-    expiresInHours: z.number().int().min(1).max(24 * 30).default(72),
+    expiresInHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30)
+      .default(72),
   })
   .strict();
 
@@ -31,9 +36,25 @@ export async function createInvitation(actor: Actor, input: z.input<typeof invit
   const token = randomSecret("cxi_");
   const invitation = await getDb().$transaction(async (tx) => {
     const created = await tx.invitation.create({
-      data: { workspaceId: actor.workspaceId, role, tokenHash: sha256(token), createdById: actor.userId, expiresAt: new Date(Date.now() + expiresInHours * 3_600_000) },
+      data: {
+        workspaceId: actor.workspaceId,
+        role,
+        tokenHash: sha256(token),
+        createdById: actor.userId,
+        expiresAt: new Date(Date.now() + expiresInHours * 3_600_000),
+      },
     });
-    await audit(actor, { action: "invitation.created", workspaceId: actor.workspaceId, targetType: "invitation", targetId: created.id, data: { role, expiresInHours } }, tx);
+    await audit(
+      actor,
+      {
+        action: "invitation.created",
+        workspaceId: actor.workspaceId,
+        targetType: "invitation",
+        targetId: created.id,
+        data: { role, expiresInHours },
+      },
+      tx,
+    );
     return created;
   });
   return { id: invitation.id, url: `${publicUrl()}/invite/${token}`, role: invitation.role, expiresAt: invitation.expiresAt.toISOString() };
@@ -58,7 +79,9 @@ export async function acceptInvitation(who: { userId: string; label: string }, t
   return getDb().$transaction(async (tx) => {
     const invitation = await tx.invitation.findUnique({ where: { tokenHash: sha256(token) }, include: { workspace: true } });
     if (!invitation) throw new AppError("not_found", "This invitation link is not valid.", { hint: "Ask for a new link." });
-    const existing = await tx.membership.findUnique({ where: { workspaceId_userId: { workspaceId: invitation.workspaceId, userId: who.userId } } });
+    const existing = await tx.membership.findUnique({
+      where: { workspaceId_userId: { workspaceId: invitation.workspaceId, userId: who.userId } },
+    });
     if (existing) return { slug: invitation.workspace.slug };
     const claimed = await tx.invitation.updateMany({
       where: { id: invitation.id, usedAt: null, expiresAt: { gt: new Date() } },
@@ -69,11 +92,22 @@ export async function acceptInvitation(who: { userId: string; label: string }, t
         hint: "Ask a workspace admin for a new link.",
       });
     }
-    await enforceQuota(tx, invitation.workspaceId, "members", await tx.membership.count({ where: { workspaceId: invitation.workspaceId } }));
+    await enforceQuota(
+      tx,
+      invitation.workspaceId,
+      "members",
+      await tx.membership.count({ where: { workspaceId: invitation.workspaceId } }),
+    );
     await tx.membership.create({ data: { workspaceId: invitation.workspaceId, userId: who.userId, role: invitation.role } });
     await audit(
       { userId: who.userId, label: who.label, via: "session" },
-      { action: "member.joined", workspaceId: invitation.workspaceId, targetType: "user", targetId: who.userId, data: { role: invitation.role, invitationId: invitation.id } },
+      {
+        action: "member.joined",
+        workspaceId: invitation.workspaceId,
+        targetType: "user",
+        targetId: who.userId,
+        data: { role: invitation.role, invitationId: invitation.id },
+      },
       tx,
     );
     return { slug: invitation.workspace.slug };

@@ -67,7 +67,17 @@ export async function changeRole(actor: Actor, userId: string, role: Role): Prom
     if (member.role === role) return view(member);
     if (member.role === "owner") await assertNotLastOwner(tx, actor.workspaceId, "be demoted");
     const updated = await tx.membership.update({ where: { id: member.id }, data: { role }, include: { user: true } });
-    await audit(actor, { action: "member.role_changed", workspaceId: actor.workspaceId, targetType: "user", targetId: userId, data: { from: member.role, to: role } }, tx);
+    await audit(
+      actor,
+      {
+        action: "member.role_changed",
+        workspaceId: actor.workspaceId,
+        targetType: "user",
+        targetId: userId,
+        data: { from: member.role, to: role },
+      },
+      tx,
+    );
     return view(updated);
   });
 }
@@ -92,6 +102,16 @@ export async function removeMember(actor: Actor, userId: string): Promise<void> 
     // Their tokens stop working at once (membership is checked on every use); revoking them
     // as well keeps the token list honest.
     await tx.apiToken.updateMany({ where: { workspaceId: actor.workspaceId, userId, revokedAt: null }, data: { revokedAt: new Date() } });
-    await audit(actor, { action: "member.removed", workspaceId: actor.workspaceId, targetType: "user", targetId: userId, data: { role: member.role, left: leaving } }, tx);
+    await audit(
+      actor,
+      {
+        action: "member.removed",
+        workspaceId: actor.workspaceId,
+        targetType: "user",
+        targetId: userId,
+        data: { role: member.role, left: leaving },
+      },
+      tx,
+    );
   });
 }

@@ -9,7 +9,10 @@ const proposed = (user: { name: string | null; email: string | null; isOperator?
 
 describe("the proposed personal workspace", () => {
   it("gives the local operator a plain name and address, not Local's workspace", () => {
-    expect(proposed({ name: "Local operator", email: "operator@localhost", isOperator: true })).toEqual({ name: "My workspace", slug: "my-workspace" });
+    expect(proposed({ name: "Local operator", email: "operator@localhost", isOperator: true })).toEqual({
+      name: "My workspace",
+      slug: "my-workspace",
+    });
   });
 
   it("uses a person's first name, and the address has no -s- from the apostrophe", () => {
@@ -40,7 +43,8 @@ describe("the proposed personal workspace", () => {
 
 describe("slugify", () => {
   it("drops apostrophes of every kind instead of splitting on them", () => {
-    for (const name of ["Ada's workspace", "Ada’s workspace", "Adaʼs workspace", "Ada`s workspace"]) expect(slugify(name)).toBe("adas-workspace");
+    for (const name of ["Ada's workspace", "Ada’s workspace", "Adaʼs workspace", "Ada`s workspace"])
+      expect(slugify(name)).toBe("adas-workspace");
     expect(slugify("O'Brien & Sons")).toBe("obrien-sons");
     expect(slugify("Analytical Engines")).toBe("analytical-engines");
     expect(slugify("'''")).toBe("workspace");

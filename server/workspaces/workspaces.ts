@@ -8,7 +8,9 @@ import { SLUG_PATTERN, slugify, uniqueSlug } from "./slug";
 import { installSampleTools } from "../tools/tools";
 
 export const workspaceNameSchema = z.string().trim().min(1, "A workspace needs a name.").max(80);
-export const slugSchema = z.string().regex(SLUG_PATTERN, "Use 1-40 lowercase letters, digits and dashes, not starting or ending with a dash.");
+export const slugSchema = z
+  .string()
+  .regex(SLUG_PATTERN, "Use 1-40 lowercase letters, digits and dashes, not starting or ending with a dash.");
 
 export const workspaceSchema = z.object({
   id: z.string(),
@@ -54,7 +56,14 @@ export async function createWorkspace(
     );
     return created;
   });
-  await installSampleTools({ userId: who.userId, workspaceId: workspace.id, workspaceSlug: workspace.slug, role: "owner", via: "session", label: who.label });
+  await installSampleTools({
+    userId: who.userId,
+    workspaceId: workspace.id,
+    workspaceSlug: workspace.slug,
+    role: "owner",
+    via: "session",
+    label: who.label,
+  });
   return view(workspace, "owner");
 }
 
@@ -79,7 +88,17 @@ export async function renameWorkspace(actor: Actor, newName: string): Promise<Wo
   const workspace = await getDb().$transaction(async (tx) => {
     const before = await tx.workspace.findUniqueOrThrow({ where: { id: actor.workspaceId } });
     const after = await tx.workspace.update({ where: { id: actor.workspaceId }, data: { name } });
-    await audit(actor, { action: "workspace.renamed", workspaceId: actor.workspaceId, targetType: "workspace", targetId: actor.workspaceId, data: { from: before.name, to: name } }, tx);
+    await audit(
+      actor,
+      {
+        action: "workspace.renamed",
+        workspaceId: actor.workspaceId,
+        targetType: "workspace",
+        targetId: actor.workspaceId,
+        data: { from: before.name, to: name },
+      },
+      tx,
+    );
     return after;
   });
   return view(workspace, actor.role);
@@ -94,7 +113,17 @@ export async function deleteWorkspace(actor: Actor, confirm: string): Promise<vo
     });
   }
   await getDb().$transaction(async (tx) => {
-    await audit(actor, { action: "workspace.deleted", workspaceId: actor.workspaceId, targetType: "workspace", targetId: actor.workspaceId, data: { slug: actor.workspaceSlug } }, tx);
+    await audit(
+      actor,
+      {
+        action: "workspace.deleted",
+        workspaceId: actor.workspaceId,
+        targetType: "workspace",
+        targetId: actor.workspaceId,
+        data: { slug: actor.workspaceSlug },
+      },
+      tx,
+    );
     await tx.workspace.delete({ where: { id: actor.workspaceId } });
   });
 }

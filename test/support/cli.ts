@@ -28,7 +28,11 @@ export interface CliOptions {
  */
 export async function startCliEnvironment(label: string) {
   const database = await testDatabase(label);
-  const caxton: RunningCaxton = await startCaxton({ DATABASE_URL: database.url, REDIS_URL: inject("redisUrl"), CAXTON_REDIS_PREFIX: `test:${uniqueName(label)}` });
+  const caxton: RunningCaxton = await startCaxton({
+    DATABASE_URL: database.url,
+    REDIS_URL: inject("redisUrl"),
+    CAXTON_REDIS_PREFIX: `test:${uniqueName(label)}`,
+  });
   const scratch: string[] = [];
   let token = "";
 
@@ -45,13 +49,25 @@ export async function startCliEnvironment(label: string) {
       encoding: "utf8",
       timeout: 30_000,
       input: options.input ?? "",
-      env: { ...process.env, HOME: cwd, XDG_CONFIG_HOME: path.join(cwd, "xdg"), DATABASE_URL: "", CAXTON_CONFIG: "", CAXTON_URL: login ? caxton.url : "", CAXTON_TOKEN: login ? token : "", ...options.env },
+      env: {
+        ...process.env,
+        HOME: cwd,
+        XDG_CONFIG_HOME: path.join(cwd, "xdg"),
+        DATABASE_URL: "",
+        CAXTON_CONFIG: "",
+        CAXTON_URL: login ? caxton.url : "",
+        CAXTON_TOKEN: login ? token : "",
+        ...options.env,
+      },
     });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr, json: () => JSON.parse(result.stdout) };
   };
 
   const workspace = uniqueName(label).replace(/_/g, "-");
-  const bootstrap = cli(tempDir(), ["admin", "bootstrap", "--email", `${workspace}@example.com`, "--workspace", workspace], { login: false, env: { DATABASE_URL: database.url } });
+  const bootstrap = cli(tempDir(), ["admin", "bootstrap", "--email", `${workspace}@example.com`, "--workspace", workspace], {
+    login: false,
+    env: { DATABASE_URL: database.url },
+  });
   expect(bootstrap.status, bootstrap.stderr).toBe(0);
   token = bootstrap.stdout.trim();
 

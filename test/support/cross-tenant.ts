@@ -51,7 +51,15 @@ export interface TenantTarget {
 }
 
 /** A fixture's workspace as a target: its viewer's role changes, its member is removed. */
-export const tenantTarget = (fixture: WorkspaceFixture, tokenToRevoke: string, agentName: string, toolName: string, conversationId: string, secretName: string, invocationId: string): TenantTarget & { name: string } => ({
+export const tenantTarget = (
+  fixture: WorkspaceFixture,
+  tokenToRevoke: string,
+  agentName: string,
+  toolName: string,
+  conversationId: string,
+  secretName: string,
+  invocationId: string,
+): TenantTarget & { name: string } => ({
   slug: fixture.workspace.slug,
   workspaceId: fixture.workspace.id,
   name: fixture.workspace.name,
@@ -105,26 +113,58 @@ export const restFills: Record<string, Fill<RestCall>> = {
   },
   "POST /workspaces/{slug}/invitations": { fill: (t) => ({ params: { slug: t.slug }, body: { role: "owner", expiresInHours: 24 } }) },
   "GET /workspaces/{slug}/tokens": { fill: slugOnly },
-  "POST /workspaces/{slug}/tokens": { fill: (t) => ({ params: { slug: t.slug }, body: { name: "cross-tenant probe", scopes: ["admin"] } }) },
+  "POST /workspaces/{slug}/tokens": {
+    fill: (t) => ({ params: { slug: t.slug }, body: { name: "cross-tenant probe", scopes: ["admin"] } }),
+  },
   "DELETE /workspaces/{slug}/tokens/{id}": { fill: (t) => ({ params: { slug: t.slug, id: t.tokenToRevoke } }), rowParams: ["id"] },
   "GET /workspaces/{slug}/audit": { fill: (t) => ({ params: { slug: t.slug }, query: { action: "workspace.created" } }) },
   "GET /workspaces/{slug}/audit/export": { fill: slugOnly },
   "GET /workspaces/{slug}/usage": { fill: slugOnly },
   "PATCH /workspaces/{slug}/quotas/{name}": { fill: (t) => ({ params: { slug: t.slug, name: "members" }, body: { limit: 1 } }) },
   "GET /agents/{name}": { fill: (t) => ({ params: { name: t.agentName } }), rowParams: ["name"], byToken: true },
-  "DELETE /agents/{name}": { fill: (t) => ({ params: { name: t.agentName }, body: { confirm: t.agentName } }), rowParams: ["name"], byToken: true, endsRow: true },
+  "DELETE /agents/{name}": {
+    fill: (t) => ({ params: { name: t.agentName }, body: { confirm: t.agentName } }),
+    rowParams: ["name"],
+    byToken: true,
+    endsRow: true,
+  },
   "GET /agents/{name}/versions": { fill: (t) => ({ params: { name: t.agentName } }), rowParams: ["name"], byToken: true },
-  "GET /agents/{name}/versions/{number}": { fill: (t) => ({ params: { name: t.agentName, number: "1" } }), rowParams: ["name"], byToken: true },
-  "GET /agents/{name}/diff": { fill: (t) => ({ params: { name: t.agentName }, query: { from: "1", to: "2" } }), rowParams: ["name"], byToken: true },
+  "GET /agents/{name}/versions/{number}": {
+    fill: (t) => ({ params: { name: t.agentName, number: "1" } }),
+    rowParams: ["name"],
+    byToken: true,
+  },
+  "GET /agents/{name}/diff": {
+    fill: (t) => ({ params: { name: t.agentName }, query: { from: "1", to: "2" } }),
+    rowParams: ["name"],
+    byToken: true,
+  },
   "GET /tools/{name}": { fill: (t) => ({ params: { name: t.toolName } }), rowParams: ["name"], byToken: true },
-  "DELETE /tools/{name}": { fill: (t) => ({ params: { name: t.toolName }, body: { confirm: t.toolName } }), rowParams: ["name"], byToken: true, endsRow: true },
+  "DELETE /tools/{name}": {
+    fill: (t) => ({ params: { name: t.toolName }, body: { confirm: t.toolName } }),
+    rowParams: ["name"],
+    byToken: true,
+    endsRow: true,
+  },
   "GET /tools/{name}/versions": { fill: (t) => ({ params: { name: t.toolName } }), rowParams: ["name"], byToken: true },
   "GET /tools/{name}/invocations": { fill: (t) => ({ params: { name: t.toolName } }), rowParams: ["name"], byToken: true },
-  "GET /tools/{name}/invocations/{id}": { fill: (t) => ({ params: { name: t.toolName, id: t.invocationId } }), rowParams: ["name", "id"], byToken: true },
-  "POST /tools/{name}/run": { fill: (t) => ({ params: { name: t.toolName }, body: { input: { text: "probe" } } }), rowParams: ["name"], byToken: true },
+  "GET /tools/{name}/invocations/{id}": {
+    fill: (t) => ({ params: { name: t.toolName, id: t.invocationId } }),
+    rowParams: ["name", "id"],
+    byToken: true,
+  },
+  "POST /tools/{name}/run": {
+    fill: (t) => ({ params: { name: t.toolName }, body: { input: { text: "probe" } } }),
+    rowParams: ["name"],
+    byToken: true,
+  },
   "GET /conversations/{id}": { fill: (t) => ({ params: { id: t.conversationId } }), rowParams: ["id"], byToken: true },
   "DELETE /secrets/{name}": { fill: (t) => ({ params: { name: t.secretName } }), rowParams: ["name"], byToken: true, endsRow: true },
-  "POST /agents/{name}/activate": { fill: (t) => ({ params: { name: t.agentName }, body: { version: 1 } }), rowParams: ["name"], byToken: true },
+  "POST /agents/{name}/activate": {
+    fill: (t) => ({ params: { name: t.agentName }, body: { version: 1 } }),
+    rowParams: ["name"],
+    byToken: true,
+  },
 };
 
 /** REST routes that touch no workspace's data by path, and why that is safe. */
@@ -139,7 +179,8 @@ export const restOutsideTenancy: Record<string, string> = {
   "GET /templates": "the install's templates; no tenant data",
   "GET /schemas/agent.json": "the public agent schema; no tenant data",
   "GET /tools": "lists only the token's own workspace's tools",
-  "POST /messages": "sends within the token's own workspace; a conversationId of another workspace answers 404 (asserted in messaging.test.ts)",
+  "POST /messages":
+    "sends within the token's own workspace; a conversationId of another workspace answers 404 (asserted in messaging.test.ts)",
   "POST /tools": "writes only into the token's own workspace, even under a victim's tool name",
   "GET /secrets": "lists only the token's own workspace's secret names, never values",
   "PUT /secrets/{name}": "writes only into the token's own workspace, even under a victim's secret name",
@@ -181,7 +222,10 @@ export const trpcFills: Record<string, Fill<TrpcInput>> = {
   "tools.run": { fill: (t) => ({ workspace: t.slug, name: t.toolName, input: { text: "probe" } }), rowParams: ["name"] },
   "tools.upload": { fill: (t) => ({ workspace: t.slug, ...probeToolUpload(t.toolName) }) },
   "tools.delete": { fill: (t) => ({ workspace: t.slug, name: t.toolName, confirm: t.toolName }), rowParams: ["name"], endsRow: true },
-  "messages.send": { fill: (t) => ({ workspace: t.slug, capability: "summarize", content: "from the probe", conversationId: t.conversationId }), rowParams: ["conversationId"] },
+  "messages.send": {
+    fill: (t) => ({ workspace: t.slug, capability: "summarize", content: "from the probe", conversationId: t.conversationId }),
+    rowParams: ["conversationId"],
+  },
   "messages.conversation": { fill: (t) => ({ workspace: t.slug, id: t.conversationId }), rowParams: ["id"] },
   "messages.conversations": { fill: (t) => ({ workspace: t.slug }) },
   "secrets.list": { fill: (t) => ({ workspace: t.slug }) },
@@ -234,7 +278,8 @@ export function planRest(routes: Route[]): RestPlanItem[] {
     if (fill?.byToken && !fill.rowParams?.length) problems.push(`${key}: a byToken fill must name the victim's rows in rowParams`);
     if (scoped && !fill) problems.push(`${key}: tenant-scoped route without a fill`);
     if (scoped && key in restOutsideTenancy) problems.push(`${key}: has {slug} but is listed as outside tenancy`);
-    if (!scoped && !(key in restOutsideTenancy)) problems.push(`${key}: route without {slug} that is neither a byToken fill nor listed as outside tenancy (how is it scoped?)`);
+    if (!scoped && !(key in restOutsideTenancy))
+      problems.push(`${key}: route without {slug} that is neither a byToken fill nor listed as outside tenancy (how is it scoped?)`);
     if (!scoped && fill) problems.push(`${key}: has a fill but no {slug} in its path`);
     if (scoped && fill) plan.push({ key, route, fill });
   }
@@ -274,9 +319,11 @@ export function planTrpc(router: { _def: { procedures: object } }): TrpcPlanItem
     }
     if (scoped && !fill) problems.push(`${path}: takes { workspace } but has no fill`);
     if (scoped && path in trpcOutsideTenancy) problems.push(`${path}: takes { workspace } but is listed as outside tenancy`);
-    if (!scoped && !(path in trpcOutsideTenancy)) problems.push(`${path}: takes no { workspace } and is not listed as outside tenancy (how is it scoped?)`);
+    if (!scoped && !(path in trpcOutsideTenancy))
+      problems.push(`${path}: takes no { workspace } and is not listed as outside tenancy (how is it scoped?)`);
     if (!scoped && fill) problems.push(`${path}: has a fill but takes no { workspace }`);
-    if (inputs.some((input) => !(input instanceof z.ZodType))) problems.push(`${path}: an input parser is not a zod schema; the probe cannot check its fill`);
+    if (inputs.some((input) => !(input instanceof z.ZodType)))
+      problems.push(`${path}: an input parser is not a zod schema; the probe cannot check its fill`);
     if (scoped && fill) plan.push({ path, type, inputs: inputs as z.ZodType[], fill });
   }
   for (const path of [...Object.keys(trpcFills), ...Object.keys(trpcOutsideTenancy)]) {
@@ -346,7 +393,13 @@ export async function callRest(baseUrl: string, route: Route, call: RestCall, au
 }
 
 /** A tRPC call as the client link makes it (no transformer: raw JSON input). */
-export async function callTrpc(baseUrl: string, path: string, type: "query" | "mutation", input: unknown, cookie: string): Promise<HttpAnswer> {
+export async function callTrpc(
+  baseUrl: string,
+  path: string,
+  type: "query" | "mutation",
+  input: unknown,
+  cookie: string,
+): Promise<HttpAnswer> {
   const url = `${baseUrl}/api/trpc/${path}`;
   const response =
     type === "query"
@@ -361,7 +414,20 @@ export async function callTrpc(baseUrl: string, path: string, type: "query" | "m
 /** The victim's rows the probe must leave untouched. */
 export async function snapshotWorkspace(workspaceId: string) {
   const db = getDb();
-  const [workspace, memberships, tokens, invitations, quotas, auditEvents, agents, agentVersions, tools, toolInvocations, messages, secrets] = await Promise.all([
+  const [
+    workspace,
+    memberships,
+    tokens,
+    invitations,
+    quotas,
+    auditEvents,
+    agents,
+    agentVersions,
+    tools,
+    toolInvocations,
+    messages,
+    secrets,
+  ] = await Promise.all([
     db.workspace.findUnique({ where: { id: workspaceId } }),
     db.membership.findMany({ where: { workspaceId }, orderBy: { id: "asc" } }),
     db.apiToken.findMany({ where: { workspaceId }, orderBy: { id: "asc" } }),
@@ -375,7 +441,20 @@ export async function snapshotWorkspace(workspaceId: string) {
     db.message.count({ where: { workspaceId } }),
     db.secret.findMany({ where: { workspaceId }, orderBy: { id: "asc" } }),
   ]);
-  return { workspace, memberships, tokens, invitations, quotas, auditEvents, agents, agentVersions, tools, toolInvocations, messages, secrets };
+  return {
+    workspace,
+    memberships,
+    tokens,
+    invitations,
+    quotas,
+    auditEvents,
+    agents,
+    agentVersions,
+    tools,
+    toolInvocations,
+    messages,
+    secrets,
+  };
 }
 
 /** Words of the victim that must not appear in an answer to an outsider. */
@@ -448,13 +527,23 @@ export async function probeRestAsOutsider(routes: Route[], options: ProbeOptions
   for (const item of planRest(routes)) {
     const call = item.fill.fill(victim);
     checkRestFill(item, call);
-    const variants: [string, RestCall][] = [[item.fill.byToken ? `${item.key} (own token, victim's ${item.fill.rowParams!.join(", ")})` : `${item.key} (victim's workspace)`, call]];
-    if (item.fill.rowParams?.length && !item.fill.byToken) variants.push([`${item.key} (own workspace, victim's ${item.fill.rowParams.join(", ")})`, { ...call, params: { ...call.params, slug: outsiderSlug } }]);
+    const variants: [string, RestCall][] = [
+      [
+        item.fill.byToken ? `${item.key} (own token, victim's ${item.fill.rowParams!.join(", ")})` : `${item.key} (victim's workspace)`,
+        call,
+      ],
+    ];
+    if (item.fill.rowParams?.length && !item.fill.byToken)
+      variants.push([
+        `${item.key} (own workspace, victim's ${item.fill.rowParams.join(", ")})`,
+        { ...call, params: { ...call.params, slug: outsiderSlug } },
+      ]);
     for (const [what, variant] of variants) {
       const got = await callRest(baseUrl, item.route, variant, authorization);
       calls.push(`${what} -> ${got.status}`);
       for (const problem of restNotFoundProblems(got, secrets)) failures.push(`${what}: ${problem}`);
-      if (JSON.stringify(await snapshotWorkspace(victim.workspaceId)) !== JSON.stringify(before)) failures.push(`${what}: changed the victim's rows`);
+      if (JSON.stringify(await snapshotWorkspace(victim.workspaceId)) !== JSON.stringify(before))
+        failures.push(`${what}: changed the victim's rows`);
     }
   }
   expect(failures, "every tenant-scoped REST route answers an outsider 404 and changes nothing").toEqual([]);
@@ -476,12 +565,14 @@ export async function probeTrpcAsOutsider(
     const input = item.fill.fill(victim);
     checkTrpcFill(item, input);
     const variants: [string, TrpcInput][] = [[`${item.path} (victim's workspace)`, input]];
-    if (item.fill.rowParams?.length) variants.push([`${item.path} (own workspace, victim's ${item.fill.rowParams.join(", ")})`, { ...input, workspace: outsiderSlug }]);
+    if (item.fill.rowParams?.length)
+      variants.push([`${item.path} (own workspace, victim's ${item.fill.rowParams.join(", ")})`, { ...input, workspace: outsiderSlug }]);
     for (const [what, variant] of variants) {
       const got = await callTrpc(baseUrl, item.path, item.type, variant, cookie);
       calls.push(`${what} -> ${got.status}`);
       for (const problem of trpcNotFoundProblems(got, secrets)) failures.push(`${what}: ${problem}`);
-      if (JSON.stringify(await snapshotWorkspace(victim.workspaceId)) !== JSON.stringify(before)) failures.push(`${what}: changed the victim's rows`);
+      if (JSON.stringify(await snapshotWorkspace(victim.workspaceId)) !== JSON.stringify(before))
+        failures.push(`${what}: changed the victim's rows`);
     }
   }
   expect(failures, "every workspace procedure answers an outsider NOT_FOUND and changes nothing").toEqual([]);
@@ -496,7 +587,10 @@ export async function probeTrpcAsOutsider(
  */
 const lastness = (fill: Fill<unknown>) => (fill.endsWorkspace ? 2 : fill.endsRow ? 1 : 0);
 
-export async function controlRest(routes: Route[], options: { baseUrl: string; target: TenantTarget; authorization: string }): Promise<ProbeReport> {
+export async function controlRest(
+  routes: Route[],
+  options: { baseUrl: string; target: TenantTarget; authorization: string },
+): Promise<ProbeReport> {
   const plan = planRest(routes).sort((a, b) => lastness(a.fill) - lastness(b.fill));
   const failures: string[] = [];
   const calls: string[] = [];

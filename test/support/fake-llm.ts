@@ -65,9 +65,13 @@ export async function startFakeLlm(): Promise<FakeLlm> {
       const recorded: RecordedRequest = { method: req.method ?? "", path: req.url ?? "", headers: req.headers, body };
       requests.push(recorded);
       const next = queue.shift();
-      const scripted = typeof next === "function" ? next(recorded) : (next ?? { status: 500, json: { error: { message: "the fake LLM has no scripted response left" } } });
+      const scripted =
+        typeof next === "function"
+          ? next(recorded)
+          : (next ?? { status: 500, json: { error: { message: "the fake LLM has no scripted response left" } } });
       const wantsStream = (body as { stream?: unknown } | null)?.stream === true;
-      const answer = wantsStream && !scripted.sse && !scripted.asIs ? (asOpenAiStream(scripted) ?? asAnthropicStream(scripted) ?? scripted) : scripted;
+      const answer =
+        wantsStream && !scripted.sse && !scripted.asIs ? (asOpenAiStream(scripted) ?? asAnthropicStream(scripted) ?? scripted) : scripted;
       if (answer.sse) {
         res.writeHead(answer.status ?? 200, { "content-type": "text/event-stream", ...answer.headers });
         void writeSlowly(res, answer);
@@ -113,11 +117,19 @@ async function writeSlowly(res: import("node:http").ServerResponse, answer: Scri
 
 /** A plain chat completion (as openAiText/openAiToolCall script it) sent as a stream of chunks; null when it is not one. */
 function asOpenAiStream(answer: Scripted): Scripted | null {
-  const completion = answer.json as { object?: string; choices?: { message?: { content?: string | null; tool_calls?: { id: string; function: { name: string; arguments: string } }[] } }[] } | undefined;
+  const completion = answer.json as
+    | {
+        object?: string;
+        choices?: { message?: { content?: string | null; tool_calls?: { id: string; function: { name: string; arguments: string } }[] } }[];
+      }
+    | undefined;
   if ((answer.status ?? 200) !== 200 || completion?.object !== "chat.completion") return null;
   const message = completion.choices?.[0]?.message ?? {};
   const [call] = message.tool_calls ?? [];
-  const { sse } = openAiStream(pieces(message.content ?? "", 4), call ? { id: call.id, name: call.function.name, argumentParts: pieces(call.function.arguments, 5) } : undefined);
+  const { sse } = openAiStream(
+    pieces(message.content ?? "", 4),
+    call ? { id: call.id, name: call.function.name, argumentParts: pieces(call.function.arguments, 5) } : undefined,
+  );
   return { ...answer, json: undefined, sse };
 }
 
@@ -127,23 +139,46 @@ export const pieces = (text: string, size: number): string[] => text.match(new R
 // --- OpenAI-compatible ---
 
 export const openAiText = (text: string): Scripted => ({
-  json: { id: "chatcmpl-1", object: "chat.completion", choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }], usage: { prompt_tokens: 10, completion_tokens: 5 } },
+  json: {
+    id: "chatcmpl-1",
+    object: "chat.completion",
+    choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }],
+    usage: { prompt_tokens: 10, completion_tokens: 5 },
+  },
 });
 
 export const openAiToolCall = (name: string, args: unknown, id = "call_1"): Scripted => ({
   json: {
     id: "chatcmpl-2",
     object: "chat.completion",
-    choices: [{ index: 0, message: { role: "assistant", content: null, tool_calls: [{ id, type: "function", function: { name, arguments: JSON.stringify(args) } }] }, finish_reason: "tool_calls" }],
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: "assistant",
+          content: null,
+          tool_calls: [{ id, type: "function", function: { name, arguments: JSON.stringify(args) } }],
+        },
+        finish_reason: "tool_calls",
+      },
+    ],
     usage: { prompt_tokens: 12, completion_tokens: 7 },
   },
 });
 
-export const openAiError = (status: number, message: string, headers: Record<string, string> = {}): Scripted => ({ status, headers, json: { error: { message, type: "server_error" } } });
+export const openAiError = (status: number, message: string, headers: Record<string, string> = {}): Scripted => ({
+  status,
+  headers,
+  json: { error: { message, type: "server_error" } },
+});
 
 /** A streamed reply: text in pieces, then (optionally) one tool call whose name and arguments arrive in pieces. */
 export function openAiStream(textParts: string[], toolCall?: { id: string; name: string; argumentParts: string[] }): Scripted {
-  const chunk = (delta: unknown, finish: string | null = null) => ({ id: "chatcmpl-s", object: "chat.completion.chunk", choices: [{ index: 0, delta, finish_reason: finish }] });
+  const chunk = (delta: unknown, finish: string | null = null) => ({
+    id: "chatcmpl-s",
+    object: "chat.completion.chunk",
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  });
   const events: unknown[] = [chunk({ role: "assistant", content: "" }), ...textParts.map((t) => chunk({ content: t }))];
   if (toolCall) {
     events.push(chunk({ tool_calls: [{ index: 0, id: toolCall.id, type: "function", function: { name: toolCall.name, arguments: "" } }] }));
@@ -157,16 +192,38 @@ export function openAiStream(textParts: string[], toolCall?: { id: string; name:
 // --- Anthropic ---
 
 export const anthropicText = (text: string): Scripted => ({
-  json: { id: "msg_1", type: "message", role: "assistant", content: [{ type: "text", text }], stop_reason: "end_turn", usage: { input_tokens: 9, output_tokens: 4 } },
+  json: {
+    id: "msg_1",
+    type: "message",
+    role: "assistant",
+    content: [{ type: "text", text }],
+    stop_reason: "end_turn",
+    usage: { input_tokens: 9, output_tokens: 4 },
+  },
 });
 
 export const anthropicToolUse = (name: string, input: unknown, id = "toolu_1", text = "Let me check."): Scripted => ({
-  json: { id: "msg_2", type: "message", role: "assistant", content: [{ type: "text", text }, { type: "tool_use", id, name, input }], stop_reason: "tool_use", usage: { input_tokens: 11, output_tokens: 6 } },
+  json: {
+    id: "msg_2",
+    type: "message",
+    role: "assistant",
+    content: [
+      { type: "text", text },
+      { type: "tool_use", id, name, input },
+    ],
+    stop_reason: "tool_use",
+    usage: { input_tokens: 11, output_tokens: 6 },
+  },
 });
 
 /** A streamed Anthropic answer: text in pieces, then (optionally) one tool_use whose input arrives as JSON pieces. */
 export function anthropicStream(textParts: string[], toolUse?: { id: string; name: string; jsonParts: string[] }): Scripted {
-  const events: unknown[] = [{ type: "message_start", message: { id: "msg_s", type: "message", role: "assistant", content: [], usage: { input_tokens: 7, output_tokens: 1 } } }];
+  const events: unknown[] = [
+    {
+      type: "message_start",
+      message: { id: "msg_s", type: "message", role: "assistant", content: [], usage: { input_tokens: 7, output_tokens: 1 } },
+    },
+  ];
   let index = 0;
   if (textParts.length) {
     events.push({ type: "content_block_start", index, content_block: { type: "text", text: "" } });
@@ -176,7 +233,8 @@ export function anthropicStream(textParts: string[], toolUse?: { id: string; nam
   }
   if (toolUse) {
     events.push({ type: "content_block_start", index, content_block: { type: "tool_use", id: toolUse.id, name: toolUse.name, input: {} } });
-    for (const partial_json of toolUse.jsonParts) events.push({ type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json } });
+    for (const partial_json of toolUse.jsonParts)
+      events.push({ type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json } });
     events.push({ type: "content_block_stop", index });
   }
   events.push({ type: "message_delta", delta: { stop_reason: toolUse ? "tool_use" : "end_turn" }, usage: { output_tokens: 6 } });
@@ -186,12 +244,22 @@ export function anthropicStream(textParts: string[], toolUse?: { id: string; nam
 
 /** A plain messages answer (as anthropicText/anthropicToolUse script it) sent as a stream; null when it is not one. */
 function asAnthropicStream(answer: Scripted): Scripted | null {
-  const message = answer.json as { type?: string; content?: { type: string; text?: string; id?: string; name?: string; input?: unknown }[] } | undefined;
+  const message = answer.json as
+    { type?: string; content?: { type: string; text?: string; id?: string; name?: string; input?: unknown }[] } | undefined;
   if ((answer.status ?? 200) !== 200 || message?.type !== "message" || !Array.isArray(message.content)) return null;
-  const text = message.content.filter((b) => b.type === "text").map((b) => b.text ?? "").join("");
+  const text = message.content
+    .filter((b) => b.type === "text")
+    .map((b) => b.text ?? "")
+    .join("");
   const use = message.content.find((b) => b.type === "tool_use");
-  const { sse } = anthropicStream(pieces(text, 4), use ? { id: use.id ?? "toolu_1", name: use.name ?? "", jsonParts: pieces(JSON.stringify(use.input ?? {}), 5) } : undefined);
+  const { sse } = anthropicStream(
+    pieces(text, 4),
+    use ? { id: use.id ?? "toolu_1", name: use.name ?? "", jsonParts: pieces(JSON.stringify(use.input ?? {}), 5) } : undefined,
+  );
   return { ...answer, json: undefined, sse };
 }
 
-export const anthropicError = (status: number, message: string): Scripted => ({ status, json: { type: "error", error: { type: status === 529 ? "overloaded_error" : "invalid_request_error", message } } });
+export const anthropicError = (status: number, message: string): Scripted => ({
+  status,
+  json: { type: "error", error: { type: status === 529 ? "overloaded_error" : "invalid_request_error", message } },
+});

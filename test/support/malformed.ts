@@ -77,7 +77,7 @@ export const wholeBodies = (baseline: string): [string, string | null, string | 
   ["text/plain", "text/plain", baseline],
   ["no content type", null, baseline],
   ["odd content type", "application/json-patch+json", baseline],
-  ["content type with garbage parameters", "application/json;;; charset=\"", "{"],
+  ["content type with garbage parameters", 'application/json;;; charset="', "{"],
   ["multipart without parts", "multipart/form-data; boundary=zzz", "--zzz--"],
   ["multipart junk", "multipart/form-data; boundary=zzz", "garbage\u0000"],
   ["TOML with NUL", "application/toml", 'name = "a\u0000b"'],
@@ -96,7 +96,11 @@ export const agentDocuments = (name: string): Record<string, string> => ({
   "TOML tables nested 5000": `name = "${name}"\nversion = "1.0.0"\nextra = ${"{a=".repeat(5_000)}1${"}".repeat(5_000)}\n`,
 });
 
-const jsonManifest = (name: string, description: string, inputSchema = '{"type":"object","properties":{"text":{"type":"string"}},"required":["text"]}') =>
+const jsonManifest = (
+  name: string,
+  description: string,
+  inputSchema = '{"type":"object","properties":{"text":{"type":"string"}},"required":["text"]}',
+) =>
   `{"name":"${name}","version":"9.9.8","description":"${description}","kind":"js","entry":"run","inputSchema":${inputSchema},"outputSchema":{"type":"object"},"permissions":{"timeoutMs":1000,"maxMemoryPages":256}}`;
 
 export const toolManifests = (name: string): [string, "toml" | "json", string][] => [
@@ -105,7 +109,15 @@ export const toolManifests = (name: string): [string, "toml" | "json", string][]
   ["lone surrogate in a JSON manifest", "json", jsonManifest(name, "a\\ud800b")],
   ["NUL escape in a JSON schema key", "json", jsonManifest(name, "d", '{"type":"object","properties":{"a\\u0000":{"type":"string"}}}')],
   ["input schema nested 5000 (JSON)", "json", jsonManifest(name, "d", nestedObjects(5_000))],
-  ["input schema nested 150 (JSON)", "json", jsonManifest(name, "d", `{"type":"object","properties":{"a":${'{"type":"object","properties":{"a":'.repeat(150)}{"type":"string"}${"}}".repeat(150)}}}`)],
+  [
+    "input schema nested 150 (JSON)",
+    "json",
+    jsonManifest(
+      name,
+      "d",
+      `{"type":"object","properties":{"a":${'{"type":"object","properties":{"a":'.repeat(150)}{"type":"string"}${"}}".repeat(150)}}}`,
+    ),
+  ],
 ];
 
 /** Odd Authorization values: each must be a 401, never a 5xx. */
@@ -122,7 +134,7 @@ export const oddCookies: Record<string, string> = {
   "latin-1": "authjs.session-token=\u00ff\u00fe",
   long: `authjs.session-token=${"x".repeat(6_000)}`,
   "no value": "authjs.session-token=",
-  "repeated": "authjs.session-token=a; authjs.session-token=b",
+  repeated: "authjs.session-token=a; authjs.session-token=b",
 };
 
 /** JSON text of `base` with `key` set to the raw JSON text `raw`. */
@@ -145,7 +157,11 @@ export async function send(what: string, url: string, init: RequestInit): Promis
     if (response.headers.get("content-type")?.includes("event-stream")) await response.body?.cancel();
     return { what, status: response.status, text: text.slice(0, 300) };
   } catch (error) {
-    return { what, status: `connection failed: ${(error as Error).message} ${(error as Error & { cause?: Error }).cause?.message ?? ""}`, text: "" };
+    return {
+      what,
+      status: `connection failed: ${(error as Error).message} ${(error as Error & { cause?: Error }).cause?.message ?? ""}`,
+      text: "",
+    };
   }
 }
 
@@ -156,4 +172,5 @@ const INTERNAL_TEXT = /prisma\.\w+\.\w+\(\)|call stack|invalid byte sequence|uns
 // A JSON-RPC "internal error" (-32603) is a 5xx carried in a 200, and so is internal text in an answer: counted the same.
 export const serverFailures = (results: WalkResult[]) =>
   results
-    .filter((r) => typeof r.status !== "number" || r.status >= 500 || /"code":\s*-32603/.test(r.text) || INTERNAL_TEXT.test(r.text)).map((r) => `${r.what} -> ${r.status} ${r.text}`);
+    .filter((r) => typeof r.status !== "number" || r.status >= 500 || /"code":\s*-32603/.test(r.text) || INTERNAL_TEXT.test(r.text))
+    .map((r) => `${r.what} -> ${r.status} ${r.text}`);

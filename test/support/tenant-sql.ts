@@ -76,10 +76,12 @@ export function checkSqlText(sqlText: SqlText, tenants: Set<string>, owners: Rec
   for (const match of text.matchAll(REFERENCE)) {
     const [, keyword, table] = match as unknown as [string, string, string];
     if (!tenants.has(table)) continue;
-    if (!owners[file]?.tables.includes(table)) findings.push({ file, line, table, problem: `raw SQL on tenant table "${table}" outside the modules that own it` });
+    if (!owners[file]?.tables.includes(table))
+      findings.push({ file, line, table, problem: `raw SQL on tenant table "${table}" outside the modules that own it` });
     if (keyword.toLowerCase() === "into") {
       const columns = /^\s*\(([^)]*)\)/.exec(text.slice(match.index! + match[0].length))?.[1] ?? "";
-      if (!columns.includes(`"workspaceId"`)) findings.push({ file, line, table, problem: `INSERT INTO "${table}" without a "workspaceId" column` });
+      if (!columns.includes(`"workspaceId"`))
+        findings.push({ file, line, table, problem: `INSERT INTO "${table}" without a "workspaceId" column` });
       continue;
     }
     if (unscoped.some((u) => u.file === file && u.table === table && u.statement.test(text))) continue;
@@ -88,7 +90,12 @@ export function checkSqlText(sqlText: SqlText, tenants: Set<string>, owners: Rec
   // Each read or write of a tenant table needs its own workspace condition (`"workspaceId" =`/`IN`).
   const conditions = [...text.matchAll(/"workspaceId"\s*(=|IN\b)/gi)].length;
   if (filtered.length > conditions) {
-    findings.push({ file, line, table: filtered.join(", "), problem: `${filtered.length} use(s) of tenant tables but ${conditions} "workspaceId" condition(s): add \`AND "workspaceId" = $n\`` });
+    findings.push({
+      file,
+      line,
+      table: filtered.join(", "),
+      problem: `${filtered.length} use(s) of tenant tables but ${conditions} "workspaceId" condition(s): add \`AND "workspaceId" = $n\``,
+    });
   }
   return findings;
 }
@@ -109,7 +116,12 @@ export function sourcesUnder(root: string, folders: string[]): string[] {
 }
 
 /** The whole check over the repository. */
-export function checkRepository(root: string, folders: string[], owners: Record<string, Owner>, unscoped: Unscoped[]): { texts: SqlText[]; findings: Finding[] } {
+export function checkRepository(
+  root: string,
+  folders: string[],
+  owners: Record<string, Owner>,
+  unscoped: Unscoped[],
+): { texts: SqlText[]; findings: Finding[] } {
   const tenants = tenantTables(readFileSync(path.join(root, "prisma/schema.prisma"), "utf8"));
   const texts = sourcesUnder(root, folders).flatMap((full) => sqlTextsOf(path.relative(root, full), readFileSync(full, "utf8")));
   return { texts, findings: texts.flatMap((t) => checkSqlText(t, tenants, owners, unscoped)) };

@@ -23,6 +23,15 @@ maxMemoryPages = 256
 export async function recordedInvocation(workspaceId: string, toolName: string) {
   const tool = await getDb().tool.findFirstOrThrow({ where: { workspaceId, liveName: toolName } });
   return getDb().toolInvocation.create({
-    data: { workspaceId, toolId: tool.id, toolVersionId: tool.activeVersionId!, status: "ok", callerType: "user", callerLabel: "probe", input: { text: "secret input" }, output: { upper: "SECRET OUTPUT" } },
+    data: {
+      workspaceId,
+      toolId: tool.id,
+      toolVersionId: tool.activeVersionId!,
+      status: "ok",
+      callerType: "user",
+      callerLabel: "probe",
+      input: { text: "secret input" },
+      output: { upper: "SECRET OUTPUT" },
+    },
   });
 }

@@ -31,5 +31,10 @@ export async function populatedWorkspace(label: string): Promise<Walked> {
   const invocation = await recordedInvocation(ws.workspace.id, "walk-tool");
   const { message } = await sendMessage(owner, { capability: "summarize", content: "a message to walk around" });
   await setSecret(owner, "WALK_API_KEY", "sk-walk");
-  return { ws, token, session, target: tenantTarget(ws, spare.id, "walk-target", "walk-tool", message.conversationId, "WALK_API_KEY", invocation.id) };
+  return {
+    ws,
+    token,
+    session,
+    target: tenantTarget(ws, spare.id, "walk-target", "walk-tool", message.conversationId, "WALK_API_KEY", invocation.id),
+  };
 }

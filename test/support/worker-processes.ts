@@ -10,7 +10,10 @@ export function workerProcesses(env: () => Record<string, string>) {
   return {
     /** Resolves once the worker says it is ready (its first IPC message). */
     start(): Promise<ChildProcess> {
-      const child = spawn(process.execPath, [fromRoot("dist/worker.mjs")], { env: { ...process.env, ...env(), LOG_LEVEL: "warn" }, stdio: ["ignore", "ignore", "inherit", "ipc"] });
+      const child = spawn(process.execPath, [fromRoot("dist/worker.mjs")], {
+        env: { ...process.env, ...env(), LOG_LEVEL: "warn" },
+        stdio: ["ignore", "ignore", "inherit", "ipc"],
+      });
       started.push(child);
       return new Promise((resolve, reject) => {
         child.once("message", () => resolve(child));

@@ -17,8 +17,8 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   } else if (invitation.state !== "valid") {
     body = (
       <p className="text-sm text-slate-600">
-        This invitation to <strong>{invitation.workspaceName}</strong> {invitation.state === "used" ? "was already used" : "has expired"}. Ask
-        a workspace admin for a new link.
+        This invitation to <strong>{invitation.workspaceName}</strong> {invitation.state === "used" ? "was already used" : "has expired"}.
+        Ask a workspace admin for a new link.
       </p>
     );
   } else {
@@ -30,7 +30,10 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
         {userId ? (
           <AcceptInvitation token={token} />
         ) : (
-          <Link href={`/signin?callbackUrl=/invite/${token}`} className="mt-4 inline-block rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700">
+          <Link
+            href={`/signin?callbackUrl=/invite/${token}`}
+            className="mt-4 inline-block rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700"
+          >
             Sign in to accept
           </Link>
         )}

@@ -43,7 +43,9 @@ export default async function WorkspaceLayout({ children, params }: { children: 
           </div>
           <AppNav slug={slug} />
           <div className="mt-4 border-t border-slate-100 px-3 pt-3 text-sm md:mt-auto">
-            <p className="truncate text-slate-700" data-testid="signed-in-as">{user?.name ?? user?.email}</p>
+            <p className="truncate text-slate-700" data-testid="signed-in-as">
+              {user?.name ?? user?.email}
+            </p>
             <p className="text-xs text-slate-500">{actor.role}</p>
             <form action={signOutAction}>
               <button type="submit" className="mt-2 text-sm text-slate-600 hover:text-slate-900">

@@ -23,5 +23,17 @@ export const agentRoutes = [
       return agentJsonSchema() as Record<string, unknown>;
     },
   }),
-  ...restRoutes([ops.templates, ops.createFromTemplate, ops.validate, ops.list, ops.push, ops.get, ops.delete, ops.versions, ops.version, ops.diff, ops.activate]),
+  ...restRoutes([
+    ops.templates,
+    ops.createFromTemplate,
+    ops.validate,
+    ops.list,
+    ops.push,
+    ops.get,
+    ops.delete,
+    ops.versions,
+    ops.version,
+    ops.diff,
+    ops.activate,
+  ]),
 ];

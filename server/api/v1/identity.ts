@@ -72,7 +72,19 @@ const tokens = tokenOperations;
 export const identityRoutes = [
   meRoute,
   workspacesRoute,
-  ...restRoutes([ws.get, ws.rename, ws.delete, members.list, members.changeRole, members.remove, members.invite, tokens.list, tokens.create, tokens.revoke, auditOperations.list]),
+  ...restRoutes([
+    ws.get,
+    ws.rename,
+    ws.delete,
+    members.list,
+    members.changeRole,
+    members.remove,
+    members.invite,
+    tokens.list,
+    tokens.create,
+    tokens.revoke,
+    auditOperations.list,
+  ]),
   auditExportRoute,
   ...restRoutes([usageOperations.get, usageOperations.setQuota]),
 ];

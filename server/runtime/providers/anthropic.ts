@@ -6,7 +6,10 @@ import type { ChatMessage, Completion, CompletionRequest, LlmProvider, ProviderO
 export const ANTHROPIC_DEFAULT_BASE_URL = "https://api.anthropic.com";
 const DEFAULT_MAX_TOKENS = 1024;
 
-type Block = { type: "text"; text: string } | { type: "tool_use"; id: string; name: string; input: unknown } | { type: "tool_result"; tool_use_id: string; content: string };
+type Block =
+  | { type: "text"; text: string }
+  | { type: "tool_use"; id: string; name: string; input: unknown }
+  | { type: "tool_result"; tool_use_id: string; content: string };
 
 function wireMessages(messages: ChatMessage[]) {
   const wire: { role: "user" | "assistant"; content: Block[] }[] = [];
@@ -20,7 +23,8 @@ function wireMessages(messages: ChatMessage[]) {
     if (message.role === "tool") push("user", { type: "tool_result", tool_use_id: message.toolCallId, content: message.content });
     else if (message.role === "assistant") {
       if (message.content) push("assistant", { type: "text", text: message.content });
-      for (const call of message.toolCalls ?? []) push("assistant", { type: "tool_use", id: call.id, name: call.name, input: call.arguments });
+      for (const call of message.toolCalls ?? [])
+        push("assistant", { type: "tool_use", id: call.id, name: call.name, input: call.arguments });
     } else push("user", { type: "text", text: message.content });
   }
   return wire;
@@ -36,23 +40,33 @@ export function anthropicProvider(options: ProviderOptions = {}): LlmProvider {
         max_tokens: request.maxTokens ?? DEFAULT_MAX_TOKENS,
         ...(request.system ? { system: request.system } : {}),
         messages: wireMessages(request.messages),
-        ...(request.tools.length ? { tools: request.tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.parameters })) } : {}),
+        ...(request.tools.length
+          ? { tools: request.tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.parameters })) }
+          : {}),
         ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
         ...(request.stream ? { stream: true } : {}),
       };
       const response = await postJson("anthropic", url, headers, body, request.signal, options.retry);
-      if (request.stream && (response.headers.get("content-type") ?? "").includes("text/event-stream")) return readStream(response, request.onText);
+      if (request.stream && (response.headers.get("content-type") ?? "").includes("text/event-stream"))
+        return readStream(response, request.onText);
       const answer = (await response.json()) as {
         content?: { type: string; text?: string; id?: string; name?: string; input?: unknown }[];
         stop_reason?: string;
         usage?: { input_tokens?: number; output_tokens?: number };
       };
       if (!Array.isArray(answer.content)) throw new ProviderError("anthropic", response.status, "the response has no content", 1);
-      const text = answer.content.filter((b) => b.type === "text").map((b) => b.text ?? "").join("");
+      const text = answer.content
+        .filter((b) => b.type === "text")
+        .map((b) => b.text ?? "")
+        .join("");
       if (request.stream && text) request.onText?.(text);
       const toolCalls = answer.content
         .filter((b) => b.type === "tool_use")
-        .map((b, i): ToolCall => ({ id: b.id ?? `toolu_${i}`, name: b.name ?? "", arguments: b.input !== null && typeof b.input === "object" ? (b.input as Record<string, unknown>) : {} }));
+        .map((b, i): ToolCall => ({
+          id: b.id ?? `toolu_${i}`,
+          name: b.name ?? "",
+          arguments: b.input !== null && typeof b.input === "object" ? (b.input as Record<string, unknown>) : {},
+        }));
       return {
         text,
         toolCalls,
@@ -84,7 +98,12 @@ async function readStream(response: Response, onText?: (delta: string) => void):
   let events = 0;
   const usage: { inputTokens?: number; outputTokens?: number } = {};
   const brokeOff = (why: string) =>
-    new ProviderError("anthropic", response.status, `the streamed answer broke off after ${events} event${events === 1 ? "" : "s"} (${why}); nothing of it was kept. Try again, or set \`stream = false\` in [llm]`, 1);
+    new ProviderError(
+      "anthropic",
+      response.status,
+      `the streamed answer broke off after ${events} event${events === 1 ? "" : "s"} (${why}); nothing of it was kept. Try again, or set \`stream = false\` in [llm]`,
+      1,
+    );
   try {
     for await (const data of sseData(response)) {
       let event: {
@@ -102,7 +121,13 @@ async function readStream(response: Response, onText?: (delta: string) => void):
         throw new ProviderError("anthropic", response.status, `the stream sent an unreadable event: ${data.slice(0, 200)}`, 1);
       }
       events += 1;
-      if (event.type === "error") throw new ProviderError("anthropic", response.status, `${event.error?.message ?? "error in the stream"}${event.error?.type ? ` (${event.error.type})` : ""}`, 1);
+      if (event.type === "error")
+        throw new ProviderError(
+          "anthropic",
+          response.status,
+          `${event.error?.message ?? "error in the stream"}${event.error?.type ? ` (${event.error.type})` : ""}`,
+          1,
+        );
       if (event.type === "message_start") {
         usage.inputTokens = event.message?.usage?.input_tokens;
         usage.outputTokens = event.message?.usage?.output_tokens;
@@ -136,7 +161,10 @@ async function readStream(response: Response, onText?: (delta: string) => void):
     .filter((b) => b.type === "tool_use")
     .map((b, i): ToolCall => ({ id: b.id || `toolu_${i}`, name: b.name, arguments: parseArguments(b.json) }));
   return {
-    text: ordered.filter((b) => b.type === "text").map((b) => b.text).join(""),
+    text: ordered
+      .filter((b) => b.type === "text")
+      .map((b) => b.text)
+      .join(""),
     toolCalls,
     stopReason: stopReason || (toolCalls.length ? "tool_use" : "end_turn"),
     ...(usage.inputTokens !== undefined || usage.outputTokens !== undefined ? { usage } : {}),

@@ -26,6 +26,8 @@ describe("provider helpers", () => {
 
   it("fill the prompt template's placeholders", () => {
     expect(renderPrompt(undefined, { request: "hi", context: "c", memory: "" })).toBe("hi");
-    expect(renderPrompt("Q: {{request}} / {{ context }} / [{{memory}}] {{other}}", { request: "hi", context: "c", memory: "" })).toBe("Q: hi / c / [] {{other}}");
+    expect(renderPrompt("Q: {{request}} / {{ context }} / [{{memory}}] {{other}}", { request: "hi", context: "c", memory: "" })).toBe(
+      "Q: hi / c / [] {{other}}",
+    );
   });
 });

@@ -25,7 +25,9 @@ export class ProviderError extends Error {
     readonly attempts: number,
   ) {
     const scrubbed = shapeRedactor.text(reason);
-    super(`${provider} ${status === null ? "could not be reached" : `answered ${status}`}: ${scrubbed}${attempts > 1 ? ` (after ${attempts} attempts)` : ""}`);
+    super(
+      `${provider} ${status === null ? "could not be reached" : `answered ${status}`}: ${scrubbed}${attempts > 1 ? ` (after ${attempts} attempts)` : ""}`,
+    );
     this.name = "ProviderError";
     this.reason = scrubbed;
   }
@@ -43,7 +45,8 @@ export function reasonOf(text: string): string {
   try {
     const body = JSON.parse(text) as { error?: { message?: unknown; type?: unknown } | string; message?: unknown };
     if (typeof body.error === "string") return body.error;
-    if (body.error && typeof body.error.message === "string") return typeof body.error.type === "string" ? `${body.error.message} (${body.error.type})` : body.error.message;
+    if (body.error && typeof body.error.message === "string")
+      return typeof body.error.type === "string" ? `${body.error.message} (${body.error.type})` : body.error.message;
     if (typeof body.message === "string") return body.message;
   } catch {
     // not JSON: the text itself is the best reason there is
@@ -69,19 +72,43 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 
 const retryable = (status: number) => status === 429 || status >= 500;
 
-export async function postJson(provider: string, url: string, headers: Record<string, string>, body: unknown, signal: AbortSignal | undefined, policy: Partial<RetryPolicy> = {}): Promise<Response> {
+export async function postJson(
+  provider: string,
+  url: string,
+  headers: Record<string, string>,
+  body: unknown,
+  signal: AbortSignal | undefined,
+  policy: Partial<RetryPolicy> = {},
+): Promise<Response> {
   const { attempts, baseDelayMs, maxRetryAfterMs } = { ...defaultRetry, ...policy };
   for (let attempt = 1; ; attempt++) {
     let response: Response;
     try {
       // base_url is the tenant's choice: every connection (and redirect) is under the network policy.
-      response = await guardedFetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body), signal });
+      response = await guardedFetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify(body),
+        signal,
+      });
     } catch (error) {
       if (signal?.aborted) throw error;
       const refused = policyRefusal(error);
       // Trying again changes nothing: the operator's policy says no.
-      if (refused) throw new ProviderError(provider, null, `${refused.message}. The agent's [llm] base_url is ${url.replace(/\/(chat\/completions|v1\/messages)$/, "")}`, attempt);
-      if (attempt >= attempts) throw new ProviderError(provider, null, `${(error as Error).message}${(error as { cause?: { code?: string } }).cause?.code ? ` (${(error as { cause: { code: string } }).cause.code})` : ""} at ${url}`, attempt);
+      if (refused)
+        throw new ProviderError(
+          provider,
+          null,
+          `${refused.message}. The agent's [llm] base_url is ${url.replace(/\/(chat\/completions|v1\/messages)$/, "")}`,
+          attempt,
+        );
+      if (attempt >= attempts)
+        throw new ProviderError(
+          provider,
+          null,
+          `${(error as Error).message}${(error as { cause?: { code?: string } }).cause?.code ? ` (${(error as { cause: { code: string } }).cause.code})` : ""} at ${url}`,
+          attempt,
+        );
       await sleep(baseDelayMs * 2 ** (attempt - 1), signal);
       continue;
     }

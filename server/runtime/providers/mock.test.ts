@@ -12,7 +12,8 @@ const script: MockScriptEntry[] = [
   { reply: "{{result.1.content.words}} words; {{result.2.sentences}} sentence(s); all: {{result.2}}" },
 ];
 
-const mock = (entries: MockScriptEntry[] | null = script, request = "one two three.") => mockProvider({ agentName: "combiner", request, script: entries ?? undefined });
+const mock = (entries: MockScriptEntry[] | null = script, request = "one two three.") =>
+  mockProvider({ agentName: "combiner", request, script: entries ?? undefined });
 const ask = (llm: ReturnType<typeof mock>, messages: ChatMessage[]) => llm.complete({ model: "scripted", system: "", messages, tools: [] });
 
 /** The conversation after the model asked `call` and the tool answered `result`. */
@@ -27,16 +28,26 @@ describe("the mock provider", () => {
     const llm = mock();
     let messages: ChatMessage[] = [{ role: "user", content: "a prompt rendered from a template" }];
     const first = await ask(llm, messages);
-    expect(first).toEqual({ text: "", toolCalls: [{ id: "mock_call_1", name: "ask", arguments: { capability: "count-words", request: "one two three." } }], stopReason: "tool_calls" });
+    expect(first).toEqual({
+      text: "",
+      toolCalls: [{ id: "mock_call_1", name: "ask", arguments: { capability: "count-words", request: "one two three." } }],
+      stopReason: "tool_calls",
+    });
 
     messages = after(messages, first, { agent: "word-counter", content: { words: 3, lines: 1, chars: 14 } });
     const second = await ask(llm, messages);
     // A string that is only a placeholder keeps the value's type; text around it makes text.
-    expect(second.toolCalls).toEqual([{ id: "mock_call_2", name: "text-stats", arguments: { text: "one two three.", words: 3, note: "asked word-counter" } }]);
+    expect(second.toolCalls).toEqual([
+      { id: "mock_call_2", name: "text-stats", arguments: { text: "one two three.", words: 3, note: "asked word-counter" } },
+    ]);
 
     messages = after(messages, second, { sentences: 1, words: 3 });
     const third = await ask(llm, messages);
-    expect(third).toEqual({ text: '[mock reply from combiner] 3 words; 1 sentence(s); all: {"sentences":1,"words":3}', toolCalls: [], stopReason: "stop" });
+    expect(third).toEqual({
+      text: '[mock reply from combiner] 3 words; 1 sentence(s); all: {"sentences":1,"words":3}',
+      toolCalls: [],
+      stopReason: "stop",
+    });
   });
 
   it("echoes the request, labelled, without a script or once the script is used up", async () => {
@@ -52,18 +63,28 @@ describe("the mock provider", () => {
     const first = await ask(llm, [{ role: "user", content: "x" }]);
     const failed = ask(llm, after([{ role: "user", content: "x" }], first, { error: "No agent offers nobody." }));
     await expect(failed).rejects.toBeInstanceOf(MockScriptError);
-    await expect(failed).rejects.toThrow('[[llm.script]] entry 2 uses {{result.1.content.words}}, but {{result.1}} has no field "content": it is {"error":"No agent offers nobody."}');
+    await expect(failed).rejects.toThrow(
+      '[[llm.script]] entry 2 uses {{result.1.content.words}}, but {{result.1}} has no field "content": it is {"error":"No agent offers nobody."}',
+    );
   });
 
   it("refuses a placeholder it does not fill, or a result that has not arrived (a script that skipped validation)", async () => {
-    await expect(ask(mock([{ reply: "{{answer}}" }]), [{ role: "user", content: "x" }])).rejects.toThrow("[[llm.script]] entry 1 uses {{answer}}, which the mock does not fill");
-    await expect(ask(mock([{ reply: "{{result.1}}" }]), [{ role: "user", content: "x" }])).rejects.toThrow("but only 0 calls have answered so far");
+    await expect(ask(mock([{ reply: "{{answer}}" }]), [{ role: "user", content: "x" }])).rejects.toThrow(
+      "[[llm.script]] entry 1 uses {{answer}}, which the mock does not fill",
+    );
+    await expect(ask(mock([{ reply: "{{result.1}}" }]), [{ role: "user", content: "x" }])).rejects.toThrow(
+      "but only 0 calls have answered so far",
+    );
   });
 
   it("fills a result that is plain text as it is", async () => {
     const llm = mock([{ call: "ask", input: { capability: "c", request: "x" } }, { reply: "<{{result.1}}>" }]);
     const first = await ask(llm, [{ role: "user", content: "x" }]);
-    const messages: ChatMessage[] = [{ role: "user", content: "x" }, { role: "assistant", content: "", toolCalls: first.toolCalls }, { role: "tool", toolCallId: "mock_call_1", name: "ask", content: "not json" }];
+    const messages: ChatMessage[] = [
+      { role: "user", content: "x" },
+      { role: "assistant", content: "", toolCalls: first.toolCalls },
+      { role: "tool", toolCallId: "mock_call_1", name: "ask", content: "not json" },
+    ];
     expect((await ask(llm, messages)).text).toBe("[mock reply from combiner] <not json>");
   });
 });

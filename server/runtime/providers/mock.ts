@@ -53,15 +53,23 @@ export function mockProvider({ agentName, request, script = [] }: MockScript): L
 
       const valueOf = (name: string): unknown => {
         const placeholder = parseScriptPlaceholder(name);
-        if (!placeholder) throw new MockScriptError(`${where} uses {{${name}}}, which the mock does not fill. Use {{request}}, {{result.N}} or {{result.N.field}}.`);
+        if (!placeholder)
+          throw new MockScriptError(
+            `${where} uses {{${name}}}, which the mock does not fill. Use {{request}}, {{result.N}} or {{result.N.field}}.`,
+          );
         if (placeholder.kind === "request") return request;
-        if (placeholder.call > results.length) throw new MockScriptError(`${where} uses {{${name}}}, but only ${results.length} call${results.length === 1 ? " has" : "s have"} answered so far.`);
+        if (placeholder.call > results.length)
+          throw new MockScriptError(
+            `${where} uses {{${name}}}, but only ${results.length} call${results.length === 1 ? " has" : "s have"} answered so far.`,
+          );
         let value = results[placeholder.call - 1];
         for (const [depth, key] of placeholder.path.entries()) {
           const holder = value !== null && typeof value === "object" ? (value as Record<string, unknown>) : undefined;
           if (!holder || !(key in holder)) {
             const at = ["result", placeholder.call, ...placeholder.path.slice(0, depth)].join(".");
-            throw new MockScriptError(`${where} uses {{${name}}}, but {{${at}}} has no field "${key}": it is ${asText(value).slice(0, 300)}. Fix the placeholder, or check why call ${placeholder.call} answered this way.`);
+            throw new MockScriptError(
+              `${where} uses {{${name}}}, but {{${at}}} has no field "${key}": it is ${asText(value).slice(0, 300)}. Fix the placeholder, or check why call ${placeholder.call} answered this way.`,
+            );
           }
           value = holder[key];
         }
@@ -75,7 +83,8 @@ export function mockProvider({ agentName, request, script = [] }: MockScript): L
           return whole ? valueOf(whole[1]!) : fill(value);
         }
         if (Array.isArray(value)) return value.map(fillValue);
-        if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillValue(v)]));
+        if (value !== null && typeof value === "object")
+          return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillValue(v)]));
         return value;
       };
 

@@ -11,13 +11,22 @@ beforeEach(() => {
 });
 
 const fast = { attempts: 3, baseDelayMs: 5, maxRetryAfterMs: 50 };
-const tools = [{ name: "word-count", description: "Counts words.", parameters: { type: "object", properties: { text: { type: "string" } } } }];
+const tools = [
+  { name: "word-count", description: "Counts words.", parameters: { type: "object", properties: { text: { type: "string" } } } },
+];
 
 describe("the OpenAI-compatible provider", () => {
   it("sends a chat completion with the key, system prompt and tools, and reads a plain reply", async () => {
     fake.script(openAiText("Hello there."));
     const llm = openAiProvider({ baseUrl: fake.url, apiKey: "sk-test", retry: fast });
-    const answer = await llm.complete({ model: "m", system: "Be brief.", messages: [{ role: "user", content: "Hi" }], tools, temperature: 0.2, maxTokens: 50 });
+    const answer = await llm.complete({
+      model: "m",
+      system: "Be brief.",
+      messages: [{ role: "user", content: "Hi" }],
+      tools,
+      temperature: 0.2,
+      maxTokens: 50,
+    });
     expect(answer).toEqual({ text: "Hello there.", toolCalls: [], stopReason: "stop", usage: { inputTokens: 10, outputTokens: 5 } });
     const [sent] = fake.requests;
     expect(sent).toMatchObject({ method: "POST", path: "/chat/completions", headers: { authorization: "Bearer sk-test" } });
@@ -25,7 +34,10 @@ describe("the OpenAI-compatible provider", () => {
       model: "m",
       temperature: 0.2,
       max_tokens: 50,
-      messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "Hi" }],
+      messages: [
+        { role: "system", content: "Be brief." },
+        { role: "user", content: "Hi" },
+      ],
       tools: [{ type: "function", function: { name: "word-count", description: "Counts words.", parameters: tools[0]!.parameters } }],
     });
     expect(sent!.body.stream).toBeUndefined();
@@ -40,12 +52,20 @@ describe("the OpenAI-compatible provider", () => {
     const second = await llm.complete({
       model: "m",
       system: "",
-      messages: [{ role: "user", content: "count" }, { role: "assistant", content: "", toolCalls: first.toolCalls }, { role: "tool", toolCallId: "call_9", name: "word-count", content: '{"words":3}' }],
+      messages: [
+        { role: "user", content: "count" },
+        { role: "assistant", content: "", toolCalls: first.toolCalls },
+        { role: "tool", toolCallId: "call_9", name: "word-count", content: '{"words":3}' },
+      ],
       tools,
     });
     expect(second.text).toBe("Three words.");
     expect(fake.requests[1]!.body.messages.slice(1)).toEqual([
-      { role: "assistant", content: null, tool_calls: [{ id: "call_9", type: "function", function: { name: "word-count", arguments: '{"text":"a b c"}' } }] },
+      {
+        role: "assistant",
+        content: null,
+        tool_calls: [{ id: "call_9", type: "function", function: { name: "word-count", arguments: '{"text":"a b c"}' } }],
+      },
       { role: "tool", tool_call_id: "call_9", content: '{"words":3}' },
     ]);
     expect(fake.requests[0]!.headers.authorization).toBeUndefined();
@@ -55,20 +75,38 @@ describe("the OpenAI-compatible provider", () => {
     fake.script(openAiStream(["Let me ", "count."], { id: "call_s", name: "word-count", argumentParts: ['{"te', 'xt": "one ', 'two"}'] }));
     const llm = openAiProvider({ baseUrl: fake.url, retry: fast });
     const answer = await llm.complete({ model: "m", system: "", messages: [{ role: "user", content: "count" }], tools, stream: true });
-    expect(answer).toEqual({ text: "Let me count.", toolCalls: [{ id: "call_s", name: "word-count", arguments: { text: "one two" } }], stopReason: "tool_calls", usage: { inputTokens: 3, outputTokens: 4 } });
+    expect(answer).toEqual({
+      text: "Let me count.",
+      toolCalls: [{ id: "call_s", name: "word-count", arguments: { text: "one two" } }],
+      stopReason: "tool_calls",
+      usage: { inputTokens: 3, outputTokens: 4 },
+    });
     expect(fake.requests[0]!.body.stream).toBe(true);
   });
 
   it("assembles a streamed plain reply", async () => {
     fake.script(openAiStream(["Hel", "lo"]));
-    const answer = await openAiProvider({ baseUrl: fake.url, retry: fast }).complete({ model: "m", system: "", messages: [{ role: "user", content: "hi" }], tools: [], stream: true });
+    const answer = await openAiProvider({ baseUrl: fake.url, retry: fast }).complete({
+      model: "m",
+      system: "",
+      messages: [{ role: "user", content: "hi" }],
+      tools: [],
+      stream: true,
+    });
     expect(answer).toMatchObject({ text: "Hello", toolCalls: [], stopReason: "stop" });
   });
 
   it("hands each streamed text piece to onText, in order, and not the tool-call pieces", async () => {
     fake.script(openAiStream(["Let ", "me ", "count."], { id: "call_t", name: "word-count", argumentParts: ['{"text": ', '"a b"}'] }));
     const seen: string[] = [];
-    const answer = await openAiProvider({ baseUrl: fake.url, retry: fast }).complete({ model: "m", system: "", messages: [{ role: "user", content: "count" }], tools, stream: true, onText: (delta) => seen.push(delta) });
+    const answer = await openAiProvider({ baseUrl: fake.url, retry: fast }).complete({
+      model: "m",
+      system: "",
+      messages: [{ role: "user", content: "count" }],
+      tools,
+      stream: true,
+      onText: (delta) => seen.push(delta),
+    });
     expect(seen).toEqual(["Let ", "me ", "count."]);
     expect(answer.toolCalls).toEqual([{ id: "call_t", name: "word-count", arguments: { text: "a b" } }]);
   });
@@ -76,7 +114,14 @@ describe("the OpenAI-compatible provider", () => {
   it("reads a plain JSON answer from a server that ignores stream, and still reports its text", async () => {
     fake.script({ ...openAiText("Not streamed."), asIs: true });
     const seen: string[] = [];
-    const answer = await openAiProvider({ baseUrl: fake.url, retry: fast }).complete({ model: "m", system: "", messages: [{ role: "user", content: "hi" }], tools: [], stream: true, onText: (delta) => seen.push(delta) });
+    const answer = await openAiProvider({ baseUrl: fake.url, retry: fast }).complete({
+      model: "m",
+      system: "",
+      messages: [{ role: "user", content: "hi" }],
+      tools: [],
+      stream: true,
+      onText: (delta) => seen.push(delta),
+    });
     expect(answer.text).toBe("Not streamed.");
     expect(seen.join("")).toBe("Not streamed.");
   });
@@ -85,7 +130,14 @@ describe("the OpenAI-compatible provider", () => {
     fake.script({ ...openAiStream(["Half ", "an ", "answer"]), breakAfter: 2 });
     const seen: string[] = [];
     const error = await openAiProvider({ baseUrl: fake.url, retry: fast })
-      .complete({ model: "m", system: "", messages: [{ role: "user", content: "hi" }], tools: [], stream: true, onText: (delta) => seen.push(delta) })
+      .complete({
+        model: "m",
+        system: "",
+        messages: [{ role: "user", content: "hi" }],
+        tools: [],
+        stream: true,
+        onText: (delta) => seen.push(delta),
+      })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderError);
     expect((error as ProviderError).message).toContain("the streamed answer broke off after 2 chunks");
@@ -105,14 +157,23 @@ describe("the OpenAI-compatible provider", () => {
   it("retries a 429, honouring Retry-After, then succeeds", async () => {
     fake.script(openAiError(429, "Rate limit reached", { "retry-after": "0.02" }), openAiText("Finally."));
     const started = Date.now();
-    const answer = await openAiProvider({ baseUrl: fake.url, retry: fast }).complete({ model: "m", system: "", messages: [{ role: "user", content: "hi" }], tools: [] });
+    const answer = await openAiProvider({ baseUrl: fake.url, retry: fast }).complete({
+      model: "m",
+      system: "",
+      messages: [{ role: "user", content: "hi" }],
+      tools: [],
+    });
     expect(answer.text).toBe("Finally.");
     expect(fake.requests).toHaveLength(2);
     expect(Date.now() - started).toBeGreaterThanOrEqual(15);
   });
 
   it("gives up after three 500s with the provider's message", async () => {
-    fake.script(openAiError(500, "The server had an error"), openAiError(500, "The server had an error"), openAiError(500, "The server had an error"));
+    fake.script(
+      openAiError(500, "The server had an error"),
+      openAiError(500, "The server had an error"),
+      openAiError(500, "The server had an error"),
+    );
     const error = await openAiProvider({ baseUrl: fake.url, retry: fast })
       .complete({ model: "m", system: "", messages: [{ role: "user", content: "hi" }], tools: [] })
       .catch((e: unknown) => e);

@@ -22,7 +22,11 @@ function wireMessages(system: string, messages: ChatMessage[]) {
       wire.push({
         role: "assistant",
         content: message.content || null,
-        tool_calls: message.toolCalls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: JSON.stringify(c.arguments) } })),
+        tool_calls: message.toolCalls.map((c) => ({
+          id: c.id,
+          type: "function",
+          function: { name: c.name, arguments: JSON.stringify(c.arguments) },
+        })),
       });
     else wire.push({ role: message.role, content: message.content });
   }
@@ -37,7 +41,14 @@ export function openAiProvider(options: ProviderOptions = {}): LlmProvider {
       const body = {
         model: request.model,
         messages: wireMessages(request.system, request.messages),
-        ...(request.tools.length ? { tools: request.tools.map((t) => ({ type: "function", function: { name: t.name, description: t.description, parameters: t.parameters } })) } : {}),
+        ...(request.tools.length
+          ? {
+              tools: request.tools.map((t) => ({
+                type: "function",
+                function: { name: t.name, description: t.description, parameters: t.parameters },
+              })),
+            }
+          : {}),
         ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
         ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
         ...(request.stream ? { stream: true, stream_options: { include_usage: true } } : {}),
@@ -61,7 +72,11 @@ async function readJson(response: Response): Promise<Completion> {
   };
   const choice = body.choices?.[0];
   if (!choice) throw new ProviderError("openai", response.status, "the response has no choices", 1);
-  const toolCalls = (choice.message?.tool_calls ?? []).map((c, i): ToolCall => ({ id: c.id ?? `call_${i}`, name: c.function?.name ?? "", arguments: parseArguments(c.function?.arguments) }));
+  const toolCalls = (choice.message?.tool_calls ?? []).map((c, i): ToolCall => ({
+    id: c.id ?? `call_${i}`,
+    name: c.function?.name ?? "",
+    arguments: parseArguments(c.function?.arguments),
+  }));
   return {
     text: choice.message?.content ?? "",
     toolCalls,
@@ -83,7 +98,12 @@ async function readStream(response: Response, onText?: (delta: string) => void):
   let chunks = 0;
   const calls = new Map<number, { id: string; name: string; arguments: string }>();
   const brokeOff = (why: string) =>
-    new ProviderError("openai", response.status, `the streamed answer broke off after ${chunks} chunk${chunks === 1 ? "" : "s"} (${why}); nothing of it was kept. Try again, or set \`stream = false\` in [llm] if this server cannot stream`, 1);
+    new ProviderError(
+      "openai",
+      response.status,
+      `the streamed answer broke off after ${chunks} chunk${chunks === 1 ? "" : "s"} (${why}); nothing of it was kept. Try again, or set \`stream = false\` in [llm] if this server cannot stream`,
+      1,
+    );
   try {
     for await (const data of sseData(response)) {
       if (data.trim() === "[DONE]") {
@@ -123,9 +143,13 @@ async function readStream(response: Response, onText?: (delta: string) => void):
     if (error instanceof ProviderError) throw error;
     // The turn's own abort (its time limit) is not the vendor's fault: let the caller see it.
     if ((error as Error).name === "AbortError") throw error;
-    throw brokeOff(`${(error as Error).message}${(error as { cause?: { code?: string } }).cause?.code ? `, ${(error as { cause: { code: string } }).cause.code}` : ""}`);
+    throw brokeOff(
+      `${(error as Error).message}${(error as { cause?: { code?: string } }).cause?.code ? `, ${(error as { cause: { code: string } }).cause.code}` : ""}`,
+    );
   }
   if (!done && !stopReason) throw brokeOff("the connection closed before the answer was complete");
-  const toolCalls = [...calls.entries()].sort(([a], [b]) => a - b).map(([i, c]): ToolCall => ({ id: c.id || `call_${i}`, name: c.name, arguments: parseArguments(c.arguments) }));
+  const toolCalls = [...calls.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([i, c]): ToolCall => ({ id: c.id || `call_${i}`, name: c.name, arguments: parseArguments(c.arguments) }));
   return { text, toolCalls, stopReason: stopReason || (toolCalls.length ? "tool_calls" : "stop"), ...(usage ? { usage } : {}) };
 }

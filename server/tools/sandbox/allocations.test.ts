@@ -31,10 +31,21 @@ interface ModuleShape {
 
 /** Exports `echo` (() -> i32) and a 1-page memory with a maximum, plus what `shape` adds. */
 function module({ tables = [], globals = 0, extraFunctions = 0 }: ModuleShape): Uint8Array {
-  const types = section(1, vector([[0x60, 0, 1, 0x7f], [0x60, 0, 0]]));
+  const types = section(
+    1,
+    vector([
+      [0x60, 0, 1, 0x7f],
+      [0x60, 0, 0],
+    ]),
+  );
   const functions = section(3, vector([[0], ...Array.from({ length: extraFunctions }, () => [1])]));
   const tableSection = tables.length
-    ? section(4, vector(tables.map((t) => [0x70, ...(t.maximum === undefined ? [0, ...leb(t.initial)] : [1, ...leb(t.initial), ...leb(t.maximum)])])))
+    ? section(
+        4,
+        vector(
+          tables.map((t) => [0x70, ...(t.maximum === undefined ? [0, ...leb(t.initial)] : [1, ...leb(t.initial), ...leb(t.maximum)])]),
+        ),
+      )
     : [];
   const memory = section(5, vector([[1, 1, 1]]));
   const globalSection = globals ? section(6, vector(Array.from({ length: globals }, () => [0x7f, 0, 0x41, 0, 0x0b]))) : [];
@@ -42,7 +53,23 @@ function module({ tables = [], globals = 0, extraFunctions = 0 }: ModuleShape): 
   const exports = section(7, vector([[name.length, ...name, 0, 0]]));
   const bodies = [[4, 0, 0x41, 0, 0x0b], ...Array.from({ length: extraFunctions }, () => [2, 0, 0x0b])];
   const code = section(10, vector(bodies));
-  return new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...types, ...functions, ...tableSection, ...memory, ...globalSection, ...exports, ...code]);
+  return new Uint8Array([
+    0,
+    0x61,
+    0x73,
+    0x6d,
+    1,
+    0,
+    0,
+    0,
+    ...types,
+    ...functions,
+    ...tableSection,
+    ...memory,
+    ...globalSection,
+    ...exports,
+    ...code,
+  ]);
 }
 
 const limits = { entry: "echo", maxMemoryPages: 64, maxBytes: 4 << 20 };
@@ -68,7 +95,9 @@ describe("tables and other allocations outside memory", () => {
     const many = Array.from({ length: 5 }, () => ({ initial: 0, maximum: MAX_TABLE_ENTRIES / 4 }));
     const problems = inspectWasm(module({ tables: many }), limits);
     expect(problems.map((p) => p.code)).toEqual(["table_over_limit"]);
-    expect(problems[0]!.message).toMatch(new RegExp(`5 table\\(s\\) declare ${(MAX_TABLE_ENTRIES / 4) * 5} entries in all, over the limit of ${MAX_TABLE_ENTRIES}`));
+    expect(problems[0]!.message).toMatch(
+      new RegExp(`5 table\\(s\\) declare ${(MAX_TABLE_ENTRIES / 4) * 5} entries in all, over the limit of ${MAX_TABLE_ENTRIES}`),
+    );
     expect(codes(module({ tables: [{ initial: 0, maximum: MAX_TABLE_ENTRIES }] }))).toEqual([]);
   });
 
@@ -79,7 +108,11 @@ describe("tables and other allocations outside memory", () => {
   });
 
   it("refuses at upload, through the registry's inspection", () => {
-    const manifest = { kind: "wasm", entry: "echo", permissions: { maxMemoryPages: 64, timeoutMs: 100, allowedHosts: [] } } as unknown as ToolManifest;
+    const manifest = {
+      kind: "wasm",
+      entry: "echo",
+      permissions: { maxMemoryPages: 64, timeoutMs: 100, allowedHosts: [] },
+    } as unknown as ToolManifest;
     expect(inspectModule(manifest, module({ tables: [{ initial: 1 }] })).map((p) => p.code)).toEqual(["no_table_maximum"]);
   });
 
@@ -88,6 +121,9 @@ describe("tables and other allocations outside memory", () => {
     expect(outcome.ok ? null : outcome.diagnostic).toMatchObject({ kind: "trap", observed: "no_table_maximum, table_over_limit" });
     expect(sandbox.stats().wasm.created).toBe(0);
     // The same module with a bounded table runs (and, setting no output, is not JSON).
-    expect(await sandbox.run(testTool("wasm", module({ tables: [{ initial: 2, maximum: 2 }] }), "echo"), {})).toMatchObject({ ok: false, diagnostic: { kind: "invalid_output" } });
+    expect(await sandbox.run(testTool("wasm", module({ tables: [{ initial: 2, maximum: 2 }] }), "echo"), {})).toMatchObject({
+      ok: false,
+      diagnostic: { kind: "invalid_output" },
+    });
   });
 });

@@ -78,10 +78,17 @@ async function perform(request: HttpRequest, state: HttpCallState): Promise<Reco
     // redirect: "manual", or a redirect could take the request to a host outside allowedHosts.
     // guardedFetch: allowedHosts is the tenant's choice; the operator's network policy decides
     // on the address each connection really goes to.
-    const response = await guardedFetch(url, { method, headers, body, redirect: "manual", signal: AbortSignal.timeout(Math.ceil(remaining)) });
+    const response = await guardedFetch(url, {
+      method,
+      headers,
+      body,
+      redirect: "manual",
+      signal: AbortSignal.timeout(Math.ceil(remaining)),
+    });
     const text = await readCapped(response, state.maxResponseBytes);
     const responseHeaders = Object.fromEntries(response.headers);
-    if (text === null) return { status: response.status, headers: responseHeaders, error: `response_too_large: over ${state.maxResponseBytes} bytes` };
+    if (text === null)
+      return { status: response.status, headers: responseHeaders, error: `response_too_large: over ${state.maxResponseBytes} bytes` };
     return { status: response.status, headers: responseHeaders, body: text };
   } catch (error) {
     const name = (error as { name?: string } | null)?.name;
@@ -107,7 +114,8 @@ export async function caxtonHttp(ctx: CallContext, offset: bigint): Promise<bigi
       } catch {
         request = { url: undefined };
       }
-      answer = request && typeof request === "object" ? await perform(request, state) : { status: 0, error: "bad_request: not a JSON object" };
+      answer =
+        request && typeof request === "object" ? await perform(request, state) : { status: 0, error: "bad_request: not a JSON object" };
     }
   } catch (error) {
     answer = { status: 0, error: `internal: ${String((error as { message?: unknown } | null)?.message ?? error).slice(0, 200)}` };

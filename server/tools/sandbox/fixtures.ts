@@ -27,8 +27,12 @@ export async function compileFixture(name: "tools" | "starttrap", options: Fixtu
   if (importMemory) flags.push("--importMemory");
   if (!importAbort) flags.push("--use", name === "tools" ? `abort=${name}/myAbort` : "abort=");
   const source = readFileSync(path.join(fixturesDir, file), "utf8");
-  const ascVersion = JSON.parse(readFileSync(path.join(import.meta.dirname, "../../../node_modules/assemblyscript/package.json"), "utf8")).version as string;
-  const hash = createHash("sha256").update(JSON.stringify([source, flags, ascVersion])).digest("hex").slice(0, 24);
+  const ascVersion = JSON.parse(readFileSync(path.join(import.meta.dirname, "../../../node_modules/assemblyscript/package.json"), "utf8"))
+    .version as string;
+  const hash = createHash("sha256")
+    .update(JSON.stringify([source, flags, ascVersion]))
+    .digest("hex")
+    .slice(0, 24);
   const cached = path.join(cacheDir, `${name}-${hash}.wasm`);
   try {
     return new Uint8Array(readFileSync(cached));
@@ -55,7 +59,12 @@ export async function compileFixture(name: "tools" | "starttrap", options: Fixtu
 }
 
 /** A RunnableTool for tests and benches; limits default to 1 s, 64 pages, no hosts. */
-export function testTool(kind: "wasm" | "js", code: Uint8Array | string, entry: string, overrides: Partial<Omit<RunnableTool, "limits">> & { limits?: Partial<RunnableTool["limits"]> } = {}): RunnableTool {
+export function testTool(
+  kind: "wasm" | "js",
+  code: Uint8Array | string,
+  entry: string,
+  overrides: Partial<Omit<RunnableTool, "limits">> & { limits?: Partial<RunnableTool["limits"]> } = {},
+): RunnableTool {
   const { limits, ...rest } = overrides;
   return {
     key: `${kind}:${entry}:${Math.random().toString(36).slice(2)}`,

@@ -66,7 +66,10 @@ describe("inspectWasm", () => {
 
 describe("JavaScript modules at upload (compiled, never run)", () => {
   const js = (source: string) =>
-    inspectModule({ kind: "js", entry: "run", permissions: { maxMemoryPages: 256, timeoutMs: 100, allowedHosts: [] } } as unknown as ToolManifest, new TextEncoder().encode(source));
+    inspectModule(
+      { kind: "js", entry: "run", permissions: { maxMemoryPages: 256, timeoutMs: 100, allowedHosts: [] } } as unknown as ToolManifest,
+      new TextEncoder().encode(source),
+    );
 
   it("accepts a tool that defines its entry", () => {
     expect(js("function run(input) { return { n: input.n + 1 }; }")).toEqual([]);

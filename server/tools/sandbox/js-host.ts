@@ -76,7 +76,10 @@ export function nonJsonPath(value: unknown, path = "$", depth = 0): string | nul
   return path;
 }
 
-const invalidOutput = (observed: string, message: string): JsCallResult => ({ ok: false, diagnostic: { kind: "invalid_output", limit: null, observed, message } });
+const invalidOutput = (observed: string, message: string): JsCallResult => ({
+  ok: false,
+  diagnostic: { kind: "invalid_output", limit: null, observed, message },
+});
 
 export function createJsHost(options: JsHostOptions = {}) {
   const maxKeys = options.maxKeys ?? 64;
@@ -141,7 +144,10 @@ export function createJsHost(options: JsHostOptions = {}) {
       const result = await Promise.race([trip, expired]);
       if (result === "expired") {
         counters.watchdogKills++;
-        log?.warn({ tool: entry.tool.name, key: entry.tool.key, timeoutMs }, "JS tool did not stop at its deadline; its isolate was disposed");
+        log?.warn(
+          { tool: entry.tool.name, key: entry.tool.key, timeoutMs },
+          "JS tool did not stop at its deadline; its isolate was disposed",
+        );
         if (warm.get(entry.tool.key) === entry) dispose(entry.tool.key);
         else if (!entry.isolate.isDisposed) entry.isolate.dispose();
         return { timedOut: true, byWatchdog: true, elapsedMs: elapsedMs() };
@@ -172,7 +178,9 @@ export function createJsHost(options: JsHostOptions = {}) {
     let entry: Warm;
     try {
       const context = await isolate.createContext();
-      const prelude = await isolate.compileScript(preludeSource(tool.entry, { keepRiskyGlobals: options.keepRiskyGlobals }), { filename: "caxton-prelude.js" });
+      const prelude = await isolate.compileScript(preludeSource(tool.entry, { keepRiskyGlobals: options.keepRiskyGlobals }), {
+        filename: "caxton-prelude.js",
+      });
       const dispatch = (await prelude.run(context, { timeout: 1_000, reference: true })) as Dispatch;
       entry = { isolate, dispatch, tool: { key: tool.key, name: tool.name }, busy: true, idleCpu: 0n };
     } catch (error) {
@@ -204,26 +212,67 @@ export function createJsHost(options: JsHostOptions = {}) {
     const what = phase === "load" ? "the tool's top level" : "the tool";
     if ("timedOut" in answer) {
       counters.breaches++;
-      const how = answer.byWatchdog ? `did not stop at its ${timeoutMs} ms limit and was killed after ${answer.elapsedMs} ms` : `ran longer than its ${timeoutMs} ms limit and was stopped after ${answer.elapsedMs} ms`;
-      return { ok: false, diagnostic: { kind: "timeout", limit: timeoutMs, observed: answer.elapsedMs, message: `${what} ${how}; its isolate was disposed (the next call starts fresh)` } };
+      const how = answer.byWatchdog
+        ? `did not stop at its ${timeoutMs} ms limit and was killed after ${answer.elapsedMs} ms`
+        : `ran longer than its ${timeoutMs} ms limit and was stopped after ${answer.elapsedMs} ms`;
+      return {
+        ok: false,
+        diagnostic: {
+          kind: "timeout",
+          limit: timeoutMs,
+          observed: answer.elapsedMs,
+          message: `${what} ${how}; its isolate was disposed (the next call starts fresh)`,
+        },
+      };
     }
     if ("thrown" in answer) {
       if (answer.disposed) {
         counters.breaches++;
         const limitMb = jsMemoryLimitMb(maxMemoryPages);
-        return { ok: false, diagnostic: { kind: "memory", limit: maxMemoryPages, observed: answer.thrown, message: `${what} exceeded its memory limit of ${limitMb} MB (${maxMemoryPages} pages) and was stopped` } };
+        return {
+          ok: false,
+          diagnostic: {
+            kind: "memory",
+            limit: maxMemoryPages,
+            observed: answer.thrown,
+            message: `${what} exceeded its memory limit of ${limitMb} MB (${maxMemoryPages} pages) and was stopped`,
+          },
+        };
       }
-      return { ok: false, diagnostic: { kind: "trap", limit: null, observed: answer.thrown, message: `the sandbox failed while running ${what}: ${answer.thrown}` } };
+      return {
+        ok: false,
+        diagnostic: {
+          kind: "trap",
+          limit: null,
+          observed: answer.thrown,
+          message: `the sandbox failed while running ${what}: ${answer.thrown}`,
+        },
+      };
     }
     const [code, rest] = [answer.answer[0], firstLine(answer.answer.slice(1))];
     if (code === "e") {
       const message = phase === "load" ? `the tool failed to load: ${rest}` : `the tool threw: ${rest}`;
       return { ok: false, diagnostic: { kind: "trap", limit: null, observed: rest, message } };
     }
-    if (code === "u") return invalidOutput("$ (undefined)", "the tool returned nothing (undefined): return plain objects, arrays, strings, finite numbers, booleans or null");
-    if (code === "p") return invalidOutput("$ (Promise)", "the tool returned a Promise or a thenable: JS tools are synchronous, so return the value itself (no async function)");
-    if (code === "j") return invalidOutput(rest, `the tool returned something that is not JSON data at ${rest}: return plain objects, arrays, strings, finite numbers, booleans or null`);
-    return { ok: false, diagnostic: { kind: "trap", limit: null, observed: rest, message: `the sandbox gave an answer it does not know (${code})` } };
+    if (code === "u")
+      return invalidOutput(
+        "$ (undefined)",
+        "the tool returned nothing (undefined): return plain objects, arrays, strings, finite numbers, booleans or null",
+      );
+    if (code === "p")
+      return invalidOutput(
+        "$ (Promise)",
+        "the tool returned a Promise or a thenable: JS tools are synchronous, so return the value itself (no async function)",
+      );
+    if (code === "j")
+      return invalidOutput(
+        rest,
+        `the tool returned something that is not JSON data at ${rest}: return plain objects, arrays, strings, finite numbers, booleans or null`,
+      );
+    return {
+      ok: false,
+      diagnostic: { kind: "trap", limit: null, observed: rest, message: `the sandbox gave an answer it does not know (${code})` },
+    };
   }
 
   async function call(tool: RunnableTool, input: unknown): Promise<JsCallResult> {

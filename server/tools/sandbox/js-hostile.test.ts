@@ -18,27 +18,59 @@ const loop = "while (true) {}";
 const hostile: [string, string, string | string[]][] = [
   ["a getter that loops in the result", `function run() { return { get x() { ${loop} } }; }`, "timeout"],
   ["a getter deep in the result", `function run() { return { a: [1, { get b() { ${loop} } }] }; }`, "timeout"],
-  ["a Proxy result whose traps loop", `function run() { return new Proxy({}, { ownKeys() { ${loop} }, getPrototypeOf() { ${loop} }, get() { ${loop} } }); }`, "timeout"],
+  [
+    "a Proxy result whose traps loop",
+    `function run() { return new Proxy({}, { ownKeys() { ${loop} }, getPrototypeOf() { ${loop} }, get() { ${loop} } }); }`,
+    "timeout",
+  ],
   ["a toJSON that loops (never called: a function is not data)", `function run() { return { toJSON() { ${loop} } }; }`, "invalid_output"],
   ["a toJSON that loops, on the prototype", `function run() { return Object.create({ toJSON() { ${loop} } }); }`, "invalid_output"],
-  ["Object.prototype.toJSON that loops", `Object.prototype.toJSON = function () { ${loop} }; function run() { return { a: 1 }; }`, "timeout"],
+  [
+    "Object.prototype.toJSON that loops",
+    `Object.prototype.toJSON = function () { ${loop} }; function run() { return { a: 1 }; }`,
+    "timeout",
+  ],
   ["a thrown object whose message getter loops", `function run() { throw { get message() { ${loop} } }; }`, "timeout"],
-  ["a thrown Error whose name getter loops", `function run() { const e = new Error("x"); Object.defineProperty(e, "name", { get() { ${loop} } }); throw e; }`, "timeout"],
+  [
+    "a thrown Error whose name getter loops",
+    `function run() { const e = new Error("x"); Object.defineProperty(e, "name", { get() { ${loop} } }); throw e; }`,
+    "timeout",
+  ],
   ["a thrown Proxy", `function run() { throw new Proxy({}, { get() { ${loop} }, getPrototypeOf() { ${loop} } }); }`, "timeout"],
   ["a thrown object whose toString loops", `function run() { throw { toString() { ${loop} } }; }`, "timeout"],
   ["an async function that loops after await", `async function run() { await null; ${loop} }`, "timeout"],
-  ["a microtask that loops after the call returned", `function run() { Promise.resolve().then(() => { ${loop} }); return { ok: 1 }; }`, "timeout"],
-  ["microtasks that queue themselves forever", "function run() { const again = () => Promise.resolve().then(again); again(); return { ok: 1 }; }", ["timeout", "memory"]],
+  [
+    "a microtask that loops after the call returned",
+    `function run() { Promise.resolve().then(() => { ${loop} }); return { ok: 1 }; }`,
+    "timeout",
+  ],
+  [
+    "microtasks that queue themselves forever",
+    "function run() { const again = () => Promise.resolve().then(again); again(); return { ok: 1 }; }",
+    ["timeout", "memory"],
+  ],
   ["a thenable result whose then loops (never called)", `function run() { return { then() { ${loop} } }; }`, "invalid_output"],
   ["a getter on then", `function run() { return { get then() { ${loop} } }; }`, "timeout"],
-  ["Atomics.wait on a value that never changes", "function run() { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); return {}; }", "timeout"],
+  [
+    "Atomics.wait on a value that never changes",
+    "function run() { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); return {}; }",
+    "timeout",
+  ],
   ["a top level that loops", `${loop} function run() { return {}; }`, "timeout"],
   ["a top level that throws a Proxy", `throw new Proxy({}, { get() { ${loop} } }); function run() { return {}; }`, "timeout"],
   ["an entry that is a looping getter", `Object.defineProperty(globalThis, "run", { get() { ${loop} } });`, "timeout"],
-  ["a huge result", "function run() { const a = []; for (let i = 0; i < 1e6; i++) a.push({ i, s: 'x'.repeat(64) }); return a; }", ["memory", "timeout"]],
+  [
+    "a huge result",
+    "function run() { const a = []; for (let i = 0; i < 1e6; i++) a.push({ i, s: 'x'.repeat(64) }); return a; }",
+    ["memory", "timeout"],
+  ],
   ["a result nested 10 000 deep", "function run() { let v = {}; for (let i = 0; i < 1e4; i++) v = { v }; return v; }", "invalid_output"],
   ["a result with a cycle", "function run() { const a = {}; a.a = a; return a; }", "invalid_output"],
-  ["an array whose length is a billion", "function run() { const a = []; a.length = 1e9; return a; }", ["timeout", "memory", "invalid_output"]],
+  [
+    "an array whose length is a billion",
+    "function run() { const a = []; a.length = 1e9; return a; }",
+    ["timeout", "memory", "invalid_output"],
+  ],
   ["a returned Promise", "function run() { return Promise.resolve({ a: 1 }); }", "invalid_output"],
 ];
 
@@ -51,8 +83,12 @@ describe("hostile JS tools", () => {
   });
 
   it("removes the globals whose callbacks run between calls", async () => {
-    const probe = "function run() { return { fr: typeof FinalizationRegistry, wa: typeof Atomics.waitAsync, wasm: typeof WebAssembly, weakRef: typeof WeakRef }; }";
-    expect(await sandbox.run(js(probe), {})).toMatchObject({ ok: true, output: { fr: "undefined", wa: "undefined", wasm: "undefined", weakRef: "function" } });
+    const probe =
+      "function run() { return { fr: typeof FinalizationRegistry, wa: typeof Atomics.waitAsync, wasm: typeof WebAssembly, weakRef: typeof WeakRef }; }";
+    expect(await sandbox.run(js(probe), {})).toMatchObject({
+      ok: true,
+      output: { fr: "undefined", wa: "undefined", wasm: "undefined", weakRef: "function" },
+    });
   });
 
   it("a breached deadline disposes the isolate: globals do not survive into the next call", async () => {
@@ -69,9 +105,18 @@ describe("hostile JS tools", () => {
   });
 
   it("keeps __proto__ a plain key and refuses what JSON would silently change", async () => {
-    expect(await sandbox.run(js("function run() { return JSON.parse('{\"__proto__\": {\"x\": 1}}'); }"), {})).toMatchObject({ ok: true, output: { ["__proto__"]: { x: 1 } } });
-    expect(failure(await sandbox.run(js("function run() { return { m: new Map() }; }"), {}))).toMatchObject({ kind: "invalid_output", observed: "$.m" });
-    expect(failure(await sandbox.run(js("function run() { return [1, NaN]; }"), {}))).toMatchObject({ kind: "invalid_output", observed: "$[1]" });
+    expect(await sandbox.run(js('function run() { return JSON.parse(\'{"__proto__": {"x": 1}}\'); }'), {})).toMatchObject({
+      ok: true,
+      output: { ["__proto__"]: { x: 1 } },
+    });
+    expect(failure(await sandbox.run(js("function run() { return { m: new Map() }; }"), {}))).toMatchObject({
+      kind: "invalid_output",
+      observed: "$.m",
+    });
+    expect(failure(await sandbox.run(js("function run() { return [1, NaN]; }"), {}))).toMatchObject({
+      kind: "invalid_output",
+      observed: "$[1]",
+    });
   });
 
   it("concurrent hostile calls of one tool each end, and another tool's calls meanwhile succeed", async () => {
@@ -97,7 +142,10 @@ describe("the JS host's last lines of defence", () => {
       await expect.poll(() => host.stats().backgroundKills, { timeout: 5_000 }).toBe(1);
       expect(breached).toEqual(["gc-spinner"]);
       expect(host.stats().isolates).toBe(0);
-      expect(await host.call(testTool("js", "function run() { return { fine: true }; }", "run"), {})).toMatchObject({ ok: true, output: { fine: true } });
+      expect(await host.call(testTool("js", "function run() { return { fine: true }; }", "run"), {})).toMatchObject({
+        ok: true,
+        output: { fine: true },
+      });
     } finally {
       await host.close();
     }

@@ -34,17 +34,31 @@ describe("the output cap (default 1 MiB)", () => {
   });
 
   it("measures a JS tool's result as the JSON that would be stored, however it is built", async () => {
-    const oneString = testTool("js", "function run() { return { s: 'y'.repeat(2 * 1024 * 1024) }; }", "run", { limits: { maxMemoryPages: 512 } });
-    expect(diagnostic(await sandbox.run(oneString, {}))).toMatchObject({ kind: "output_too_large", limit: 1 << 20, observed: 2 * 1024 * 1024 + 8 });
-    const manyPieces = testTool("js", "function run() { return Array.from({ length: 200000 }, (_, i) => ({ i })); }", "run", { limits: { maxMemoryPages: 512 } });
+    const oneString = testTool("js", "function run() { return { s: 'y'.repeat(2 * 1024 * 1024) }; }", "run", {
+      limits: { maxMemoryPages: 512 },
+    });
+    expect(diagnostic(await sandbox.run(oneString, {}))).toMatchObject({
+      kind: "output_too_large",
+      limit: 1 << 20,
+      observed: 2 * 1024 * 1024 + 8,
+    });
+    const manyPieces = testTool("js", "function run() { return Array.from({ length: 200000 }, (_, i) => ({ i })); }", "run", {
+      limits: { maxMemoryPages: 512 },
+    });
     expect(diagnostic(await sandbox.run(manyPieces, {}))).toMatchObject({ kind: "output_too_large", limit: 1 << 20 });
   });
 });
 
 describe("a configured cap", () => {
   it("applies to both kinds at the configured size", async () => {
-    expect(diagnostic(await small.run(testTool("wasm", wasm, "echo"), { text: "z".repeat(2_000) }))).toMatchObject({ kind: "output_too_large", limit: 1_024, observed: 2_011 });
-    expect(diagnostic(await small.run(testTool("js", "function run(input) { return input; }", "run"), { text: "z".repeat(2_000) }))).toMatchObject({ kind: "output_too_large", limit: 1_024, observed: 2_011 });
+    expect(diagnostic(await small.run(testTool("wasm", wasm, "echo"), { text: "z".repeat(2_000) }))).toMatchObject({
+      kind: "output_too_large",
+      limit: 1_024,
+      observed: 2_011,
+    });
+    expect(
+      diagnostic(await small.run(testTool("js", "function run(input) { return input; }", "run"), { text: "z".repeat(2_000) })),
+    ).toMatchObject({ kind: "output_too_large", limit: 1_024, observed: 2_011 });
     expect(await small.run(testTool("wasm", wasm, "echo"), { text: "fits" })).toMatchObject({ ok: true, output: { text: "fits" } });
   });
 });
@@ -52,7 +66,9 @@ describe("a configured cap", () => {
 describe("diagnostics", () => {
   // A schema error names the offending key, and a key can be as long as the output allows.
   it("keep their text to a few KB, even when they quote what the tool returned", async () => {
-    const tool = testTool("js", "function run() { return { ['k'.repeat(300000)]: 1 }; }", "run", { outputSchema: { type: "object", additionalProperties: false } });
+    const tool = testTool("js", "function run() { return { ['k'.repeat(300000)]: 1 }; }", "run", {
+      outputSchema: { type: "object", additionalProperties: false },
+    });
     const reported = diagnostic(await sandbox.run(tool, {}));
     expect(reported).toMatchObject({ kind: "invalid_output" });
     expect(JSON.stringify(reported).length).toBeLessThan(10_000);

@@ -30,7 +30,9 @@ describe("wasm tools", () => {
   });
 
   it("refuses input that does not match inputSchema before running anything", async () => {
-    const tool = testTool("wasm", wasm, "spin", { inputSchema: { type: "object", properties: { text: { type: "string" } }, required: ["text"], additionalProperties: false } });
+    const tool = testTool("wasm", wasm, "spin", {
+      inputSchema: { type: "object", properties: { text: { type: "string" } }, required: ["text"], additionalProperties: false },
+    });
     const diagnostic = failure(await sandbox.run(tool, { text: 3, extra: true }));
     expect(diagnostic).toMatchObject({ kind: "invalid_input", limit: null });
     expect(diagnostic!.message).toMatch(/\/text must be string/);
@@ -39,7 +41,10 @@ describe("wasm tools", () => {
   });
 
   it("refuses output that is not JSON or does not match outputSchema", async () => {
-    expect(failure(await sandbox.run(testTool("wasm", wasm, "not_json"), {}))).toMatchObject({ kind: "invalid_output", observed: "this is not JSON" });
+    expect(failure(await sandbox.run(testTool("wasm", wasm, "not_json"), {}))).toMatchObject({
+      kind: "invalid_output",
+      observed: "this is not JSON",
+    });
     const tool = testTool("wasm", wasm, "count", { outputSchema: { type: "object", required: ["lines"] } });
     expect(failure(await sandbox.run(tool, { text: "a b" }))?.message).toMatch(/outputSchema: \/ must have required property 'lines'/);
   });
@@ -65,7 +70,10 @@ describe("wasm tools", () => {
   it("reports a trap and a tool-reported error, and the tool works again afterwards", async () => {
     const tool = testTool("wasm", wasm, "trap");
     expect(failure(await sandbox.run(tool, {}))).toMatchObject({ kind: "trap", observed: "unreachable" });
-    expect(failure(await sandbox.run(testTool("wasm", wasm, "fail"), { why: 1 }))).toMatchObject({ kind: "trap", observed: 'refused: {"why":1}' });
+    expect(failure(await sandbox.run(testTool("wasm", wasm, "fail"), { why: 1 }))).toMatchObject({
+      kind: "trap",
+      observed: 'refused: {"why":1}',
+    });
     const echo = testTool("wasm", wasm, "echo", { key: tool.key }); // same key: the pool must hold no broken plugin
     expect(await sandbox.run(echo, { again: true })).toMatchObject({ ok: true, output: { again: true } });
   });
@@ -82,7 +90,10 @@ describe("wasm tools", () => {
     expect(diagnostic).toMatchObject({ kind: "host_denied", observed: "example.com", limit: JSON.stringify([origin]) });
     const wrongPort = failure(await sandbox.run(tool, { url: "http://127.0.0.1:1/x" }));
     expect(wrongPort).toMatchObject({ kind: "host_denied", observed: "127.0.0.1:1" });
-    expect(await sandbox.run(tool, { url: `http://${origin}/again` })).toMatchObject({ ok: true, output: { status: 200, body: "hi GET /again" } });
+    expect(await sandbox.run(tool, { url: `http://${origin}/again` })).toMatchObject({
+      ok: true,
+      output: { status: 200, body: "hi GET /again" },
+    });
   });
 
   it("refuses, without running it, a module that slipped past upload checks", async () => {
@@ -109,26 +120,39 @@ describe("JS tools", () => {
   });
 
   it("stops a memory bomb, then recreates the isolate", async () => {
-    const tool = js("const keep = []; function run(input) { if (input.bomb) for (;;) keep.push(new Array(1e5).fill(Math.random())); return { n: keep.length }; }", { maxMemoryPages: 128 });
+    const tool = js(
+      "const keep = []; function run(input) { if (input.bomb) for (;;) keep.push(new Array(1e5).fill(Math.random())); return { n: keep.length }; }",
+      { maxMemoryPages: 128 },
+    );
     expect(failure(await sandbox.run(tool, { bomb: true }))).toMatchObject({ kind: "memory", limit: 128 });
     expect(await sandbox.run(tool, {})).toMatchObject({ ok: true, output: { n: 0 } });
   });
 
   it("reports a throw with its message", async () => {
-    expect(failure(await sandbox.run(js("function run() { throw new TypeError('bad arg: 42'); }"), {}))).toMatchObject({ kind: "trap", observed: "TypeError: bad arg: 42" });
+    expect(failure(await sandbox.run(js("function run() { throw new TypeError('bad arg: 42'); }"), {}))).toMatchObject({
+      kind: "trap",
+      observed: "TypeError: bad arg: 42",
+    });
   });
 
   it("finds nothing of the host: no process, require, or import", async () => {
-    const probe = "function run() { return { process: typeof process, require: typeof require, gp: typeof globalThis.process, fetch: typeof fetch, keys: Object.getOwnPropertyNames(globalThis).filter(k => !/^[A-Z]/.test(k)).sort().join(',') }; }";
+    const probe =
+      "function run() { return { process: typeof process, require: typeof require, gp: typeof globalThis.process, fetch: typeof fetch, keys: Object.getOwnPropertyNames(globalThis).filter(k => !/^[A-Z]/.test(k)).sort().join(',') }; }";
     const outcome = await sandbox.run(js(probe), {});
-    expect(outcome).toMatchObject({ ok: true, output: { process: "undefined", require: "undefined", gp: "undefined", fetch: "undefined" } });
+    expect(outcome).toMatchObject({
+      ok: true,
+      output: { process: "undefined", require: "undefined", gp: "undefined", fetch: "undefined" },
+    });
     expect(outcome.ok && (outcome.output as { keys: string }).keys).not.toMatch(/process|require|ivm|_ivm/);
   });
 
   it("refuses functions and undefined as output", async () => {
     expect(failure(await sandbox.run(js("function run() { return { f: () => 1 }; }"), {}))).toMatchObject({ kind: "invalid_output" });
     expect(failure(await sandbox.run(js("function run() {}"), {}))).toMatchObject({ kind: "invalid_output", observed: "$ (undefined)" });
-    expect(failure(await sandbox.run(js("function run() { return { d: new Date(0) }; }"), {}))).toMatchObject({ kind: "invalid_output", observed: "$.d" });
+    expect(failure(await sandbox.run(js("function run() { return { d: new Date(0) }; }"), {}))).toMatchObject({
+      kind: "invalid_output",
+      observed: "$.d",
+    });
   });
 
   it("reports a tool that fails to load", async () => {

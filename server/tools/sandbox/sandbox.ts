@@ -37,7 +37,12 @@ export interface SandboxStats {
 const shownErrors = 5;
 
 function describeErrors(errors: ErrorObject[] | null | undefined): string {
-  const list = (errors ?? []).slice(0, shownErrors).map((e) => `${e.instancePath || "/"} ${e.message ?? "is invalid"}${e.keyword === "additionalProperties" ? ` (${String((e.params as { additionalProperty?: string }).additionalProperty)})` : ""}`);
+  const list = (errors ?? [])
+    .slice(0, shownErrors)
+    .map(
+      (e) =>
+        `${e.instancePath || "/"} ${e.message ?? "is invalid"}${e.keyword === "additionalProperties" ? ` (${String((e.params as { additionalProperty?: string }).additionalProperty)})` : ""}`,
+    );
   const more = (errors?.length ?? 0) > shownErrors ? `; and ${(errors?.length ?? 0) - shownErrors} more` : "";
   return list.join("; ") + more;
 }
@@ -45,7 +50,8 @@ function describeErrors(errors: ErrorObject[] | null | undefined): string {
 /** A diagnostic is stored and sent on like an output: its text is cut to a few KB, whatever the tool threw. */
 const maxDiagnosticChars = 2_000;
 function boundDiagnostic(diagnostic: Diagnostic) {
-  const clip = (text: string) => (text.length > maxDiagnosticChars ? `${text.slice(0, maxDiagnosticChars)}… (${text.length} characters in all)` : text);
+  const clip = (text: string) =>
+    text.length > maxDiagnosticChars ? `${text.slice(0, maxDiagnosticChars)}… (${text.length} characters in all)` : text;
   diagnostic.message = clip(diagnostic.message);
   if (typeof diagnostic.observed === "string") diagnostic.observed = clip(diagnostic.observed);
   if (typeof diagnostic.limit === "string") diagnostic.limit = clip(diagnostic.limit);
@@ -69,7 +75,14 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     if (!found) {
       // Inspected again here, once per key, although the registry inspects at upload: a module
       // Extism cannot instantiate costs a 2 s instantiation timeout at best (see extism-guard.ts).
-      const problems = tool.kind === "wasm" ? inspectWasm(tool.code, { entry: tool.entry, maxMemoryPages: tool.limits.maxMemoryPages, maxBytes: options.maxModuleBytes ?? 16 << 20 }) : [];
+      const problems =
+        tool.kind === "wasm"
+          ? inspectWasm(tool.code, {
+              entry: tool.entry,
+              maxMemoryPages: tool.limits.maxMemoryPages,
+              maxBytes: options.maxModuleBytes ?? 16 << 20,
+            })
+          : [];
       found = { input: ajv.compile(tool.inputSchema), output: tool.outputSchema ? ajv.compile(tool.outputSchema) : null, problems };
       validators.set(tool.key, found);
       // Bounded like the hosts' pools; ajv keeps compiled schemas too, so drop them with the key.
@@ -83,7 +96,10 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     return found;
   }
 
-  async function execute(tool: RunnableTool, input: unknown): Promise<{ ok: true; output: unknown } | { ok: false; diagnostic: Diagnostic }> {
+  async function execute(
+    tool: RunnableTool,
+    input: unknown,
+  ): Promise<{ ok: true; output: unknown } | { ok: false; diagnostic: Diagnostic }> {
     let schemas;
     try {
       schemas = validatorsFor(tool);
@@ -93,11 +109,27 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     }
     if (schemas.problems.length > 0) {
       const codes = schemas.problems.map((p) => p.code).join(", ");
-      return { ok: false, diagnostic: { kind: "trap", limit: null, observed: codes, message: `the module was refused before running: ${schemas.problems.map((p) => p.message).join("; ")}` } };
+      return {
+        ok: false,
+        diagnostic: {
+          kind: "trap",
+          limit: null,
+          observed: codes,
+          message: `the module was refused before running: ${schemas.problems.map((p) => p.message).join("; ")}`,
+        },
+      };
     }
     if (!schemas.input(input)) {
       const errors = describeErrors(schemas.input.errors);
-      return { ok: false, diagnostic: { kind: "invalid_input", limit: null, observed: errors, message: `the input does not match the tool's inputSchema: ${errors}` } };
+      return {
+        ok: false,
+        diagnostic: {
+          kind: "invalid_input",
+          limit: null,
+          observed: errors,
+          message: `the input does not match the tool's inputSchema: ${errors}`,
+        },
+      };
     }
     let output: unknown;
     if (tool.kind === "wasm") {
@@ -107,7 +139,15 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
         output = JSON.parse(result.output);
       } catch {
         const start = result.output.slice(0, 80);
-        return { ok: false, diagnostic: { kind: "invalid_output", limit: null, observed: start, message: `the tool's output is not JSON (it starts with ${JSON.stringify(start)}): write the result as JSON text with Host.output` } };
+        return {
+          ok: false,
+          diagnostic: {
+            kind: "invalid_output",
+            limit: null,
+            observed: start,
+            message: `the tool's output is not JSON (it starts with ${JSON.stringify(start)}): write the result as JSON text with Host.output`,
+          },
+        };
       }
     } else if (tool.kind === "js") {
       const result = await js.call(tool, input);
@@ -117,13 +157,25 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       throw new Error(`unknown tool kind ${String((tool as { kind: unknown }).kind)}`);
     }
     const bad = nonJsonPath(output);
-    if (bad) return { ok: false, diagnostic: { kind: "invalid_output", limit: null, observed: bad, message: `the output is not JSON data at ${bad}` } };
+    if (bad)
+      return {
+        ok: false,
+        diagnostic: { kind: "invalid_output", limit: null, observed: bad, message: `the output is not JSON data at ${bad}` },
+      };
     // Here both kinds meet: the size is that of the JSON that would be stored and sent on.
     const bytes = jsonBytes(output);
     if (bytes > maxOutputBytes) return { ok: false, diagnostic: outputTooLarge(maxOutputBytes, bytes) };
     if (schemas.output && !schemas.output(output)) {
       const errors = describeErrors(schemas.output.errors);
-      return { ok: false, diagnostic: { kind: "invalid_output", limit: null, observed: errors, message: `the output does not match the tool's outputSchema: ${errors}` } };
+      return {
+        ok: false,
+        diagnostic: {
+          kind: "invalid_output",
+          limit: null,
+          observed: errors,
+          message: `the output does not match the tool's outputSchema: ${errors}`,
+        },
+      };
     }
     return { ok: true, output };
   }

@@ -31,7 +31,17 @@ export interface RunnableTool {
   outputSchema?: Record<string, unknown>;
 }
 
-export type DiagnosticKind = "timeout" | "memory" | "host_denied" | "trap" | "invalid_input" | "invalid_output" | "output_too_large" | "quarantined" | "worker_lost" | "quota_exceeded";
+export type DiagnosticKind =
+  | "timeout"
+  | "memory"
+  | "host_denied"
+  | "trap"
+  | "invalid_input"
+  | "invalid_output"
+  | "output_too_large"
+  | "quarantined"
+  | "worker_lost"
+  | "quota_exceeded";
 
 /** Why a call did not produce a valid result: what limit, what was observed, in words. */
 export interface Diagnostic {
@@ -41,9 +51,7 @@ export interface Diagnostic {
   message: string;
 }
 
-export type RunOutcome =
-  | { ok: true; output: unknown; durationMs: number }
-  | { ok: false; diagnostic: Diagnostic; durationMs: number };
+export type RunOutcome = { ok: true; output: unknown; durationMs: number } | { ok: false; diagnostic: Diagnostic; durationMs: number };
 
 /** A problem found in an uploaded module before it ever runs. */
 export interface ModuleProblem {

@@ -62,11 +62,19 @@ export function errorMessage(error: unknown): string {
 export function classifyWasmError(message: string, tool: RunnableTool): Diagnostic {
   const pages = tool.limits.maxMemoryPages;
   if (/out of bounds|out of memory|memory limit|could not grow|failed to grow/i.test(message)) {
-    return { kind: "memory", limit: pages, observed: message, message: `the tool ran out of memory or accessed memory out of bounds (${message}); its memory is capped at ${pages} pages (${pages * 64} KiB)` };
+    return {
+      kind: "memory",
+      limit: pages,
+      observed: message,
+      message: `the tool ran out of memory or accessed memory out of bounds (${message}); its memory is capped at ${pages} pages (${pages * 64} KiB)`,
+    };
   }
   const reported = /^Plugin-originated error: (.*)$/s.exec(message);
   if (reported) return { kind: "trap", limit: null, observed: reported[1] ?? "", message: `the tool reported an error: ${reported[1]}` };
-  const hint = message === "unreachable" ? ` (an AssemblyScript module also ends this way when its memory cannot grow past its declared maximum, at most ${pages} pages)` : "";
+  const hint =
+    message === "unreachable"
+      ? ` (an AssemblyScript module also ends this way when its memory cannot grow past its declared maximum, at most ${pages} pages)`
+      : "";
   return { kind: "trap", limit: null, observed: message, message: `the tool trapped: ${message}${hint}` };
 }
 
@@ -84,7 +92,10 @@ export function createWasmHost(options: WasmHostOptions = {}) {
 
   // Extism logs through this (e.g. "Plugin will hang"); one short line, never a stack.
   const extismLogger = Object.fromEntries(
-    ["trace", "debug", "info", "warn", "error", "log"].map((level) => [level, (...args: unknown[]) => log?.warn({ extism: level }, errorMessage(args[0]))]),
+    ["trace", "debug", "info", "warn", "error", "log"].map((level) => [
+      level,
+      (...args: unknown[]) => log?.warn({ extism: level }, errorMessage(args[0])),
+    ]),
   ) as unknown as Console;
 
   async function create(tool: RunnableTool): Promise<Plugin> {
@@ -194,13 +205,26 @@ export function createWasmHost(options: WasmHostOptions = {}) {
       ]);
       const elapsed = Math.round(performance.now() - started);
       if (settled === "timeout") {
-        return { ok: false, diagnostic: { kind: "timeout", limit: timeoutMs, observed: elapsed, message: `the tool ran longer than its ${timeoutMs} ms limit and was stopped after ${elapsed} ms` } };
+        return {
+          ok: false,
+          diagnostic: {
+            kind: "timeout",
+            limit: timeoutMs,
+            observed: elapsed,
+            message: `the tool ran longer than its ${timeoutMs} ms limit and was stopped after ${elapsed} ms`,
+          },
+        };
       }
       if (state.denied.length > 0) {
         const hosts = [...new Set(state.denied)];
         return {
           ok: false,
-          diagnostic: { kind: "host_denied", limit: JSON.stringify(allowedHosts), observed: hosts.join(", "), message: `the tool tried to reach ${hosts.join(", ")}, which is not in its allowedHosts ${JSON.stringify(allowedHosts)}: add the host to the tool's limits if it should be reachable` },
+          diagnostic: {
+            kind: "host_denied",
+            limit: JSON.stringify(allowedHosts),
+            observed: hosts.join(", "),
+            message: `the tool tried to reach ${hosts.join(", ")}, which is not in its allowedHosts ${JSON.stringify(allowedHosts)}: add the host to the tool's limits if it should be reachable`,
+          },
         };
       }
       if ("error" in settled) return { ok: false, diagnostic: classifyWasmError(errorMessage(settled.error), tool) };

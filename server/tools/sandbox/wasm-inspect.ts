@@ -41,7 +41,12 @@ export interface WasmInspectOptions {
 
 export function inspectWasm(bytes: Uint8Array, { entry, maxMemoryPages, maxBytes }: WasmInspectOptions): ModuleProblem[] {
   if (bytes.length > maxBytes) {
-    return [{ code: "too_large", message: `the module is ${bytes.length} bytes, over the limit of ${maxBytes}: build it with optimisation (\`asc -O\`) or split the tool` }];
+    return [
+      {
+        code: "too_large",
+        message: `the module is ${bytes.length} bytes, over the limit of ${maxBytes}: build it with optimisation (\`asc -O\`) or split the tool`,
+      },
+    ];
   }
   let module: WebAssembly.Module;
   let sections: WasmSections;
@@ -50,26 +55,47 @@ export function inspectWasm(bytes: Uint8Array, { entry, maxMemoryPages, maxBytes
     sections = readWasmSections(bytes);
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
-    return [{ code: "not_wasm", message: `not a WebAssembly module (${why}): upload the .wasm file your compiler wrote, not its source or a text (.wat) file` }];
+    return [
+      {
+        code: "not_wasm",
+        message: `not a WebAssembly module (${why}): upload the .wasm file your compiler wrote, not its source or a text (.wat) file`,
+      },
+    ];
   }
   const problems: ModuleProblem[] = [];
   const exported = WebAssembly.Module.exports(module).find((e) => e.name === entry);
   if (!exported || exported.kind !== "function") {
-    const functions = WebAssembly.Module.exports(module).filter((e) => e.kind === "function").map((e) => e.name);
+    const functions = WebAssembly.Module.exports(module)
+      .filter((e) => e.kind === "function")
+      .map((e) => e.name);
     const found = exported ? `"${entry}" is exported as a ${exported.kind}, not a function` : `no export named "${entry}"`;
-    problems.push({ code: "missing_export", message: `${found}; the module exports the functions [${functions.join(", ")}]: export \`function ${entry}(): i32\` or set the tool's entry to one of those` });
+    problems.push({
+      code: "missing_export",
+      message: `${found}; the module exports the functions [${functions.join(", ")}]: export \`function ${entry}(): i32\` or set the tool's entry to one of those`,
+    });
   }
   for (const memory of sections.memories) {
     const which = memory.imported ? `imported memory ${memory.module}.${memory.name}` : "memory";
     if (memory.maximum === null) {
-      problems.push({ code: "no_memory_maximum", message: `${which} has no declared maximum (initial ${memory.initial} pages): compile with \`asc --maximumMemory ${maxMemoryPages}\` (or another value ≤ the tool's maxMemoryPages, ${maxMemoryPages})` });
+      problems.push({
+        code: "no_memory_maximum",
+        message: `${which} has no declared maximum (initial ${memory.initial} pages): compile with \`asc --maximumMemory ${maxMemoryPages}\` (or another value ≤ the tool's maxMemoryPages, ${maxMemoryPages})`,
+      });
     } else if (memory.maximum > maxMemoryPages) {
-      problems.push({ code: "memory_over_limit", message: `${which} declares a maximum of ${memory.maximum} pages, over the tool's maxMemoryPages ${maxMemoryPages}: compile with \`asc --maximumMemory ${maxMemoryPages}\` or raise the tool's limit` });
+      problems.push({
+        code: "memory_over_limit",
+        message: `${which} declares a maximum of ${memory.maximum} pages, over the tool's maxMemoryPages ${maxMemoryPages}: compile with \`asc --maximumMemory ${maxMemoryPages}\` or raise the tool's limit`,
+      });
     }
   }
   problems.push(...allocationProblems(sections));
   const refused = WebAssembly.Module.imports(module).filter(
-    (i) => !(i.kind === "function" && ((i.module === "extism:host/env" && extismEnv.has(i.name)) || (i.module === "extism:host/user" && caxtonHostFunctions.includes(i.name)))),
+    (i) =>
+      !(
+        i.kind === "function" &&
+        ((i.module === "extism:host/env" && extismEnv.has(i.name)) ||
+          (i.module === "extism:host/user" && caxtonHostFunctions.includes(i.name)))
+      ),
   );
   if (refused.length > 0) {
     const named = refused.map((i) => `${i.module}.${i.name} (${i.kind})`).join(", ");
@@ -80,7 +106,6 @@ export function inspectWasm(bytes: Uint8Array, { entry, maxMemoryPages, maxBytes
   }
   return problems;
 }
-
 
 /** Tables, globals and functions: what instantiation allocates outside the module's memory. */
 function allocationProblems({ tables, globals, functions }: WasmSections): ModuleProblem[] {
@@ -95,9 +120,20 @@ function allocationProblems({ tables, globals, functions }: WasmSections): Modul
   }
   const entries = tables.reduce((sum, t) => sum + (t.maximum ?? t.initial), 0);
   if (entries > MAX_TABLE_ENTRIES) {
-    problems.push({ code: "table_over_limit", message: `the module's ${tables.length} table(s) declare ${entries} entries in all, over the limit of ${MAX_TABLE_ENTRIES}: keep tables to the functions called indirectly` });
+    problems.push({
+      code: "table_over_limit",
+      message: `the module's ${tables.length} table(s) declare ${entries} entries in all, over the limit of ${MAX_TABLE_ENTRIES}: keep tables to the functions called indirectly`,
+    });
   }
-  if (globals > MAX_GLOBALS) problems.push({ code: "too_many_globals", message: `the module defines ${globals} globals, over the limit of ${MAX_GLOBALS}: keep state in memory instead` });
-  if (functions > MAX_FUNCTIONS) problems.push({ code: "too_many_functions", message: `the module defines ${functions} functions, over the limit of ${MAX_FUNCTIONS}: split the tool or build with optimisation` });
+  if (globals > MAX_GLOBALS)
+    problems.push({
+      code: "too_many_globals",
+      message: `the module defines ${globals} globals, over the limit of ${MAX_GLOBALS}: keep state in memory instead`,
+    });
+  if (functions > MAX_FUNCTIONS)
+    problems.push({
+      code: "too_many_functions",
+      message: `the module defines ${functions} functions, over the limit of ${MAX_FUNCTIONS}: split the tool or build with optimisation`,
+    });
   return problems;
 }

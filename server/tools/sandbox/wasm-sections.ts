@@ -79,10 +79,12 @@ export function readWasmSections(bytes: Uint8Array): WasmSections {
         const module = name();
         const field = name();
         const kind = byte();
-        if (kind === 0) u32(); // function: type index
+        if (kind === 0)
+          u32(); // function: type index
         else if (kind === 1) out.tables.push({ imported: true, module, name: field, ...tableType() });
         else if (kind === 2) out.memories.push({ imported: true, module, name: field, ...limits() });
-        else if (kind === 3) p += 2; // global: valtype + mutability
+        else if (kind === 3)
+          p += 2; // global: valtype + mutability
         else if (kind === 4) {
           byte(); // tag: attribute + type index
           u32();

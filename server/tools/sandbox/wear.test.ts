@@ -21,7 +21,16 @@ beforeAll(async () => {
   const checked = validateToolManifest(sample.manifestText, "toml");
   if (!checked.ok) throw new Error(checked.problems[0]?.message);
   const m = checked.manifest;
-  wordCount = { key: "wear", name: m.name, kind: m.kind, entry: m.entry, code: sample.code, limits: m.permissions, inputSchema: m.inputSchema, outputSchema: m.outputSchema };
+  wordCount = {
+    key: "wear",
+    name: m.name,
+    kind: m.kind,
+    entry: m.entry,
+    code: sample.code,
+    limits: m.permissions,
+    inputSchema: m.inputSchema,
+    outputSchema: m.outputSchema,
+  };
 }, 120_000);
 
 afterAll(() => sandbox.close());

@@ -17,7 +17,11 @@ export const membersRouter = router({
 export const invitationsRouter = router({
   preview: publicProcedure
     .input(z.object({ token: z.string().max(200) }))
-    .output(z.object({ workspaceName: z.string(), workspaceSlug: z.string(), role: z.enum(roles), state: z.enum(["valid", "expired", "used"]) }).nullable())
+    .output(
+      z
+        .object({ workspaceName: z.string(), workspaceSlug: z.string(), role: z.enum(roles), state: z.enum(["valid", "expired", "used"]) })
+        .nullable(),
+    )
     .query(({ input }) => previewInvitation(input.token)),
   accept: protectedProcedure
     .input(z.object({ token: z.string().max(200) }))

@@ -9,10 +9,21 @@ export const dynamic = "force-dynamic";
 
 /** A refusal before tRPC runs, in tRPC's own error shape. */
 const refusal = (error: AppError, code: string) =>
-  Response.json({ error: { message: error.message, code: -32600, data: { code, httpStatus: error.status, appCode: error.code, hint: error.extra.hint } } }, { status: error.status });
+  Response.json(
+    {
+      error: {
+        message: error.message,
+        code: -32600,
+        data: { code, httpStatus: error.status, appCode: error.code, hint: error.extra.hint },
+      },
+    },
+    { status: error.status },
+  );
 
 const tooDeep = () =>
-  new AppError("too_deep", `The input nests deeper than ${MAX_JSON_DEPTH} levels.`, { hint: `Flatten the data to at most ${MAX_JSON_DEPTH} levels of objects and arrays.` });
+  new AppError("too_deep", `The input nests deeper than ${MAX_JSON_DEPTH} levels.`, {
+    hint: `Flatten the data to at most ${MAX_JSON_DEPTH} levels of objects and arrays.`,
+  });
 
 async function handler(req: Request) {
   let request = req;

@@ -28,7 +28,11 @@ export function AgentEditor({ initialSource, name }: { initialSource: string; na
   const [source, setSource] = useState(initialSource);
   const [cursor, setCursor] = useState<CursorRequest | null>(null);
   const checked = useDebounced(source, 200);
-  const validation = useQuery({ ...trpc.agents.validate.queryOptions({ workspace: workspace.slug, source: checked }), placeholderData: keepPreviousData, staleTime: Infinity });
+  const validation = useQuery({
+    ...trpc.agents.validate.queryOptions({ workspace: workspace.slug, source: checked }),
+    placeholderData: keepPreviousData,
+    staleTime: Infinity,
+  });
   const push = useMutation(
     trpc.agents.push.mutationOptions({
       onSuccess: async (result) => {
@@ -45,7 +49,13 @@ export function AgentEditor({ initialSource, name }: { initialSource: string; na
   const errors = problems.filter((p) => p.severity === "error").length;
   const warnings = problems.length - errors;
   const documentName = typeof validation.data?.config?.name === "string" ? validation.data.config.name : null;
-  const blocked = !current ? "Checking the document…" : validation.isError ? "The document could not be checked." : errors ? `Fix ${plural(errors, "error")} to save.` : null;
+  const blocked = !current
+    ? "Checking the document…"
+    : validation.isError
+      ? "The document could not be checked."
+      : errors
+        ? `Fix ${plural(errors, "error")} to save.`
+        : null;
   const back = name ? `/w/${workspace.slug}/agents/${name}` : `/w/${workspace.slug}/agents`;
 
   return (
@@ -75,7 +85,12 @@ export function AgentEditor({ initialSource, name }: { initialSource: string; na
         <Link href={back} className="text-sm text-slate-600 hover:text-slate-900">
           Cancel
         </Link>
-        <p id="save-state" data-testid="save-state" role="status" className={`text-sm ${blocked && current ? "text-red-700" : "text-slate-600"}`}>
+        <p
+          id="save-state"
+          data-testid="save-state"
+          role="status"
+          className={`text-sm ${blocked && current ? "text-red-700" : "text-slate-600"}`}
+        >
           {blocked ?? `Valid${warnings ? ` with ${plural(warnings, "warning")}` : ""}: ready to save.`}
         </p>
       </div>

@@ -40,12 +40,20 @@ export function AgentList() {
       <PageHeader title={sections.agents.label} description={sections.agents.description}>
         {rows.length ? actions : null}
       </PageHeader>
-      {agents.isPending ? <p role="status" className="text-sm text-slate-500">Loading agents…</p> : null}
+      {agents.isPending ? (
+        <p role="status" className="text-sm text-slate-500">
+          Loading agents…
+        </p>
+      ) : null}
       <ErrorNote error={agents.error} />
       {agents.isSuccess && rows.length === 0 ? (
         <EmptyState title={sections.agents.emptyTitle}>
           <p>{sections.agents.emptyBody}</p>
-          {canWrite ? <div className="mt-4 flex flex-wrap justify-center gap-2">{actions}</div> : <p className="mt-2">Your role ({workspace.role}) cannot create agents.</p>}
+          {canWrite ? (
+            <div className="mt-4 flex flex-wrap justify-center gap-2">{actions}</div>
+          ) : (
+            <p className="mt-2">Your role ({workspace.role}) cannot create agents.</p>
+          )}
         </EmptyState>
       ) : null}
       {rows.length ? (
@@ -76,7 +84,9 @@ export function AgentList() {
                   <td className="px-3 py-2">
                     <CapabilityChips capabilities={a.capabilities} />
                   </td>
-                  <td className="whitespace-nowrap px-3 py-2 font-mono text-xs">{a.activeVersion ? `v${a.activeVersion.number} · ${a.activeVersion.semver}` : "—"}</td>
+                  <td className="whitespace-nowrap px-3 py-2 font-mono text-xs">
+                    {a.activeVersion ? `v${a.activeVersion.number} · ${a.activeVersion.semver}` : "—"}
+                  </td>
                   <td className="px-3 py-2">
                     <span className={a.status === "active" ? "text-emerald-700" : "text-slate-500"}>{a.status}</span>
                   </td>

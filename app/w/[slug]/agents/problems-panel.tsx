@@ -22,7 +22,10 @@ export function ProblemsPanel({ problems, onSelect }: { problems: readonly Edito
                 onClick={() => onSelect(p)}
                 className="flex w-full items-start gap-2 px-3 py-1.5 text-left hover:bg-slate-50"
               >
-                <span aria-label={p.severity} className={`mt-0.5 shrink-0 rounded px-1 text-xs font-semibold ${p.severity === "error" ? "bg-red-100 text-red-800" : "bg-amber-100 text-amber-800"}`}>
+                <span
+                  aria-label={p.severity}
+                  className={`mt-0.5 shrink-0 rounded px-1 text-xs font-semibold ${p.severity === "error" ? "bg-red-100 text-red-800" : "bg-amber-100 text-amber-800"}`}
+                >
                   {p.severity === "error" ? "error" : "warn"}
                 </span>
                 <span className="shrink-0 font-mono text-xs leading-5 text-slate-500">

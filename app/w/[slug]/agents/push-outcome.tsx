@@ -20,9 +20,16 @@ const headline = (r: PushResult) => {
 /** What a save did: created, updated to vN, reactivated or unchanged, with its diff and warnings. */
 export function PushOutcome({ result, onDismiss }: { result: PushResult; onDismiss?: () => void }) {
   return (
-    <section aria-label="Save result" data-testid="push-outcome" data-outcome={result.outcome} className="mb-6 rounded-lg border border-emerald-200 bg-emerald-50 p-4 text-sm">
+    <section
+      aria-label="Save result"
+      data-testid="push-outcome"
+      data-outcome={result.outcome}
+      className="mb-6 rounded-lg border border-emerald-200 bg-emerald-50 p-4 text-sm"
+    >
       <div className="flex flex-wrap items-start justify-between gap-2">
-        <p role="status" className="font-medium text-emerald-900">{headline(result)}</p>
+        <p role="status" className="font-medium text-emerald-900">
+          {headline(result)}
+        </p>
         {onDismiss ? (
           <button type="button" onClick={onDismiss} className="text-emerald-800 hover:underline">
             Dismiss

@@ -32,7 +32,10 @@ export function ConversationList() {
   const settledAgent = useDebounced(agent.trim(), 300);
   const filter = { capability: settledCapability || undefined, agent: settledAgent || undefined, status: status || undefined };
   const conversations = useInfiniteQuery(
-    trpc.messages.conversations.infiniteQueryOptions({ workspace: workspace.slug, limit: 30, ...filter }, { getNextPageParam: (p) => p.nextCursor ?? undefined }),
+    trpc.messages.conversations.infiniteQueryOptions(
+      { workspace: workspace.slug, limit: 30, ...filter },
+      { getNextPageParam: (p) => p.nextCursor ?? undefined },
+    ),
   );
   // A busy workspace sends many events a second: refetch the list at most once a second.
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -73,7 +76,11 @@ export function ConversationList() {
           </select>
         </label>
       </div>
-      {conversations.isPending ? <p role="status" className="text-sm text-slate-500">Loading conversations…</p> : null}
+      {conversations.isPending ? (
+        <p role="status" className="text-sm text-slate-500">
+          Loading conversations…
+        </p>
+      ) : null}
       <ErrorNote error={conversations.error} />
       {conversations.isSuccess && rows.length === 0 ? (
         filtered ? (

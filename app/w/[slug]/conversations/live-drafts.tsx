@@ -33,7 +33,9 @@ export function LiveDrafts({ slug, conversationId, answered }: { slug: string; c
       if (m.conversationId !== conversationId) return;
       setDrafts((old) => {
         const ended = [...old.keys()].filter((key) =>
-          m.inReplyTo ? key === draftKey(m.inReplyTo, m.sender.label) : key.startsWith(`${m.id}:`) && (m.status === "answered" || m.status === "failed"),
+          m.inReplyTo
+            ? key === draftKey(m.inReplyTo, m.sender.label)
+            : key.startsWith(`${m.id}:`) && (m.status === "answered" || m.status === "failed"),
         );
         if (!ended.length) return old;
         const left = new Map(old);
@@ -47,9 +49,19 @@ export function LiveDrafts({ slug, conversationId, answered }: { slug: string; c
   // Drafts sent before the stream opened are not replayed: `data-following` says from when they show.
   if (!shown.length) return <div hidden data-testid="live-drafts" data-following={following} />;
   return (
-    <ol data-testid="live-drafts" data-following={following} className="mt-3 space-y-3 border-l-2 border-dashed border-sky-300 pl-4" aria-label="Replies being written">
+    <ol
+      data-testid="live-drafts"
+      data-following={following}
+      className="mt-3 space-y-3 border-l-2 border-dashed border-sky-300 pl-4"
+      aria-label="Replies being written"
+    >
       {shown.map(([key, draft]) => (
-        <li key={key} data-testid="live-draft" data-agent={draft.agent} className="min-w-0 rounded-lg border border-dashed border-sky-300 bg-sky-50/50 p-3">
+        <li
+          key={key}
+          data-testid="live-draft"
+          data-agent={draft.agent}
+          className="min-w-0 rounded-lg border border-dashed border-sky-300 bg-sky-50/50 p-3"
+        >
           <div className="flex flex-wrap items-center gap-2">
             <span className="rounded bg-sky-100 px-1.5 py-0.5 text-xs font-medium text-sky-800">writing…</span>
             <span className="text-sm font-medium break-all">{draft.agent}</span>
@@ -57,7 +69,9 @@ export function LiveDrafts({ slug, conversationId, answered }: { slug: string; c
           </div>
           <p aria-live="polite" className="mt-2 text-sm whitespace-pre-wrap break-words text-slate-800">
             {draft.text}
-            <span aria-hidden className="ml-0.5 inline-block animate-pulse">▍</span>
+            <span aria-hidden className="ml-0.5 inline-block animate-pulse">
+              ▍
+            </span>
           </p>
         </li>
       ))}

@@ -1,6 +1,7 @@
 /** A message's content: text as it is, anything else as pretty JSON. */
 export function MessageContent({ content }: { content: unknown }) {
-  const reason = typeof content === "object" && content !== null && "reason" in content && typeof content.reason === "string" ? content.reason : null;
+  const reason =
+    typeof content === "object" && content !== null && "reason" in content && typeof content.reason === "string" ? content.reason : null;
   return (
     <>
       {reason ? <p className="mb-1 text-sm text-red-800">{reason}</p> : null}

@@ -11,7 +11,10 @@ const styles: Record<string, string> = {
 
 export function PerformativeBadge({ performative }: { performative: string }) {
   return (
-    <span data-testid="performative" className={`rounded px-1.5 py-0.5 font-mono text-xs font-semibold ${styles[performative] ?? "bg-slate-100 text-slate-700"}`}>
+    <span
+      data-testid="performative"
+      className={`rounded px-1.5 py-0.5 font-mono text-xs font-semibold ${styles[performative] ?? "bg-slate-100 text-slate-700"}`}
+    >
       {performative}
     </span>
   );

@@ -46,19 +46,40 @@ export function SendBox({ conversationId, capability: initialCapability = "" }: 
 
   if (!workspace.can("messages.send")) return null;
   return (
-    <form onSubmit={submit} aria-label={conversationId ? "Continue the conversation" : "Send a message"} className="mb-6 rounded-lg border border-slate-200 bg-white p-4">
+    <form
+      onSubmit={submit}
+      aria-label={conversationId ? "Continue the conversation" : "Send a message"}
+      className="mb-6 rounded-lg border border-slate-200 bg-white p-4"
+    >
       <div className="grid gap-3 sm:grid-cols-[minmax(0,14rem)_minmax(0,1fr)]">
         <label className="block text-sm font-medium">
           Capability
-          <input value={capability} onChange={(e) => setCapability(e.target.value)} required placeholder="summarize or summarize:v2" className={`${control} font-mono`} />
+          <input
+            value={capability}
+            onChange={(e) => setCapability(e.target.value)}
+            required
+            placeholder="summarize or summarize:v2"
+            className={`${control} font-mono`}
+          />
         </label>
         <label className="block text-sm font-medium">
           Message
-          <textarea value={text} onChange={(e) => setText(e.target.value)} required rows={2} placeholder='Text, or a JSON object such as {"text": "…"}' className={control} />
+          <textarea
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            required
+            rows={2}
+            placeholder='Text, or a JSON object such as {"text": "…"}'
+            className={control}
+          />
         </label>
       </div>
       <div className="mt-3 flex items-center gap-3">
-        <button type="submit" disabled={send.isPending} className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50">
+        <button
+          type="submit"
+          disabled={send.isPending}
+          className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50"
+        >
           {send.isPending ? "Sending…" : "Send"}
         </button>
         <span className="text-xs text-slate-500">Routed by capability to whichever agent offers it.</span>

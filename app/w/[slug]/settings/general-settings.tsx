@@ -32,15 +32,30 @@ export function GeneralSettings() {
             }}
             className="mt-3 flex flex-wrap gap-2"
           >
-            <input value={name} onChange={(e) => setName(e.target.value)} aria-label="Workspace name" required maxLength={80} className="min-w-0 flex-1 rounded-md border border-slate-300 px-3 py-1.5" />
-            <button type="submit" disabled={rename.isPending || name === workspace.name} className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50">
+            <input
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              aria-label="Workspace name"
+              required
+              maxLength={80}
+              className="min-w-0 flex-1 rounded-md border border-slate-300 px-3 py-1.5"
+            />
+            <button
+              type="submit"
+              disabled={rename.isPending || name === workspace.name}
+              className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
+            >
               Rename
             </button>
           </form>
         ) : (
           <p className="mt-3 text-sm">{workspace.name}</p>
         )}
-        {rename.isSuccess ? <p className="mt-2 text-sm text-emerald-700" role="status">Renamed.</p> : null}
+        {rename.isSuccess ? (
+          <p className="mt-2 text-sm text-emerald-700" role="status">
+            Renamed.
+          </p>
+        ) : null}
         <ErrorNote error={rename.error} />
       </section>
 
@@ -48,7 +63,12 @@ export function GeneralSettings() {
         <h2 className="font-semibold">Leave</h2>
         <p className="mt-1 text-sm text-slate-600">Leave this workspace. The last owner cannot leave; make someone else an owner first.</p>
         <div className="mt-3">
-          <ConfirmButton label="Leave workspace" confirmLabel="Leave" pending={leave.isPending} onConfirm={() => leave.mutate({ workspace: workspace.slug, userId: workspace.userId })} />
+          <ConfirmButton
+            label="Leave workspace"
+            confirmLabel="Leave"
+            pending={leave.isPending}
+            onConfirm={() => leave.mutate({ workspace: workspace.slug, userId: workspace.userId })}
+          />
         </div>
         <ErrorNote error={leave.error} />
       </section>
@@ -56,7 +76,9 @@ export function GeneralSettings() {
       {workspace.can("workspace.delete") ? (
         <section className="rounded-lg border border-red-200 bg-white p-5">
           <h2 className="font-semibold text-red-800">Delete workspace</h2>
-          <p className="mt-1 text-sm text-slate-600">Deletes the workspace with its members, invitations and API tokens. This cannot be undone.</p>
+          <p className="mt-1 text-sm text-slate-600">
+            Deletes the workspace with its members, invitations and API tokens. This cannot be undone.
+          </p>
           <div className="mt-3">
             <ConfirmButton
               label="Delete workspace"

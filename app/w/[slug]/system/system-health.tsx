@@ -26,13 +26,16 @@ export function SystemHealth() {
   const health = useQuery(trpc.system.health.queryOptions(undefined, { refetchInterval: 2_000, staleTime: 0 }));
 
   if (health.isPending) {
-    return <p className="text-sm text-slate-500" role="status">Checking health…</p>;
+    return (
+      <p className="text-sm text-slate-500" role="status">
+        Checking health…
+      </p>
+    );
   }
   if (health.isError) {
     return (
       <div role="alert" className="rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-800">
-        The web server did not answer the health check: {health.error.message}. It may be restarting; this page retries
-        on its own.
+        The web server did not answer the health check: {health.error.message}. It may be restarting; this page retries on its own.
       </div>
     );
   }
@@ -48,7 +51,9 @@ export function SystemHealth() {
       >
         <StatusDot status={h.status} />
         <div>
-          <p className="font-semibold">{ok ? "All systems operational" : h.status === "degraded" ? "Working, with a fault being healed" : "Something needs attention"}</p>
+          <p className="font-semibold">
+            {ok ? "All systems operational" : h.status === "degraded" ? "Working, with a fault being healed" : "Something needs attention"}
+          </p>
           <p className="text-sm text-slate-600">
             Version {h.version} · up {h.uptimeS} s
           </p>
@@ -58,7 +63,12 @@ export function SystemHealth() {
         {(Object.keys(labels) as (keyof typeof labels)[]).map((name) => {
           const check: CheckView = h.checks[name];
           return (
-            <div key={name} data-testid={`check-${name}`} data-status={check.status} className="rounded-lg border border-slate-200 bg-white p-4">
+            <div
+              key={name}
+              data-testid={`check-${name}`}
+              data-status={check.status}
+              className="rounded-lg border border-slate-200 bg-white p-4"
+            >
               <div className="flex items-center justify-between">
                 <h2 className="font-medium">{labels[name]}</h2>
                 <span className={`flex items-center gap-2 text-sm ${statusColor[check.status]}`}>

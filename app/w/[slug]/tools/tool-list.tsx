@@ -24,7 +24,11 @@ export function ToolList() {
   const canWrite = workspace.can("tools.write");
   const uploadButton =
     canWrite && !uploading ? (
-      <button type="button" onClick={() => setUploading(true)} className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700">
+      <button
+        type="button"
+        onClick={() => setUploading(true)}
+        className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700"
+      >
         Upload tool
       </button>
     ) : null;
@@ -35,12 +39,20 @@ export function ToolList() {
         {rows.length ? uploadButton : null}
       </PageHeader>
       {uploading ? <UploadForm onClose={() => setUploading(false)} /> : null}
-      {tools.isPending ? <p role="status" className="text-sm text-slate-500">Loading tools…</p> : null}
+      {tools.isPending ? (
+        <p role="status" className="text-sm text-slate-500">
+          Loading tools…
+        </p>
+      ) : null}
       <ErrorNote error={tools.error} />
       {tools.isSuccess && rows.length === 0 ? (
         <EmptyState title={sections.tools.emptyTitle}>
           <p>{sections.tools.emptyBody}</p>
-          {canWrite ? <div className="mt-4 flex justify-center">{uploadButton}</div> : <p className="mt-2">Your role ({workspace.role}) cannot upload tools.</p>}
+          {canWrite ? (
+            <div className="mt-4 flex justify-center">{uploadButton}</div>
+          ) : (
+            <p className="mt-2">Your role ({workspace.role}) cannot upload tools.</p>
+          )}
         </EmptyState>
       ) : null}
       {rows.length ? (
@@ -66,7 +78,9 @@ export function ToolList() {
                   <td className="px-3 py-2">
                     <ToolKindBadge kind={t.kind} />
                   </td>
-                  <td className="whitespace-nowrap px-3 py-2 font-mono text-xs">{t.activeVersion ? `v${t.activeVersion.number} · ${t.activeVersion.semver}` : "—"}</td>
+                  <td className="whitespace-nowrap px-3 py-2 font-mono text-xs">
+                    {t.activeVersion ? `v${t.activeVersion.number} · ${t.activeVersion.semver}` : "—"}
+                  </td>
                   <td className="px-3 py-2">
                     <ToolBadges sample={t.sample} hints={t.hints} quarantine={t.quarantine} />
                   </td>

@@ -34,7 +34,12 @@ export function AgentDetail({ name }: { name: string }) {
   );
   const base = `/w/${workspace.slug}/agents`;
 
-  if (agent.isPending) return <p role="status" className="text-sm text-slate-500">Loading agent…</p>;
+  if (agent.isPending)
+    return (
+      <p role="status" className="text-sm text-slate-500">
+        Loading agent…
+      </p>
+    );
   if (agent.isError) {
     return (
       <>
@@ -54,7 +59,10 @@ export function AgentDetail({ name }: { name: string }) {
       </Link>
       <PageHeader title={a.name} description={a.description}>
         {workspace.can("agents.write") ? (
-          <Link href={`${base}/${a.name}/edit`} className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700">
+          <Link
+            href={`${base}/${a.name}/edit`}
+            className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700"
+          >
             Edit
           </Link>
         ) : null}
@@ -62,19 +70,27 @@ export function AgentDetail({ name }: { name: string }) {
       <dl className="-mt-2 mb-6 flex flex-wrap items-center gap-x-6 gap-y-2 text-sm">
         <div className="flex items-center gap-2">
           <dt className="text-slate-500">Kind</dt>
-          <dd><KindBadge kind={a.kind} /></dd>
+          <dd>
+            <KindBadge kind={a.kind} />
+          </dd>
         </div>
         <div className="flex items-center gap-2">
           <dt className="text-slate-500">Active version</dt>
-          <dd data-testid="active-version" className="font-mono">{a.activeVersion ? `v${a.activeVersion.number} · ${a.activeVersion.semver}` : "none"}</dd>
+          <dd data-testid="active-version" className="font-mono">
+            {a.activeVersion ? `v${a.activeVersion.number} · ${a.activeVersion.semver}` : "none"}
+          </dd>
         </div>
         <div className="flex items-center gap-2">
           <dt className="text-slate-500">Capabilities</dt>
-          <dd><CapabilityChips capabilities={a.capabilities} /></dd>
+          <dd>
+            <CapabilityChips capabilities={a.capabilities} />
+          </dd>
         </div>
         <div className="flex items-center gap-2">
           <dt className="text-slate-500">Circuit breaker</dt>
-          <dd><BreakerBadge state={a.breaker} /></dd>
+          <dd>
+            <BreakerBadge state={a.breaker} />
+          </dd>
         </div>
         <div className="flex items-center gap-2">
           <dt className="text-slate-500">Last activity</dt>
@@ -84,7 +100,9 @@ export function AgentDetail({ name }: { name: string }) {
       {lastPush.result ? <PushOutcome result={lastPush.result} onDismiss={lastPush.dismiss} /> : null}
       <div className="grid min-w-0 gap-6 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <section aria-labelledby="active-config" className="min-w-0">
-          <h2 id="active-config" className="mb-2 font-semibold">Active document</h2>
+          <h2 id="active-config" className="mb-2 font-semibold">
+            Active document
+          </h2>
           <LazyTomlEditor value={a.source} label={`${a.name} active document`} readOnly maxHeight="36rem" />
         </section>
         <AgentVersions name={a.name} activeNumber={a.activeVersion?.number ?? null} />

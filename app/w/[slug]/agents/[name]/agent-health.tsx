@@ -1,7 +1,11 @@
 import Link from "next/link";
 import { relativeTime } from "../../../../_components/relative-time";
 
-const breakerTone = { closed: "bg-emerald-50 text-emerald-800", "half-open": "bg-amber-50 text-amber-800", open: "bg-red-50 text-red-800" } as const;
+const breakerTone = {
+  closed: "bg-emerald-50 text-emerald-800",
+  "half-open": "bg-amber-50 text-amber-800",
+  open: "bg-red-50 text-red-800",
+} as const;
 const breakerMeaning = {
   closed: "taking messages",
   "half-open": "trying one message after repeated failures",
@@ -10,7 +14,11 @@ const breakerMeaning = {
 
 export function BreakerBadge({ state }: { state: keyof typeof breakerTone }) {
   return (
-    <span data-testid="breaker-state" title={breakerMeaning[state]} className={`rounded px-1.5 py-0.5 text-xs font-medium ${breakerTone[state]}`}>
+    <span
+      data-testid="breaker-state"
+      title={breakerMeaning[state]}
+      className={`rounded px-1.5 py-0.5 text-xs font-medium ${breakerTone[state]}`}
+    >
       {state}
     </span>
   );
@@ -29,7 +37,9 @@ export function RecentFailures({ failures, base }: { failures: Failure[]; base: 
   if (!failures.length) return null;
   return (
     <section aria-labelledby="recent-failures" className="mt-8 max-w-3xl">
-      <h2 id="recent-failures" className="mb-2 font-semibold">Recent failures</h2>
+      <h2 id="recent-failures" className="mb-2 font-semibold">
+        Recent failures
+      </h2>
       <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm" data-testid="recent-failures">
         {failures.map((f) => (
           <li key={f.messageId} className="px-3 py-2">
@@ -37,7 +47,9 @@ export function RecentFailures({ failures, base }: { failures: Failure[]; base: 
               <Link href={`${base}/conversations/${f.conversationId}`} className="font-mono text-xs text-brand-700 hover:underline">
                 {f.capability}
               </Link>
-              <span className="text-xs text-slate-500" title={new Date(f.createdAt).toLocaleString()}>{relativeTime(f.createdAt)}</span>
+              <span className="text-xs text-slate-500" title={new Date(f.createdAt).toLocaleString()}>
+                {relativeTime(f.createdAt)}
+              </span>
             </div>
             <p className="mt-1 break-words text-slate-700">{f.reason}</p>
           </li>

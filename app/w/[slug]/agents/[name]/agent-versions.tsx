@@ -20,10 +20,16 @@ export function AgentVersions({ name, activeNumber }: { name: string; activeNumb
   const queryClient = useQueryClient();
   const [compared, setCompared] = useState<number | null>(null);
   const versions = useInfiniteQuery(
-    trpc.agents.versions.infiniteQueryOptions({ workspace: workspace.slug, name, limit: 20 }, { getNextPageParam: (p) => p.nextCursor ?? undefined }),
+    trpc.agents.versions.infiniteQueryOptions(
+      { workspace: workspace.slug, name, limit: 20 },
+      { getNextPageParam: (p) => p.nextCursor ?? undefined },
+    ),
   );
   const range = compared === null ? null : rangeOf(compared, activeNumber);
-  const diff = useQuery({ ...trpc.agents.diff.queryOptions({ workspace: workspace.slug, name, ...(range ?? {}) }), enabled: range !== null });
+  const diff = useQuery({
+    ...trpc.agents.diff.queryOptions({ workspace: workspace.slug, name, ...(range ?? {}) }),
+    enabled: range !== null,
+  });
   const activate = useMutation(
     trpc.agents.activate.mutationOptions({
       onSuccess: () => {
@@ -36,12 +42,23 @@ export function AgentVersions({ name, activeNumber }: { name: string; activeNumb
 
   return (
     <section aria-labelledby="versions" className="min-w-0">
-      <h2 id="versions" className="mb-2 font-semibold">Versions</h2>
-      {versions.isPending ? <p role="status" className="text-sm text-slate-500">Loading versions…</p> : null}
+      <h2 id="versions" className="mb-2 font-semibold">
+        Versions
+      </h2>
+      {versions.isPending ? (
+        <p role="status" className="text-sm text-slate-500">
+          Loading versions…
+        </p>
+      ) : null}
       <ErrorNote error={versions.error ?? activate.error} />
       <ol className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white">
         {rows.map((v) => (
-          <li key={v.number} data-testid="version-row" data-version={v.number} className="flex flex-wrap items-center gap-x-3 gap-y-2 px-3 py-2 text-sm">
+          <li
+            key={v.number}
+            data-testid="version-row"
+            data-version={v.number}
+            className="flex flex-wrap items-center gap-x-3 gap-y-2 px-3 py-2 text-sm"
+          >
             <span className="font-mono font-medium">v{v.number}</span>
             <span className="font-mono text-xs text-slate-600">{v.semver}</span>
             {v.active ? <span className="rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-800">active</span> : null}
@@ -83,7 +100,11 @@ export function AgentVersions({ name, activeNumber }: { name: string; activeNumb
           <h3 className="mb-1 text-sm font-medium">
             v{range.from} → v{range.to}
           </h3>
-          {diff.isPending ? <p role="status" className="text-sm text-slate-500">Loading diff…</p> : null}
+          {diff.isPending ? (
+            <p role="status" className="text-sm text-slate-500">
+              Loading diff…
+            </p>
+          ) : null}
           <ErrorNote error={diff.error} />
           {diff.data?.identical ? <p className="text-sm text-slate-600">The two versions are identical.</p> : null}
           {diff.data && !diff.data.identical ? <DiffView diff={diff.data.diff} label={`Diff v${range.from} to v${range.to}`} /> : null}

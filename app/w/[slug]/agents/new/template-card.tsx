@@ -29,8 +29,14 @@ export function TemplateCard({
   const [previewOpen, setPreviewOpen] = useState(false);
   const [using, setUsing] = useState(false);
   return (
-    <article aria-labelledby={`template-${template.id}`} data-testid="template-card" className="flex min-w-0 flex-col rounded-lg border border-slate-200 bg-white p-5">
-      <h2 id={`template-${template.id}`} className="font-semibold">{template.title}</h2>
+    <article
+      aria-labelledby={`template-${template.id}`}
+      data-testid="template-card"
+      className="flex min-w-0 flex-col rounded-lg border border-slate-200 bg-white p-5"
+    >
+      <h2 id={`template-${template.id}`} className="font-semibold">
+        {template.title}
+      </h2>
       <p className="mt-1 flex-1 text-sm text-slate-600">{template.description}</p>
       <details className="mt-3 text-sm" onToggle={(e) => setPreviewOpen(e.currentTarget.open)}>
         <summary className="cursor-pointer font-medium text-slate-700">Preview the document</summary>
@@ -42,11 +48,23 @@ export function TemplateCard({
         ) : null}
       </details>
       {canCreate && !using ? (
-        <button type="button" onClick={() => setUsing(true)} className="mt-4 self-start rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700">
+        <button
+          type="button"
+          onClick={() => setUsing(true)}
+          className="mt-4 self-start rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700"
+        >
           Use template
         </button>
       ) : null}
-      {using ? <TemplateParamForm templateId={template.id} params={template.params} pending={pending} onSubmit={onCreate} onCancel={() => setUsing(false)} /> : null}
+      {using ? (
+        <TemplateParamForm
+          templateId={template.id}
+          params={template.params}
+          pending={pending}
+          onSubmit={onCreate}
+          onCancel={() => setUsing(false)}
+        />
+      ) : null}
       {using ? <ErrorNote error={error} /> : null}
     </article>
   );

@@ -38,7 +38,9 @@ export function TemplateParamForm({
   onSubmit: (values: Record<string, string>) => void;
   onCancel: () => void;
 }) {
-  const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(params.map((p) => [p.name, p.default ?? p.options?.[0] ?? ""])));
+  const [values, setValues] = useState<Record<string, string>>(() =>
+    Object.fromEntries(params.map((p) => [p.name, p.default ?? p.options?.[0] ?? ""])),
+  );
   const problems = Object.fromEntries(params.map((p) => [p.name, paramProblem(p, values[p.name] ?? "")]));
   const valid = Object.values(problems).every((p) => p === null);
   const field = "mt-1 block w-full rounded-md border px-3 py-1.5 font-normal";
@@ -65,14 +67,23 @@ export function TemplateParamForm({
               {p.description}
               {p.pattern ? (
                 <>
-                  {" "}Pattern: <code className="font-mono">{p.pattern}</code>
+                  {" "}
+                  Pattern: <code className="font-mono">{p.pattern}</code>
                 </>
               ) : null}
             </p>
             {p.options ? (
-              <select id={id} value={values[p.name]} onChange={(e) => setValues({ ...values, [p.name]: e.target.value })} aria-describedby={`${id}-help`} className={`${field} border-slate-300`}>
+              <select
+                id={id}
+                value={values[p.name]}
+                onChange={(e) => setValues({ ...values, [p.name]: e.target.value })}
+                aria-describedby={`${id}-help`}
+                className={`${field} border-slate-300`}
+              >
                 {p.options.map((o) => (
-                  <option key={o} value={o}>{o}</option>
+                  <option key={o} value={o}>
+                    {o}
+                  </option>
                 ))}
               </select>
             ) : (
@@ -86,13 +97,19 @@ export function TemplateParamForm({
               />
             )}
             {problem ? (
-              <p id={`${id}-problem`} className="mt-1 text-xs text-red-700">{problem}</p>
+              <p id={`${id}-problem`} className="mt-1 text-xs text-red-700">
+                {problem}
+              </p>
             ) : null}
           </div>
         );
       })}
       <div className="flex flex-wrap gap-2">
-        <button type="submit" disabled={!valid || pending} className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50">
+        <button
+          type="submit"
+          disabled={!valid || pending}
+          className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50"
+        >
           {pending ? "Creating…" : "Create agent"}
         </button>
         <button type="button" onClick={onCancel} className="rounded-md px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-100">

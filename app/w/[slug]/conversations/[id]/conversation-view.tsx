@@ -59,7 +59,12 @@ export function ConversationView({ id }: { id: string }) {
       ← Conversations
     </Link>
   );
-  if (conversation.isPending) return <p role="status" className="text-sm text-slate-500">Loading conversation…</p>;
+  if (conversation.isPending)
+    return (
+      <p role="status" className="text-sm text-slate-500">
+        Loading conversation…
+      </p>
+    );
   if (conversation.isError) {
     return (
       <>
@@ -74,16 +79,31 @@ export function ConversationView({ id }: { id: string }) {
     <>
       {back}
       <div className="mt-2">
-        <PageHeader title={c.subject} description={`Started ${new Date(c.createdAt).toLocaleString()} · ${c.messages.length} message${c.messages.length === 1 ? "" : "s"} · updates live`} />
+        <PageHeader
+          title={c.subject}
+          description={`Started ${new Date(c.createdAt).toLocaleString()} · ${c.messages.length} message${c.messages.length === 1 ? "" : "s"} · updates live`}
+        />
       </div>
       {c.messages.length === 0 ? <p className="text-sm text-slate-500">No messages in this conversation.</p> : null}
-      {c.hasEarlier ? <p className="mb-2 text-sm text-slate-500">Showing the newest {c.messages.length} of {c.messageCount} messages.</p> : null}
+      {c.hasEarlier ? (
+        <p className="mb-2 text-sm text-slate-500">
+          Showing the newest {c.messages.length} of {c.messageCount} messages.
+        </p>
+      ) : null}
       <ol className="relative space-y-3 border-l-2 border-slate-200 pl-4" aria-label="Timeline">
         {threadTimeline(c.messages).map((node) => (
-          <TimelineNode key={node.message.id} node={node} renderItem={(m, nested) => <TimelineItem key={m.id} message={m} nested={nested} />} />
+          <TimelineNode
+            key={node.message.id}
+            node={node}
+            renderItem={(m, nested) => <TimelineItem key={m.id} message={m} nested={nested} />}
+          />
         ))}
       </ol>
-      <LiveDrafts slug={workspace.slug} conversationId={c.id} answered={c.messages.flatMap((m) => (m.inReplyTo ? [`${m.inReplyTo}:${m.sender.label}`] : []))} />
+      <LiveDrafts
+        slug={workspace.slug}
+        conversationId={c.id}
+        answered={c.messages.flatMap((m) => (m.inReplyTo ? [`${m.inReplyTo}:${m.sender.label}`] : []))}
+      />
       <div className="mt-6">
         <SendBox conversationId={c.id} capability={c.subject} />
       </div>
@@ -94,7 +114,12 @@ export function ConversationView({ id }: { id: string }) {
 function TimelineItem({ message: m, nested }: { message: TimelineMessage; nested?: ReactNode }) {
   const routing = (m.routing ?? null) as Routing | null;
   return (
-    <li data-testid="timeline-message" data-performative={m.performative} data-sender={m.sender.label} className="min-w-0 rounded-lg border border-slate-200 bg-white p-3">
+    <li
+      data-testid="timeline-message"
+      data-performative={m.performative}
+      data-sender={m.sender.label}
+      className="min-w-0 rounded-lg border border-slate-200 bg-white p-3"
+    >
       <div className="flex flex-wrap items-center gap-2">
         <PerformativeBadge performative={m.performative} />
         <span className="text-sm font-medium break-all">{m.sender.label}</span>

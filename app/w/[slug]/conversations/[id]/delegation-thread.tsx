@@ -24,7 +24,12 @@ export function DelegationThread<M extends Renderable>({ thread, renderItem }: {
   const request = thread.request.message;
   const count = 1 + thread.replies.length;
   return (
-    <details open data-testid="delegation-thread" data-depth={request.depth} className="rounded-md border-l-4 border-brand-300 bg-slate-50/60 pl-2">
+    <details
+      open
+      data-testid="delegation-thread"
+      data-depth={request.depth}
+      className="rounded-md border-l-4 border-brand-300 bg-slate-50/60 pl-2"
+    >
       <summary className="flex cursor-pointer flex-wrap items-center gap-2 py-1 text-xs text-slate-600">
         <span className="font-medium text-slate-800">Delegated</span>
         <span className="font-mono break-all">→ {request.capability}</span>

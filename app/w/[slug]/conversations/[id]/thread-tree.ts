@@ -38,7 +38,8 @@ export function threadTimeline<M extends ThreadableMessage>(messages: M[]): Thre
   const topLevel: M[] = [];
   for (const m of [...messages].sort(byTime)) {
     if (delegated.has(m.id)) (delegationsOf.get(m.parentId!) ?? delegationsOf.set(m.parentId!, []).get(m.parentId!)!).push(m);
-    else if (m.inReplyTo && delegated.has(m.inReplyTo)) (repliesOf.get(m.inReplyTo) ?? repliesOf.set(m.inReplyTo, []).get(m.inReplyTo)!).push(m);
+    else if (m.inReplyTo && delegated.has(m.inReplyTo))
+      (repliesOf.get(m.inReplyTo) ?? repliesOf.set(m.inReplyTo, []).get(m.inReplyTo)!).push(m);
     else topLevel.push(m);
   }
   const seen = new Set<string>();

@@ -52,15 +52,22 @@ function Step({ step, index }: { step: TraceStep; index: number }) {
   const input = isObject(step.input) ? step.input : null;
   const asked = tool === "ask" && input && typeof input.capability === "string" ? input.capability : null;
   const failed = step.diagnostic !== undefined && step.diagnostic !== null;
-  const diagnostic = isObject(step.diagnostic) && typeof step.diagnostic.message === "string" ? step.diagnostic.message : text(step.diagnostic);
+  const diagnostic =
+    isObject(step.diagnostic) && typeof step.diagnostic.message === "string" ? step.diagnostic.message : text(step.diagnostic);
   return (
-    <li data-testid="trace-step" data-tool={tool} className={`rounded border bg-white p-2 ${failed ? "border-red-200" : "border-slate-200"}`}>
+    <li
+      data-testid="trace-step"
+      data-tool={tool}
+      className={`rounded border bg-white p-2 ${failed ? "border-red-200" : "border-slate-200"}`}
+    >
       <p className="flex flex-wrap items-center gap-2">
         <span className="text-slate-500">{index}.</span>
         <span className="font-mono font-semibold">{tool}</span>
         {asked ? <span className="font-mono text-slate-600">→ {asked}</span> : null}
         <span className={failed ? "text-red-700" : "text-emerald-700"}>{failed ? "failed" : "ok"}</span>
-        {typeof step.invocationId === "string" ? <span className="ml-auto font-mono text-slate-500 break-all">invocation {step.invocationId}</span> : null}
+        {typeof step.invocationId === "string" ? (
+          <span className="ml-auto font-mono text-slate-500 break-all">invocation {step.invocationId}</span>
+        ) : null}
       </p>
       <dl className="mt-1 grid grid-cols-[auto_minmax(0,1fr)] gap-x-3 gap-y-1">
         <dt className="text-slate-500">Input</dt>
@@ -71,7 +78,9 @@ function Step({ step, index }: { step: TraceStep; index: number }) {
           <>
             <dt className="text-red-700">Diagnostic</dt>
             <dd>
-              <pre data-testid="trace-diagnostic" className="overflow-x-auto whitespace-pre-wrap break-words font-mono text-red-800">{diagnostic}</pre>
+              <pre data-testid="trace-diagnostic" className="overflow-x-auto whitespace-pre-wrap break-words font-mono text-red-800">
+                {diagnostic}
+              </pre>
             </dd>
           </>
         ) : (

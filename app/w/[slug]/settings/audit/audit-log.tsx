@@ -23,11 +23,19 @@ export function AuditLog() {
     ...(until ? { until: new Date(until) } : {}),
   };
   const events = useInfiniteQuery(
-    trpc.audit.list.infiniteQueryOptions({ workspace: workspace.slug, limit: 50, ...filter }, { getNextPageParam: (p) => p.nextCursor ?? undefined }),
+    trpc.audit.list.infiniteQueryOptions(
+      { workspace: workspace.slug, limit: 50, ...filter },
+      { getNextPageParam: (p) => p.nextCursor ?? undefined },
+    ),
   );
   const rows = events.data?.pages.flatMap((p) => p.items) ?? [];
   const exportQuery = new URLSearchParams(
-    Object.entries({ actor, action, since: since ? new Date(since).toISOString() : "", until: until ? new Date(until).toISOString() : "" }).filter(([, v]) => v),
+    Object.entries({
+      actor,
+      action,
+      since: since ? new Date(since).toISOString() : "",
+      until: until ? new Date(until).toISOString() : "",
+    }).filter(([, v]) => v),
   ).toString();
 
   if (!workspace.can("audit.view")) return <p className="text-sm text-slate-600">Only owners and admins can read the audit log.</p>;
@@ -36,31 +44,59 @@ export function AuditLog() {
       <form className="flex flex-wrap items-end gap-3 text-sm" onSubmit={(e) => e.preventDefault()} aria-label="Filters">
         <label className="flex flex-col">
           Actor
-          <input value={actor} onChange={(e) => setActor(e.target.value)} placeholder="email or user id" className="rounded-md border border-slate-300 px-2 py-1" />
+          <input
+            value={actor}
+            onChange={(e) => setActor(e.target.value)}
+            placeholder="email or user id"
+            className="rounded-md border border-slate-300 px-2 py-1"
+          />
         </label>
         <label className="flex flex-col">
           Action
-          <select value={action} onChange={(e) => setAction(e.target.value as Action | "")} className="rounded-md border border-slate-300 px-2 py-1">
+          <select
+            value={action}
+            onChange={(e) => setAction(e.target.value as Action | "")}
+            className="rounded-md border border-slate-300 px-2 py-1"
+          >
             <option value="">any</option>
             {auditActions.map((a) => (
-              <option key={a} value={a}>{a}</option>
+              <option key={a} value={a}>
+                {a}
+              </option>
             ))}
           </select>
         </label>
         <label className="flex flex-col">
           From
-          <input type="datetime-local" value={since} onChange={(e) => setSince(e.target.value)} className="rounded-md border border-slate-300 px-2 py-1" />
+          <input
+            type="datetime-local"
+            value={since}
+            onChange={(e) => setSince(e.target.value)}
+            className="rounded-md border border-slate-300 px-2 py-1"
+          />
         </label>
         <label className="flex flex-col">
           Until
-          <input type="datetime-local" value={until} onChange={(e) => setUntil(e.target.value)} className="rounded-md border border-slate-300 px-2 py-1" />
+          <input
+            type="datetime-local"
+            value={until}
+            onChange={(e) => setUntil(e.target.value)}
+            className="rounded-md border border-slate-300 px-2 py-1"
+          />
         </label>
-        <a href={`/w/${workspace.slug}/settings/audit/export${exportQuery ? `?${exportQuery}` : ""}`} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50">
+        <a
+          href={`/w/${workspace.slug}/settings/audit/export${exportQuery ? `?${exportQuery}` : ""}`}
+          className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50"
+        >
           Export JSON Lines
         </a>
       </form>
       <ErrorNote error={events.error} />
-      {events.isPending ? <p role="status" className="text-sm text-slate-500">Loading events…</p> : null}
+      {events.isPending ? (
+        <p role="status" className="text-sm text-slate-500">
+          Loading events…
+        </p>
+      ) : null}
       {!events.isPending && rows.length === 0 ? <p className="text-sm text-slate-500">No events match.</p> : null}
       {rows.length ? (
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">

@@ -21,15 +21,30 @@ export function SecretsSettings() {
   const [replacing, setReplacing] = useState<string | null>(null);
 
   if (!workspace.can("secrets.write")) {
-    return <p className="rounded-md bg-slate-50 p-3 text-sm text-slate-600">Your role ({workspace.role}) cannot see or change this workspace&apos;s secrets; ask an owner or admin.</p>;
+    return (
+      <p className="rounded-md bg-slate-50 p-3 text-sm text-slate-600">
+        Your role ({workspace.role}) cannot see or change this workspace&apos;s secrets; ask an owner or admin.
+      </p>
+    );
   }
   const rows = secrets.data?.items ?? [];
   return (
     <div className="space-y-8">
-      <SetSecretForm key={replacing ?? "new"} replacing={replacing} onDone={() => { setReplacing(null); void refresh(); }} />
+      <SetSecretForm
+        key={replacing ?? "new"}
+        replacing={replacing}
+        onDone={() => {
+          setReplacing(null);
+          void refresh();
+        }}
+      />
       <section aria-label="Secrets">
         <h2 className="mb-3 font-semibold">Secrets of this workspace</h2>
-        {secrets.isPending ? <p role="status" className="text-sm text-slate-500">Loading secrets…</p> : null}
+        {secrets.isPending ? (
+          <p role="status" className="text-sm text-slate-500">
+            Loading secrets…
+          </p>
+        ) : null}
         <ErrorNote error={secrets.error ?? remove.error} />
         {!secrets.isPending && !secrets.isError && rows.length === 0 ? <EmptySecrets /> : null}
         {rows.length ? (
@@ -51,7 +66,11 @@ export function SecretsSettings() {
                     <td className="px-3 py-2 break-all">{s.setBy ?? "—"}</td>
                     <td className="px-3 py-2 text-right">
                       <div className="flex flex-wrap justify-end gap-2">
-                        <button type="button" onClick={() => setReplacing(s.name)} className="rounded-md border border-slate-300 px-2 py-1 text-xs font-medium">
+                        <button
+                          type="button"
+                          onClick={() => setReplacing(s.name)}
+                          className="rounded-md border border-slate-300 px-2 py-1 text-xs font-medium"
+                        >
                           Replace
                         </button>
                         <ConfirmButton
@@ -79,8 +98,10 @@ function EmptySecrets() {
     <div className="rounded-lg border border-dashed border-slate-300 p-4 text-sm text-slate-600">
       <p className="font-medium text-slate-800">No secrets yet</p>
       <p className="mt-1">
-        Secrets hold what agents need but nobody should read back, such as an LLM provider&apos;s API key. Set one here (e.g. <code className="font-mono">OPENAI_API_KEY</code>), then name it in
-        an agent: <code className="font-mono">[llm] api_key_secret = &quot;OPENAI_API_KEY&quot;</code>. Values are encrypted at rest and never shown again, here or in the API.
+        Secrets hold what agents need but nobody should read back, such as an LLM provider&apos;s API key. Set one here (e.g.{" "}
+        <code className="font-mono">OPENAI_API_KEY</code>), then name it in an agent:{" "}
+        <code className="font-mono">[llm] api_key_secret = &quot;OPENAI_API_KEY&quot;</code>. Values are encrypted at rest and never shown
+        again, here or in the API.
       </p>
     </div>
   );
@@ -100,7 +121,10 @@ function SetSecretForm({ replacing, onDone }: { replacing: string | null; onDone
       },
     }),
   );
-  const nameProblem = name && !NAME_PATTERN.test(name) ? "Use uppercase letters, digits and underscores, starting with a letter (e.g. OPENAI_API_KEY)." : null;
+  const nameProblem =
+    name && !NAME_PATTERN.test(name)
+      ? "Use uppercase letters, digits and underscores, starting with a letter (e.g. OPENAI_API_KEY)."
+      : null;
   return (
     <section className="rounded-lg border border-slate-200 bg-white p-5">
       <h2 className="font-semibold">{replacing ? `Replace the value of ${replacing}` : "Set a secret"}</h2>
@@ -128,11 +152,23 @@ function SetSecretForm({ replacing, onDone }: { replacing: string | null; onDone
         {nameProblem ? <p className="text-xs text-red-700">{nameProblem}</p> : null}
         <label className="block text-sm font-medium">
           Value
-          <input type="password" autoComplete="off" value={value} onChange={(e) => setValue(e.target.value)} required maxLength={16384} className="mt-1 block w-full max-w-sm rounded-md border border-slate-300 px-3 py-1.5 font-normal" />
+          <input
+            type="password"
+            autoComplete="off"
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            required
+            maxLength={16384}
+            className="mt-1 block w-full max-w-sm rounded-md border border-slate-300 px-3 py-1.5 font-normal"
+          />
         </label>
         <p className="text-xs text-slate-500">The value is encrypted and never shown again. Setting an existing name replaces its value.</p>
         <div className="flex gap-2">
-          <button type="submit" disabled={set.isPending || Boolean(nameProblem) || !name || !value} className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50">
+          <button
+            type="submit"
+            disabled={set.isPending || Boolean(nameProblem) || !name || !value}
+            className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
+          >
             {replacing ? "Replace value" : "Save secret"}
           </button>
           {replacing ? (

@@ -30,7 +30,11 @@ export function TokensSettings() {
       )}
       <section>
         <h2 className="mb-3 font-semibold">{workspace.can("tokens.manageAll") ? "All tokens of this workspace" : "Your tokens"}</h2>
-        {tokens.isPending ? <p role="status" className="text-sm text-slate-500">Loading tokens…</p> : null}
+        {tokens.isPending ? (
+          <p role="status" className="text-sm text-slate-500">
+            Loading tokens…
+          </p>
+        ) : null}
         <ErrorNote error={tokens.error ?? revoke.error} />
         {!tokens.isPending && rows.length === 0 ? <p className="text-sm text-slate-500">No tokens yet.</p> : null}
         {rows.length ? (
@@ -60,7 +64,12 @@ export function TokensSettings() {
                       {t.revokedAt ? (
                         <span className="text-xs text-slate-500">revoked</span>
                       ) : workspace.can("tokens.revoke") ? (
-                        <ConfirmButton label="Revoke" confirmLabel="Revoke token" pending={revoke.isPending} onConfirm={() => revoke.mutate({ workspace: workspace.slug, id: t.id })} />
+                        <ConfirmButton
+                          label="Revoke"
+                          confirmLabel="Revoke token"
+                          pending={revoke.isPending}
+                          onConfirm={() => revoke.mutate({ workspace: workspace.slug, id: t.id })}
+                        />
                       ) : null}
                     </td>
                   </tr>
@@ -93,12 +102,23 @@ function CreateTokenForm({ onCreated }: { onCreated: () => void }) {
       <section className="rounded-lg border border-amber-300 bg-amber-50 p-5" aria-label="New token">
         <h2 className="font-semibold">Copy your new token now</h2>
         <p className="mt-1 text-sm text-amber-900">This is the only time it is shown. Caxton keeps only a hash of it.</p>
-        <input readOnly value={create.data.token} aria-label="New API token" onFocus={(e) => e.target.select()} className="mt-3 w-full rounded border border-amber-300 bg-white px-2 py-1.5 font-mono text-sm" />
+        <input
+          readOnly
+          value={create.data.token}
+          aria-label="New API token"
+          onFocus={(e) => e.target.select()}
+          className="mt-3 w-full rounded border border-amber-300 bg-white px-2 py-1.5 font-mono text-sm"
+        />
         <p className="mt-2 text-xs text-amber-900">
-          Use it with <code className="font-mono">caxton login --url {typeof window === "undefined" ? "" : window.location.origin} --token …</code> or as{" "}
-          <code className="font-mono">Authorization: Bearer …</code>.
+          Use it with{" "}
+          <code className="font-mono">caxton login --url {typeof window === "undefined" ? "" : window.location.origin} --token …</code> or
+          as <code className="font-mono">Authorization: Bearer …</code>.
         </p>
-        <button type="button" onClick={() => create.reset()} className="mt-3 rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white">
+        <button
+          type="button"
+          onClick={() => create.reset()}
+          className="mt-3 rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white"
+        >
           I have stored it
         </button>
       </section>
@@ -110,13 +130,25 @@ function CreateTokenForm({ onCreated }: { onCreated: () => void }) {
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          create.mutate({ workspace: workspace.slug, name, scopes: chosen, expiresAt: expires ? new Date(`${expires}T23:59:59`) : undefined });
+          create.mutate({
+            workspace: workspace.slug,
+            name,
+            scopes: chosen,
+            expiresAt: expires ? new Date(`${expires}T23:59:59`) : undefined,
+          });
         }}
         className="mt-3 space-y-3"
       >
         <label className="block text-sm font-medium">
           Name
-          <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={80} placeholder="e.g. CI deploys" className="mt-1 block w-full max-w-sm rounded-md border border-slate-300 px-3 py-1.5 font-normal" />
+          <input
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            required
+            maxLength={80}
+            placeholder="e.g. CI deploys"
+            className="mt-1 block w-full max-w-sm rounded-md border border-slate-300 px-3 py-1.5 font-normal"
+          />
         </label>
         <fieldset>
           <legend className="text-sm font-medium">Scopes</legend>
@@ -133,9 +165,18 @@ function CreateTokenForm({ onCreated }: { onCreated: () => void }) {
         </fieldset>
         <label className="block text-sm font-medium">
           Expires (optional)
-          <input type="date" value={expires} onChange={(e) => setExpires(e.target.value)} className="mt-1 block rounded-md border border-slate-300 px-3 py-1.5 font-normal" />
+          <input
+            type="date"
+            value={expires}
+            onChange={(e) => setExpires(e.target.value)}
+            className="mt-1 block rounded-md border border-slate-300 px-3 py-1.5 font-normal"
+          />
         </label>
-        <button type="submit" disabled={create.isPending || chosen.length === 0} className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50">
+        <button
+          type="submit"
+          disabled={create.isPending || chosen.length === 0}
+          className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
+        >
           Create token
         </button>
       </form>

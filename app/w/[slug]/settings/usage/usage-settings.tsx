@@ -11,7 +11,12 @@ export function UsageSettings() {
   const workspace = useWorkspace();
   const trpc = useTRPC();
   const usage = useQuery(trpc.usage.get.queryOptions({ workspace: workspace.slug }, { refetchInterval: 10_000 }));
-  if (usage.isPending) return <p role="status" className="text-sm text-slate-500">Loading usage…</p>;
+  if (usage.isPending)
+    return (
+      <p role="status" className="text-sm text-slate-500">
+        Loading usage…
+      </p>
+    );
   if (usage.isError) return <ErrorNote error={usage.error} />;
   return (
     <ul className="max-w-2xl space-y-4">
@@ -22,12 +27,22 @@ export function UsageSettings() {
   );
 }
 
-function QuotaRow({ quota, editable }: { quota: { name: QuotaName; description: string; limit: number; used: number; isDefault: boolean }; editable: boolean }) {
+function QuotaRow({
+  quota,
+  editable,
+}: {
+  quota: { name: QuotaName; description: string; limit: number; used: number; isDefault: boolean };
+  editable: boolean;
+}) {
   const workspace = useWorkspace();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [limit, setLimit] = useState(String(quota.limit));
-  const save = useMutation(trpc.usage.setQuota.mutationOptions({ onSuccess: (data) => queryClient.setQueryData(trpc.usage.get.queryKey({ workspace: workspace.slug }), data) }));
+  const save = useMutation(
+    trpc.usage.setQuota.mutationOptions({
+      onSuccess: (data) => queryClient.setQueryData(trpc.usage.get.queryKey({ workspace: workspace.slug }), data),
+    }),
+  );
   const share = Math.min(1, quota.used / quota.limit);
   const tone = share >= 1 ? "bg-red-500" : share >= 0.8 ? "bg-amber-500" : "bg-brand-500";
   return (
@@ -39,7 +54,14 @@ function QuotaRow({ quota, editable }: { quota: { name: QuotaName; description: 
           {quota.isDefault ? " (default)" : ""}
         </span>
       </div>
-      <div className="mt-2 h-2 overflow-hidden rounded-full bg-slate-100" role="progressbar" aria-label={quota.description} aria-valuemin={0} aria-valuemax={quota.limit} aria-valuenow={quota.used}>
+      <div
+        className="mt-2 h-2 overflow-hidden rounded-full bg-slate-100"
+        role="progressbar"
+        aria-label={quota.description}
+        aria-valuemin={0}
+        aria-valuemax={quota.limit}
+        aria-valuenow={quota.used}
+      >
         <div className={`h-full ${tone}`} style={{ width: `${share * 100}%` }} />
       </div>
       {editable ? (
@@ -52,13 +74,28 @@ function QuotaRow({ quota, editable }: { quota: { name: QuotaName; description: 
         >
           <label>
             Limit{" "}
-            <input type="number" min={1} max={1_000_000} value={limit} onChange={(e) => setLimit(e.target.value)} className="w-28 rounded-md border border-slate-300 px-2 py-1" />
+            <input
+              type="number"
+              min={1}
+              max={1_000_000}
+              value={limit}
+              onChange={(e) => setLimit(e.target.value)}
+              className="w-28 rounded-md border border-slate-300 px-2 py-1"
+            />
           </label>
-          <button type="submit" disabled={save.isPending} className="rounded-md border border-slate-300 px-3 py-1 font-medium hover:bg-slate-50">
+          <button
+            type="submit"
+            disabled={save.isPending}
+            className="rounded-md border border-slate-300 px-3 py-1 font-medium hover:bg-slate-50"
+          >
             Save
           </button>
           {!quota.isDefault ? (
-            <button type="button" onClick={() => save.mutate({ workspace: workspace.slug, name: quota.name, limit: null })} className="text-slate-600 hover:text-slate-900">
+            <button
+              type="button"
+              onClick={() => save.mutate({ workspace: workspace.slug, name: quota.name, limit: null })}
+              className="text-slate-600 hover:text-slate-900"
+            >
               Reset to default
             </button>
           ) : null}

@@ -6,7 +6,15 @@ import { fieldsOf, inputOf, valuesOf, type FieldValues, type InputField } from "
 const control = "mt-1 block w-full min-w-0 rounded-md border border-slate-300 px-3 py-1.5 text-sm font-normal";
 
 /** A form generated from the tool's inputSchema, or the whole input as JSON. */
-export function RunForm({ inputSchema, pending, onRun }: { inputSchema: unknown; pending: boolean; onRun: (input: Record<string, unknown>) => void }) {
+export function RunForm({
+  inputSchema,
+  pending,
+  onRun,
+}: {
+  inputSchema: unknown;
+  pending: boolean;
+  onRun: (input: Record<string, unknown>) => void;
+}) {
   const fields = useMemo(() => fieldsOf(inputSchema), [inputSchema]);
   const [values, setValues] = useState<FieldValues>(() => valuesOf(fields));
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -18,7 +26,7 @@ export function RunForm({ inputSchema, pending, onRun }: { inputSchema: unknown;
     try {
       const parsed: unknown = JSON.parse(text);
       if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-      setRawError("The input must be a JSON object, like {\"text\": \"…\"}.");
+      setRawError('The input must be a JSON object, like {"text": "…"}.');
     } catch (error) {
       setRawError(`Not valid JSON: ${(error as Error).message}`);
     }
@@ -71,23 +79,61 @@ export function RunForm({ inputSchema, pending, onRun }: { inputSchema: unknown;
       {raw !== null ? (
         <label className="block text-sm font-medium">
           Input (JSON)
-          <textarea value={raw} onChange={(e) => setRaw(e.target.value)} rows={8} spellCheck={false} aria-invalid={rawError !== null} className={`${control} font-mono`} />
-          {rawError ? <span role="alert" className="mt-1 block text-xs font-normal text-red-700">{rawError}</span> : null}
+          <textarea
+            value={raw}
+            onChange={(e) => setRaw(e.target.value)}
+            rows={8}
+            spellCheck={false}
+            aria-invalid={rawError !== null}
+            className={`${control} font-mono`}
+          />
+          {rawError ? (
+            <span role="alert" className="mt-1 block text-xs font-normal text-red-700">
+              {rawError}
+            </span>
+          ) : null}
         </label>
       ) : (
-        fields.map((field) => <Field key={field.name} field={field} value={values[field.name] ?? ""} error={errors[field.name]} onChange={(v) => setValues({ ...values, [field.name]: v })} />)
+        fields.map((field) => (
+          <Field
+            key={field.name}
+            field={field}
+            value={values[field.name] ?? ""}
+            error={errors[field.name]}
+            onChange={(v) => setValues({ ...values, [field.name]: v })}
+          />
+        ))
       )}
-      <button type="submit" disabled={pending} className="rounded-md bg-brand-600 px-4 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50">
+      <button
+        type="submit"
+        disabled={pending}
+        className="rounded-md bg-brand-600 px-4 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50"
+      >
         {pending ? "Running…" : "Run"}
       </button>
     </form>
   );
 }
 
-function Field({ field, value, error, onChange }: { field: InputField; value: string | boolean; error?: string; onChange: (value: string | boolean) => void }) {
+function Field({
+  field,
+  value,
+  error,
+  onChange,
+}: {
+  field: InputField;
+  value: string | boolean;
+  error?: string;
+  onChange: (value: string | boolean) => void;
+}) {
   const id = `input-${field.name}`;
   const described = [field.description ? `${id}-help` : "", error ? `${id}-error` : ""].filter(Boolean).join(" ") || undefined;
-  const common = { id, "aria-describedby": described, "aria-invalid": error ? true : undefined, "aria-required": field.required || undefined };
+  const common = {
+    id,
+    "aria-describedby": described,
+    "aria-invalid": error ? true : undefined,
+    "aria-required": field.required || undefined,
+  };
   const text = typeof value === "string" ? value : "";
   const label = (
     <>
@@ -100,8 +146,16 @@ function Field({ field, value, error, onChange }: { field: InputField; value: st
       <span className="ml-2 text-xs font-normal text-slate-500">{typeHint[field.control]}</span>
     </>
   );
-  const help = field.description ? <p id={`${id}-help`} className="text-xs text-slate-500">{field.description}</p> : null;
-  const problem = error ? <p id={`${id}-error`} role="alert" className="mt-1 text-xs text-red-700">{error}</p> : null;
+  const help = field.description ? (
+    <p id={`${id}-help`} className="text-xs text-slate-500">
+      {field.description}
+    </p>
+  ) : null;
+  const problem = error ? (
+    <p id={`${id}-error`} role="alert" className="mt-1 text-xs text-red-700">
+      {error}
+    </p>
+  ) : null;
 
   if (field.control === "boolean") {
     return (
@@ -130,7 +184,14 @@ function Field({ field, value, error, onChange }: { field: InputField; value: st
           ))}
         </select>
       ) : field.control === "textarea" || field.control === "json" ? (
-        <textarea {...common} value={text} onChange={(e) => onChange(e.target.value)} rows={field.control === "json" ? 4 : 5} spellCheck={field.control === "textarea"} className={`${control} ${field.control === "json" ? "font-mono" : ""}`} />
+        <textarea
+          {...common}
+          value={text}
+          onChange={(e) => onChange(e.target.value)}
+          rows={field.control === "json" ? 4 : 5}
+          spellCheck={field.control === "textarea"}
+          className={`${control} ${field.control === "json" ? "font-mono" : ""}`}
+        />
       ) : (
         <input
           {...common}
@@ -147,4 +208,12 @@ function Field({ field, value, error, onChange }: { field: InputField; value: st
   );
 }
 
-const typeHint = { text: "string", textarea: "string", number: "number", integer: "integer", boolean: "boolean", enum: "one of", json: "JSON" } as const;
+const typeHint = {
+  text: "string",
+  textarea: "string",
+  number: "number",
+  integer: "integer",
+  boolean: "boolean",
+  enum: "one of",
+  json: "JSON",
+} as const;

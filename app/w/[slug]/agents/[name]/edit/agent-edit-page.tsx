@@ -12,7 +12,11 @@ export function AgentEditPage({ name }: { name: string }) {
   const workspace = useWorkspace();
   const trpc = useTRPC();
   // The document as it was when editing began: a refetch must not reset what is being typed.
-  const agent = useQuery({ ...trpc.agents.get.queryOptions({ workspace: workspace.slug, name }), staleTime: Infinity, refetchOnWindowFocus: false });
+  const agent = useQuery({
+    ...trpc.agents.get.queryOptions({ workspace: workspace.slug, name }),
+    staleTime: Infinity,
+    refetchOnWindowFocus: false,
+  });
   return (
     <>
       <Link href={`/w/${workspace.slug}/agents/${name}`} className="text-sm text-slate-600 hover:text-slate-900">
@@ -20,9 +24,17 @@ export function AgentEditPage({ name }: { name: string }) {
       </Link>
       <PageHeader
         title={`Edit ${name}`}
-        description={agent.data?.activeVersion ? `Starting from the active version, v${agent.data.activeVersion.number} · ${agent.data.activeVersion.semver}. Saving makes a new version.` : undefined}
+        description={
+          agent.data?.activeVersion
+            ? `Starting from the active version, v${agent.data.activeVersion.number} · ${agent.data.activeVersion.semver}. Saving makes a new version.`
+            : undefined
+        }
       />
-      {agent.isPending ? <p role="status" className="text-sm text-slate-500">Loading agent…</p> : null}
+      {agent.isPending ? (
+        <p role="status" className="text-sm text-slate-500">
+          Loading agent…
+        </p>
+      ) : null}
       <ErrorNote error={agent.error} />
       {agent.data ? <AgentEditor initialSource={agent.data.source} name={name} /> : null}
     </>

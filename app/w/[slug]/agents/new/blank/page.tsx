@@ -25,7 +25,10 @@ export default async function BlankAgentPage({ params }: { params: Promise<{ slu
       <Link href={`/w/${slug}/agents/new`} className="text-sm text-slate-600 hover:text-slate-900">
         ← Templates
       </Link>
-      <PageHeader title="New agent" description="Write the agent's TOML document. Problems show as you type; saving creates the agent at v1." />
+      <PageHeader
+        title="New agent"
+        description="Write the agent's TOML document. Problems show as you type; saving creates the agent at v1."
+      />
       <AgentEditor initialSource={skeleton} />
     </>
   );
