@@ -7,9 +7,7 @@
 //   4. time to cancel an infinite loop with timeoutMs 100 (WASM and JS), 5 warm runs each: worst
 //   5. wear: CPU (process.cpuUsage, every thread) of the last 1,000 of 20,000 warm word-count
 //      calls over the first 1,000; a warm plugin must stay flat, and none of the calls may fail
-import { validateToolManifest } from "../server/tools/manifest";
-import { listSampleTools } from "../server/tools/samples";
-import { compileFixture, testTool } from "../server/tools/sandbox/fixtures";
+import { compileFixture, sampleRunnable, testTool } from "../server/tools/sandbox/fixtures";
 import { createSandbox } from "../server/tools/sandbox/sandbox";
 import type { RunnableTool } from "../server/tools/sandbox/types";
 import { createReport, median, percentile } from "./support";
@@ -22,20 +20,7 @@ const schema = { type: "object", properties: { text: { type: "string" } }, requi
 const input = { text: "the quick brown fox jumps over the lazy dog" };
 
 /** The sample word-count as the registry would hand it to a worker, under a given pool key. */
-const sample = listSampleTools().find((s) => s.name === "word-count")!;
-const checked = validateToolManifest(sample.manifestText, "toml");
-if (!checked.ok) throw new Error(`plugins/word-count/manifest.toml: ${checked.problems[0]?.message}`);
-const m = checked.manifest;
-const wordCount = (key: string): RunnableTool => ({
-  key,
-  name: m.name,
-  kind: m.kind,
-  entry: m.entry,
-  code: sample.code,
-  limits: m.permissions,
-  inputSchema: m.inputSchema,
-  outputSchema: m.outputSchema,
-});
+const wordCount = (key: string) => sampleRunnable("word-count", key);
 
 async function timeCalls(tool: RunnableTool, n: number) {
   for (let i = 0; i < 200; i++) await sandbox.run(tool, input);

@@ -5,6 +5,8 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { validateToolManifest } from "../manifest";
+import { listSampleTools } from "../samples";
 import type { RunnableTool } from "./types";
 
 const fixturesDir = path.join(import.meta.dirname, "fixtures");
@@ -75,5 +77,24 @@ export function testTool(
     limits: { timeoutMs: 1_000, maxMemoryPages: 64, allowedHosts: [], ...limits },
     inputSchema: { type: "object" },
     ...rest,
+  };
+}
+
+/** A sample tool (plugins/) as the registry hands it to a worker's sandbox, under a given pool key. */
+export function sampleRunnable(name: string, key: string): RunnableTool {
+  const sample = listSampleTools().find((s) => s.name === name);
+  if (!sample) throw new Error(`no sample tool "${name}" in plugins/`);
+  const checked = validateToolManifest(sample.manifestText, "toml");
+  if (!checked.ok) throw new Error(`plugins/${name}/manifest.toml: ${checked.problems[0]?.message}`);
+  const m = checked.manifest;
+  return {
+    key,
+    name: m.name,
+    kind: m.kind,
+    entry: m.entry,
+    code: sample.code,
+    limits: m.permissions,
+    inputSchema: m.inputSchema,
+    outputSchema: m.outputSchema,
   };
 }

@@ -2,8 +2,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { fromRoot } from "../../platform/paths";
-import { validateToolManifest } from "../manifest";
-import { listSampleTools } from "../samples";
+import { sampleRunnable } from "./fixtures";
 import { createSandbox } from "./sandbox";
 import type { RunnableTool } from "./types";
 
@@ -17,20 +16,7 @@ let wordCount: RunnableTool;
 
 beforeAll(async () => {
   await promisify(execFile)(process.execPath, [fromRoot("scripts/build-plugins.mjs"), "word-count"], { cwd: fromRoot(), timeout: 120_000 });
-  const sample = listSampleTools().find((s) => s.name === "word-count")!;
-  const checked = validateToolManifest(sample.manifestText, "toml");
-  if (!checked.ok) throw new Error(checked.problems[0]?.message);
-  const m = checked.manifest;
-  wordCount = {
-    key: "wear",
-    name: m.name,
-    kind: m.kind,
-    entry: m.entry,
-    code: sample.code,
-    limits: m.permissions,
-    inputSchema: m.inputSchema,
-    outputSchema: m.outputSchema,
-  };
+  wordCount = sampleRunnable("word-count", "wear");
 }, 120_000);
 
 afterAll(() => sandbox.close());
