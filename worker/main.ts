@@ -80,7 +80,8 @@ async function main() {
       const { running } = progress.totals();
       logger.warn(
         { event: "rss limit", rssMb, limitMb, running, exitCode: RSS_EXIT_CODE },
-        `worker memory ${rssMb} MB is over worker.max_rss_mb (${limitMb} MB): taking no new jobs, finishing the ${running} running (up to ${config.shutdownTimeoutMs} ms; any left are taken over by another worker), then exiting with ${RSS_EXIT_CODE} to be replaced`,
+        `worker memory ${rssMb} MB is over worker.max_rss_mb (${limitMb} MB): taking no new jobs, finishing the ${running} running ` +
+          `(up to ${config.shutdownTimeoutMs} ms; any left are taken over by another worker), then exiting with ${RSS_EXIT_CODE} to be replaced`,
       );
       stop("rss limit").then(
         () => process.exit(RSS_EXIT_CODE),

@@ -133,7 +133,9 @@ export function renderAgentConfigDoc(): string {
     "",
     `${schema.description ?? ""}`,
     "",
-    `An agent is a TOML document. Validation reports every problem with its line, column, field and suggestions; the same rules are published as JSON Schema at ${code(AGENT_SCHEMA_ID)} for editors. An agent is either an LLM agent (top-level ${code("system_prompt")} plus ${code("[llm]")}) or a tool agent (${code("[handler]")}), never both.`,
+    "An agent is a TOML document. Validation reports every problem with its line, column, field and suggestions; " +
+      `the same rules are published as JSON Schema at ${code(AGENT_SCHEMA_ID)} for editors. An agent is either an LLM agent ` +
+      `(top-level ${code("system_prompt")} plus ${code("[llm]")}) or a tool agent (${code("[handler]")}), never both.`,
     "",
     "## Example",
     "",
@@ -178,7 +180,8 @@ export function renderAgentConfigDoc(): string {
     'system_prompt = "You summarize."   # this is llm.system_prompt, not system_prompt',
     "```",
     "",
-    `Validation reports it as ${code("misplaced_key")} on the line of the key, with a suggestion naming the line of the first header, and does not add a second complaint that ${code("system_prompt")} is missing. Move every top-level key above the first header.`,
+    `Validation reports it as ${code("misplaced_key")} on the line of the key, with a suggestion naming the line of the first header, ` +
+      `and does not add a second complaint that ${code("system_prompt")} is missing. Move every top-level key above the first header.`,
     "",
     "## Problem codes",
     "",

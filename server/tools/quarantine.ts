@@ -28,7 +28,9 @@ export function quarantinedDiagnostic(toolName: string, version: QuarantineState
     kind: "quarantined",
     limit: getConfig().toolQuarantineBreaches,
     observed: version.breaches,
-    message: `Tool "${toolName}" is quarantined since ${version.quarantinedAt?.toISOString() ?? "now"}: ${version.quarantineReason ?? "its runs kept breaching their limits"}. Its runs are refused; upload a new version of the tool to lift the quarantine.`,
+    message:
+      `Tool "${toolName}" is quarantined since ${version.quarantinedAt?.toISOString() ?? "now"}: ` +
+      `${version.quarantineReason ?? "its runs kept breaching their limits"}. Its runs are refused; upload a new version of the tool to lift the quarantine.`,
   };
 }
 

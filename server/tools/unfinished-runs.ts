@@ -28,7 +28,9 @@ export const workerLost = (unfinished: number): Diagnostic => ({
   kind: "worker_lost",
   limit: MAX_TOOL_RUN_ATTEMPTS,
   observed: unfinished,
-  message: `the worker running this tool stopped before the run finished (killed or wedged), ${unfinished} time${unfinished === 1 ? "" : "s"}; after ${MAX_TOOL_RUN_ATTEMPTS} it is not tried again. If the tool is yours, check it for loops or memory growth and upload a fixed version.`,
+  message:
+    `the worker running this tool stopped before the run finished (killed or wedged), ${unfinished} time${unfinished === 1 ? "" : "s"}; ` +
+    `after ${MAX_TOOL_RUN_ATTEMPTS} it is not tried again. If the tool is yours, check it for loops or memory growth and upload a fixed version.`,
 });
 
 /**

@@ -26,9 +26,10 @@ export const MAX_FUNCTIONS = 100_000;
 
 /** Extism's kernel functions (extism:host/env in 2.0.0-rc13's CallContext), minus its own HTTP. */
 const extismEnv = new Set(
-  "alloc free load_u8 load_u64 store_u8 store_u64 input_offset input_length input_load_u8 input_load_u64 output_set error_set error_get config_get var_get var_set length length_unsafe get_log_level log_trace log_debug log_info log_warn log_error".split(
-    " ",
-  ),
+  (
+    "alloc free load_u8 load_u64 store_u8 store_u64 input_offset input_length input_load_u8 input_load_u64 output_set " +
+    "error_set error_get config_get var_get var_set length length_unsafe get_log_level log_trace log_debug log_info log_warn log_error"
+  ).split(" "),
 );
 /** Host functions Caxton provides (wasm-host.ts). */
 export const caxtonHostFunctions = ["caxton_http"];
@@ -101,7 +102,11 @@ export function inspectWasm(bytes: Uint8Array, { entry, maxMemoryPages, maxBytes
     const named = refused.map((i) => `${i.module}.${i.name} (${i.kind})`).join(", ");
     problems.push({
       code: "unsupported_import",
-      message: `unsupported imports: ${named}. A tool may import only Extism's kernel functions (extism:host/env) and Caxton's host functions (extism:host/user: ${caxtonHostFunctions.join(", ")}). env.abort: compile with \`asc --use abort=<file>/<yourAbort>\`; env.memory: drop \`--importMemory\`; for HTTP use extism:host/user.caxton_http instead of Extism's http_request`,
+      message:
+        `unsupported imports: ${named}. A tool may import only Extism's kernel functions (extism:host/env) and Caxton's ` +
+        `host functions (extism:host/user: ${caxtonHostFunctions.join(", ")}). env.abort: compile with ` +
+        "`asc --use abort=<file>/<yourAbort>`; env.memory: drop `--importMemory`; for HTTP use extism:host/user.caxton_http " +
+        "instead of Extism's http_request",
     });
   }
   return problems;
@@ -115,7 +120,10 @@ function allocationProblems({ tables, globals, functions }: WasmSections): Modul
     const initials = unbounded.map((t) => t.initial).join(", ");
     problems.push({
       code: "no_table_maximum",
-      message: `${unbounded.length === 1 ? "a table has" : `${unbounded.length} tables have`} no declared maximum (initial ${initials} entries), so the module could grow it to 10 million entries outside its memory limit: declare the table's maximum when building the module (AssemblyScript does, unless the table is imported with \`--importTable\`)`,
+      message:
+        `${unbounded.length === 1 ? "a table has" : `${unbounded.length} tables have`} no declared maximum (initial ${initials} entries), ` +
+        "so the module could grow it to 10 million entries outside its memory limit: declare the table's maximum when building " +
+        "the module (AssemblyScript does, unless the table is imported with `--importTable`)",
     });
   }
   const entries = tables.reduce((sum, t) => sum + (t.maximum ?? t.initial), 0);
