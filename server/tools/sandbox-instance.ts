@@ -1,6 +1,7 @@
 import { getConfig } from "../config/load";
 import { createLogger } from "../observability/logger";
 import { MAX_MODULE_BYTES } from "./inspect";
+import { countBreach } from "./unfinished-runs";
 import type { createSandbox } from "./sandbox/sandbox";
 
 type Sandbox = ReturnType<typeof createSandbox>;
@@ -23,16 +24,12 @@ export function noteVersionOwner(versionId: string, workspaceId: string) {
 const backgroundBreach = (tool: { key: string }) => {
   const workspaceId = owners.get(tool.key);
   if (!workspaceId) return;
-  void import("./quarantine")
-    .then((q) =>
-      q.recordBreach(workspaceId, tool.key, {
-        kind: "timeout",
-        limit: null,
-        observed: null,
-        message: "its code kept running after its call had returned, and its isolate was disposed",
-      }),
-    )
-    .catch((error: Error) => createLogger("sandbox").warn({ key: tool.key, err: error.message }, "recording a tool's breach failed"));
+  void countBreach(workspaceId, tool.key, {
+    kind: "timeout",
+    limit: null,
+    observed: null,
+    message: "its code kept running after its call had returned, and its isolate was disposed",
+  });
 };
 
 export const getSandbox = (): Promise<Sandbox> =>
