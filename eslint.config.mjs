@@ -45,7 +45,7 @@ export default tseslint.config(
     rules: { ...reactHooks.configs.recommended.rules },
   },
   {
-    // server/ and worker/ never import from app/ (ARCHITECTURE.md).
+    // server/ and worker/ never import from app/ (docs/architecture.md, "Layers").
     files: ["server/**/*.ts", "worker/**/*.ts", "web/**/*.ts", "cli/**/*.ts"],
     rules: {
       "no-restricted-imports": [

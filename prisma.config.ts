@@ -3,7 +3,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import type { PrismaConfig } from "prisma";
 
 // Prisma 7's CLI needs a schema-engine binary npm does not ship, and 6.x's classic engine
-// is not downloadable here: the JS engine with the pg adapter is what works (PLATFORM-NOTES).
+// is not downloadable here: the JS engine with the pg adapter is what works.
 export default {
   experimental: { adapter: true },
   engine: "js",

@@ -1,8 +1,8 @@
 // `tsx bench/delegation.ts` (part of `npm run bench`): the cost of one delegation hop.
 // A chain of 3 agents: A (scripted mock) asks B (scripted mock), which asks C (a tool agent
 // over word-count). One sender sends to C directly, to B (1 hop) and to A (2 hops), in turn,
-// and the added latency per hop is (A - C) / 2, with each hop shown on its own. Issue 6 sets
-// no budget for it: report only. Loopback only; the mock keeps any model time out of it.
+// and the added latency per hop is (A - C) / 2, with each hop shown on its own. No budget is set
+// for it: report only. Loopback only; the mock keeps any model time out of it.
 import { createReport, percentile, runBench, startBenchPlatform } from "./support";
 
 const { report, summary } = createReport();

@@ -3,7 +3,7 @@ import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { signInToWorkspace } from "./support/sign-in";
 
-// Issue 6's "done means" in the browser: the demo's two tool agents and its scripted mock
+// The delegation demo in the browser: the demo's two tool agents and its scripted mock
 // agent saved in the editor, then a message from the Conversations send box that the mock
 // routes to both tool agents, whose answers it combines, live in the timeline.
 test.describe.configure({ mode: "serial" });

@@ -7,7 +7,7 @@ import { fromRoot } from "../server/platform/paths";
 import { startCaxton, useTestEnvironment, type RunningCaxton } from "./support/env";
 import { createWorkspaceWithRoles, type TestToken } from "./support/identity";
 
-// Issue 6's "done means": two tool agents and one scripted mock LLM agent that delegates to
+// The delegation demo: two tool agents and one scripted mock LLM agent that delegates to
 // both, created with the CLI from docs/examples/delegation-demo, then asked over REST and
 // with `caxton send`. Everything real: web, worker, Postgres, Redis, the WASM sample tools.
 let environment: Awaited<ReturnType<typeof useTestEnvironment>>;

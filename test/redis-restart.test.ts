@@ -8,7 +8,7 @@ import { eventually, startCaxton, useTestEnvironment, type RunningCaxton } from 
 import { createWorkspaceWithRoles } from "./support/identity";
 import { sampleJsTool } from "./support/tools";
 
-// Issue 6: restart Redis while messages flow, and nothing is lost once it is back. Redis
+// Restart Redis while messages flow, and nothing is lost once it is back. Redis
 // keeps nothing on disk here, so every job it held is gone; Postgres has the requests, and
 // the worker's recovery sweep enqueues those still open again.
 const REDIS_SERVER = "/usr/bin/redis-server";

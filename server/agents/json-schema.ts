@@ -23,7 +23,7 @@ export function agentJsonSchema(): JsonSchema {
   return memo;
 }
 
-/** The example of ARCHITECTURE.md; the docs show it and a test holds it valid. */
+/** The example agent of the docs; they show it and a test holds it valid. */
 export const exampleAgent = `name = "summarizer"
 version = "1.2.0"
 description = "Summarizes documents in three bullets."

@@ -30,7 +30,7 @@ const int = (random: Random, below: number) => Math.floor(random() * below);
 const pick = <T>(random: Random, items: readonly T[]): T => items[int(random, items.length)]!;
 
 const handWritten = [
-  // The summarizer of ARCHITECTURE.md.
+  // The summarizer of docs/agents.md.
   `name = "summarizer"\nversion = "1.2.0"\ndescription = "Summarizes documents in three bullets."\ncapabilities = ["summarize"]\ntools = ["word-count"]\nsystem_prompt = """You summarize text in three bullet points."""\n\n[llm]\nprovider = "openai"      # openai-compatible | anthropic | mock\nmodel = "gpt-4o-mini"\ntemperature = 0.2\n`,
   `name = "counter"\nversion = "0.1.0"\ndescription = "Counts words."\ncapabilities = ["count-words:v2"]\n\n[handler]\ntool = "word-count"\n`,
   `name = "everything"\nversion = "2.0.0-rc.1+build.5"\ndescription = 'Uses every table.'\ncapabilities = ["a", "b.c", "d_e:v3"]\ntools = ["word-count", "json-query"]\nsystem_prompt = "Be brief."\nuser_prompt_template = """\n{{memory}}\n{{context}}\n{{request}}"""\n\n[llm]\nprovider = "anthropic"\nmodel = "claude"\nmax_tokens = 512\nbase_url = "https://example.com/v1"\napi_key_secret = "ANTHROPIC_KEY"\n\n[routing]\nstrategy = "weighted"\nweight = 3\n\n[limits]\nmax_steps = 4\ntimeout_ms = 1000\n\n[memory]\nenabled = true\nscope = "conversation"\n\n[[tests]]\nname = "one"\ninput = "x"\nexpect_contains = ["y"]\n\n[[tests]]\nname = "two"\ninput = "z"\nexpect_tools = ["word-count"]\n`,

@@ -14,7 +14,7 @@ const probeToolUpload = (name: string) => {
 };
 
 /**
- * The cross-tenant probe (CONVENTIONS.md §10): every tenant-scoped REST route and tRPC
+ * The cross-tenant probe: every tenant-scoped REST route and tRPC
  * procedure, called by an outsider (a valid token or session of *another* workspace) with
  * the victim's real slug and ids and otherwise valid input, answers 404, and the victim's
  * rows are unchanged afterwards.

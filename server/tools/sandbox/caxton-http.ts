@@ -1,6 +1,6 @@
 // The `caxton_http` host function (extism:host/user) that wasm tools use instead of Extism's
 // own http_request. Extism's version throws on a denied host, and any host-side throw wedges
-// the plugin for good (NOTES §1); this one never throws: every failure is a JSON answer the
+// the plugin for good (seen on @extism/extism 2.0.0-rc13); this one never throws: every failure is a JSON answer the
 // plugin can handle, and a denial is also recorded on the call so the call still ends with a
 // `host_denied` diagnostic.
 //   input:  offset of {"url","method","headers","body"}

@@ -1,7 +1,7 @@
 // Extism 2.0.0-rc13 instantiates a module inside a worker thread it creates without an 'error'
 // listener. When instantiation fails there (an import it cannot resolve, a trap in the start
 // function), Node re-emits the worker's error on the Worker object, and with no listener that
-// is an uncaught exception: the whole worker process exits with code 1 (NOTES §1). Extism
+// is an uncaught exception: the whole worker process exits with code 1 (seen on 2.0.0-rc13). Extism
 // gives us no handle on that Worker, so the only place to catch it is the process.
 //
 // The guard swallows an uncaught exception only when (1) at least one createPlugin is in

@@ -7,7 +7,7 @@
 // (deadline + grace) that disposes the isolate if the call has still not come back. A breached
 // deadline, a memory-limit hit or tool code found running between calls disposes the isolate:
 // the next call gets a fresh one, and nothing the tool left behind survives.
-// memoryLimit is advisory against hostile code (2-3x, see PLATFORM-NOTES), which is one more
+// memoryLimit is advisory against hostile code (hostile code was measured passing it 2-3x), which is one more
 // reason this only ever runs in the worker process.
 import ivm from "isolated-vm";
 import type { Logger } from "../../observability/logger";
