@@ -42,6 +42,10 @@ export function ConversationView({ id }: { id: string }) {
   useLiveEvents(workspace.slug, {
     message: ({ message }) => {
       if (message.conversationId !== id) return;
+      // A fetch already under way read the rows before this change and would overwrite the
+      // patch below when it lands: start it again (the event is published after its row is
+      // written, so the new read has it).
+      if (queryClient.isFetching({ queryKey: options.queryKey }) > 0) void queryClient.invalidateQueries({ queryKey: options.queryKey });
       queryClient.setQueryData(options.queryKey, (old) => {
         // Not loaded yet: the fetch under way brings it.
         if (!old) return old;
